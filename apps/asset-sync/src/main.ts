@@ -1,0 +1,1 @@
+export async function main(argv: string[]): Promise<number> { return argv.length >= 0 ? 0 : 1; }

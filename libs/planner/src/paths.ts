@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { PinRef } from './types.js';
+
+/** Where a package's recordings live in the assets repo: `<prefix>/<packagePath>`. */
+export function assetsPathOf(prefix: string, packagePath: string): string {
+  return [prefix, packagePath]
+    .flatMap((part) => part.split('/'))
+    .filter((segment) => segment !== '' && segment !== '.')
+    .join('/');
+}
+
+/** True when `inner` is `outer` or lies below it ('' contains everything). */
+export function isSameOrBelow(inner: string, outer: string): boolean {
+  return outer === '' || inner === outer || inner.startsWith(`${outer}/`);
+}
+
+/** Drops paths that lie below another path in the list: a sparse pattern for a folder covers them. */
+export function outermostPaths(paths: readonly string[]): string[] {
+  const sorted = [...new Set(paths)].sort();
+  const kept: string[] = [];
+  for (const path of sorted) {
+    if (!kept.some((outer) => isSameOrBelow(path, outer))) kept.push(path);
+  }
+  return kept;
+}
+
+/** The key a pin is looked up by in RepoFacts.pins. */
+export function pinKey(pin: PinRef): string {
+  switch (pin.kind) {
+    case 'tag':
+      return `tag:${pin.tag}`;
+    case 'sha':
+      return `sha:${pin.sha}`;
+    case 'branch-head':
+      return `branch:${pin.branch}`;
+  }
+}
+
+/** How a pin reads in messages. */
+export function describePin(pin: PinRef): string {
+  switch (pin.kind) {
+    case 'tag':
+      return `Tag ${pin.tag}`;
+    case 'sha':
+      return `SHA ${pin.sha}`;
+    case 'branch-head':
+      return `the head of ${pin.branch} (no pin yet)`;
+  }
+}
+
+/**
+ * The folder name the Azure test-proxy gives an assets.json: the first 10 letters or digits of
+ * base64(SHA-1(AssetsRepo + assets.json path relative to the repo root, forward slashes)).
+ * Using the same name lets teams keep the unmodified proxy for playback.
+ */
+export function testProxyHash(assetsRepo: string, assetsJsonPath: string): string {
+  const digest = createHash('sha1')
+    .update(assetsRepo + assetsJsonPath.replaceAll('\\', '/'), 'utf8')
+    .digest('base64');
+  return [...digest].filter((c) => /[A-Za-z0-9]/.test(c)).slice(0, 10).join('');
+}
+
+/** Directory of a shared checkout relative to the assets dir: one per assets repo and commit. */
+export function sharedCheckoutDir(assetsRepo: string, commit: string): string {
+  return `${assetsRepo}/${commit.slice(0, 12)}`;
+}
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 10);
+}

@@ -1,1 +1,18 @@
-export {};
+export { Store, storeDirOf, chunkByLength, assertSafePath } from './store.js';
+export type { FetchProgress, StoreLocation } from './store.js';
+export {
+  syncCheckout,
+  pendingChanges,
+  hasPendingChanges,
+  discardChanges,
+  removeCheckoutDir,
+  readCheckoutHead,
+  worktreeGitDir,
+  isCheckoutOf,
+  assertInside,
+} from './checkout.js';
+export type { PendingChanges, SyncCheckoutOptions } from './checkout.js';
+export { runGit, gitEnvironment, gitProcessCount, isTransient, isUnreachable, assertNotOption } from './run.js';
+export type { RunOptions, RunResult } from './run.js';
+export { localRefOf, refspecOf, sparsePatternOf, literalPathspec, excludePathspec } from './refs.js';
+export { acquireLock } from './lock.js';

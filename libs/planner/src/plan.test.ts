@@ -175,6 +175,21 @@ describe('planRestore (shared layout)', () => {
   });
 });
 
+describe('planRestore (reusing current checkouts)', () => {
+  it('serves a single request from an existing checkout at another commit when its subtree is identical there', () => {
+    const current = [{ assetsRepo: REPO, commit: C3, dir: `${REPO}/${C3.slice(0, 12)}`, serves: ['sdk/storage/azure-storage-blob/assets.json'], pending: [] }];
+    const plan = planRestore({ requests: [request('sdk/tables/azure-data-tables', 'tables_c1')], facts: { [REPO]: linearFacts() }, current });
+    expect(plan.checkouts.map((c) => c.commit)).toEqual([C3]);
+    expect(plan.assignments[0]!.reason.kind).toBe('ancestor');
+  });
+
+  it('does not reuse an existing checkout where the subtree differs', () => {
+    const current = [{ assetsRepo: REPO, commit: C3, dir: `${REPO}/${C3.slice(0, 12)}`, serves: [], pending: [] }];
+    const plan = planRestore({ requests: [request('sdk/storage/azure-storage-blob', 'storage_c1')], facts: { [REPO]: linearFacts() }, current });
+    expect(plan.checkouts.map((c) => c.commit)).toEqual([C1]);
+  });
+});
+
 describe('planRestore (test-proxy layout)', () => {
   it('gives every assets.json its own checkout named by the proxy hash', () => {
     const plan = planRestore({

@@ -147,7 +147,11 @@ function placeShared(
     const trees = facts.treeAt[commit];
     return trees !== undefined && r.path in trees && (trees[r.path] ?? null) === r.tree;
   };
-  const candidates = [...new Set(requests.map((r) => r.commit))].sort(compare);
+  // Existing checkouts are candidates too: reusing one costs nothing, and a restore of one
+  // package should join the checkout that restore --all made rather than add its own.
+  const candidates = [
+    ...new Set([...requests.map((r) => r.commit), ...current.map((c) => c.commit).filter((c) => facts.treeAt[c] !== undefined)]),
+  ].sort(compare);
   const existingCommits = new Set(current.map((c) => c.commit));
   const descendantCount = (commit: string): number =>
     Object.values(facts.ancestorsOf ?? {}).filter((ancestors) => ancestors.includes(commit)).length;

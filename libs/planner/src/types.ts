@@ -39,7 +39,8 @@ export interface RepoFacts {
   pins: Record<string, string>;
   /**
    * Tree ids: treeAt[commit][path] is the tree at `path` in `commit`, or null when the path does
-   * not exist there. Must cover every candidate commit (the resolved pins) x every request path.
+   * not exist there. Must cover every candidate commit (the resolved pins, and the commits of
+   * current checkouts that may be reused) x every request path.
    */
   treeAt: Record<string, Record<string, string | null>>;
   /** ancestorsOf[commit] = the other candidate commits that are ancestors of it. Informative only. */

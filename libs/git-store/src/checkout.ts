@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, resolve } from 'node:path';
+import { AssetSyncError } from '@asset-sync/errors';
+import { excludePathspec, literalPathspec, sparsePatternOf } from './refs.js';
+import { runGit } from './run.js';
+import { assertSafePath, type Store } from './store.js';
+
+/** Files that differ from the checkout's commit below some paths. */
+export interface PendingChanges {
+  added: string[];
+  modified: string[];
+  deleted: string[];
+}
+
+export function hasPendingChanges(changes: PendingChanges): boolean {
+  return changes.added.length + changes.modified.length + changes.deleted.length > 0;
+}
+
+/** The worktree's private git dir, from its `.git` file; undefined when it is not a worktree. */
+export async function worktreeGitDir(dir: string): Promise<string | undefined> {
+  try {
+    const text = await readFile(join(dir, '.git'), 'utf8');
+    const match = /^gitdir: (.+)$/m.exec(text);
+    if (!match) return undefined;
+    const gitDir = match[1]!.trim();
+    return isAbsolute(gitDir) ? gitDir : resolve(dir, gitDir);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The commit a worktree has checked out, read from its HEAD file (no process). */
+export async function readCheckoutHead(dir: string): Promise<string | undefined> {
+  const gitDir = await worktreeGitDir(dir);
+  if (!gitDir) return undefined;
+  try {
+    const head = (await readFile(join(gitDir, 'HEAD'), 'utf8')).trim();
+    return /^[0-9a-f]{40}$/.test(head) ? head : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** True when `dir` is a worktree of this store whose metadata is intact. */
+export async function isCheckoutOf(store: Store, dir: string): Promise<boolean> {
+  const gitDir = await worktreeGitDir(dir);
+  if (!gitDir || !gitDir.startsWith(join(store.gitDir, 'worktrees'))) return false;
+  try {
+    const back = (await readFile(join(gitDir, 'gitdir'), 'utf8')).trim();
+    return resolve(back) === resolve(dir, '.git') && existsSync(join(gitDir, 'HEAD'));
+  } catch {
+    return false;
+  }
+}
+
+export interface SyncCheckoutOptions {
+  dir: string;
+  commit: string;
+  /** Folders (assets-repo paths) to materialize; the rest of the commit stays out of the folder. */
+  paths: string[];
+  /** Discard local changes that stand in the way (only after the caller's dirty checks or --force). */
+  force?: boolean;
+}
+
+/**
+ * Makes `dir` a checkout of `commit` with exactly `paths` materialized. Creates the worktree when
+ * it is missing or broken. Without `force`, git refuses to overwrite local changes, and that
+ * refusal is the error: nothing is discarded silently.
+ */
+export async function syncCheckout(store: Store, options: SyncCheckoutOptions): Promise<void> {
+  const { dir, commit, paths } = options;
+  for (const path of paths) assertSafePath(path);
+  if (!(await isCheckoutOf(store, dir))) {
+    await removeCheckoutDir(store, dir);
+    await mkdir(dir, { recursive: true });
+    await store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', dir, commit]);
+  }
+  const gitDir = (await worktreeGitDir(dir)) as string;
+  await mkdir(join(gitDir, 'info'), { recursive: true });
+  await writeFile(join(gitDir, 'info', 'sparse-checkout'), paths.map(sparsePatternOf).join('\n') + '\n');
+  const head = await readCheckoutHead(dir);
+  const hasIndex = existsSync(join(gitDir, 'index'));
+  if (head === commit && hasIndex) {
+    // Same commit: only the sparse set changed; read-tree re-applies it and keeps local changes.
+    await runGit(['read-tree', '-m', '-u', ...(options.force ? ['--reset'] : []), 'HEAD'], { cwd: dir });
+  } else if (!hasIndex) {
+    await runGit(['update-ref', '--no-deref', 'HEAD', commit], { cwd: dir });
+    await runGit(['read-tree', '-m', '-u', 'HEAD'], { cwd: dir });
+  } else {
+    await runGit(['checkout', '--quiet', '--detach', ...(options.force ? ['--force'] : []), commit, '--'], { cwd: dir });
+  }
+  if (options.force) await runGit(['clean', '-f', '-d', '-x', '-q', '--', ...paths.map(literalPathspec)], { cwd: dir });
+  // A package with no recordings yet still gets its folder, so recording can start there.
+  for (const path of paths) await mkdir(join(dir, path), { recursive: true });
+}
+
+/**
+ * Pending changes below `path` of a checkout (added, modified, deleted files), leaving out the
+ * folders of nested packages, which belong to their own assets.json.
+ */
+export async function pendingChanges(dir: string, path: string, excludes: string[] = []): Promise<PendingChanges> {
+  assertSafePath(path);
+  const result = await runGit(
+    ['status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules', '--', literalPathspec(path), ...excludes.map(excludePathspec)],
+    { cwd: dir, env: { GIT_OPTIONAL_LOCKS: '0' } },
+  );
+  const changes: PendingChanges = { added: [], modified: [], deleted: [] };
+  for (const entry of result.stdout.split('\0')) {
+    if (entry.length < 4) continue;
+    const code = entry.slice(0, 2);
+    const file = entry.slice(3);
+    if (code === '??' || code.includes('A')) changes.added.push(file);
+    else if (code.includes('D')) changes.deleted.push(file);
+    else changes.modified.push(file);
+  }
+  for (const list of Object.values(changes)) list.sort();
+  return changes;
+}
+
+/** Returns `path` of a checkout to its commit: modified and deleted files restored, added ones removed. */
+export async function discardChanges(dir: string, path: string, excludes: string[] = []): Promise<void> {
+  assertSafePath(path);
+  const specs = ['--', literalPathspec(path), ...excludes.map(excludePathspec)];
+  await runGit(['checkout', '--quiet', '--force', 'HEAD', ...specs], { cwd: dir, okExitCodes: [1] });
+  await runGit(['clean', '-f', '-d', '-x', '-q', ...specs], { cwd: dir });
+}
+
+/** Removes a checkout folder and its worktree metadata in the store. */
+export async function removeCheckoutDir(store: Store, dir: string): Promise<void> {
+  const gitDir = await worktreeGitDir(dir);
+  await rm(dir, { recursive: true, force: true });
+  if (gitDir && gitDir.startsWith(join(store.gitDir, 'worktrees'))) await rm(gitDir, { recursive: true, force: true });
+  await store.git(['worktree', 'prune']);
+}
+
+export function assertInside(parent: string, child: string): void {
+  const rel = resolve(child);
+  if (!rel.startsWith(resolve(parent) + '/')) {
+    throw new AssetSyncError('GIT_FAILED', `refusing to touch ${child}: it is outside ${parent}`);
+  }
+}

@@ -1,0 +1,48 @@
+import type { PinRef } from '@asset-sync/planner';
+
+/** Where each kind of pin is kept in a store, so fetched pins survive and resolve offline. */
+export function localRefOf(pin: PinRef): string {
+  switch (pin.kind) {
+    case 'tag':
+      return `refs/tags/${pin.tag}`;
+    case 'sha':
+      return `refs/asset-sync/pins/${pin.sha}`;
+    case 'branch-head':
+      return `refs/remotes/origin/${pin.branch}`;
+  }
+}
+
+/** The refspec that fetches a pin into its local ref. */
+export function refspecOf(pin: PinRef): string {
+  switch (pin.kind) {
+    case 'tag':
+      return `+refs/tags/${pin.tag}:refs/tags/${pin.tag}`;
+    case 'sha':
+      return `${pin.sha}:refs/asset-sync/pins/${pin.sha}`;
+    case 'branch-head':
+      return `+refs/heads/${pin.branch}:refs/remotes/origin/${pin.branch}`;
+  }
+}
+
+/** The object name that resolves a pin to a commit locally. */
+export function commitExpressionOf(pin: PinRef): string {
+  return pin.kind === 'sha' ? `${pin.sha}^{commit}` : `${localRefOf(pin)}^{commit}`;
+}
+
+/**
+ * A non-cone sparse-checkout pattern matching exactly one folder and everything below it. Glob
+ * characters in real folder names (.NET's `[`, `*` in hostile input) are escaped, not expanded.
+ */
+export function sparsePatternOf(path: string): string {
+  if (path === '') return '/*';
+  return `/${path.replace(/[\\*?[\]]/g, (c) => `\\${c}`)}/`;
+}
+
+/** A literal pathspec (no globbing, no magic from the name itself). */
+export function literalPathspec(path: string): string {
+  return path === '' ? ':(top,literal).' : `:(top,literal)${path}`;
+}
+
+export function excludePathspec(path: string): string {
+  return `:(top,exclude,literal)${path}`;
+}

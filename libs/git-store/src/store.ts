@@ -1,0 +1,361 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AssetSyncError, isAssetSyncError, redact } from '@asset-sync/errors';
+import { pinKey, type PinRef } from '@asset-sync/planner';
+import { commitExpressionOf, refspecOf } from './refs.js';
+import { assertNotOption, runGit, type RunOptions, type RunResult } from './run.js';
+
+export interface FetchProgress {
+  /** e.g. "Receiving objects", "Resolving deltas". */
+  phase: string;
+  percent?: number;
+  /** Bytes received so far, when git reports them. */
+  bytes?: number;
+}
+
+export interface StoreLocation {
+  assetsDir: string;
+  assetsRepo: string;
+  url: string;
+}
+
+const HEX40 = /^[0-9a-f]{40}$/;
+
+/** `<assets dir>/.store/<owner>/<name>.git`: one store per assets repo. */
+export function storeDirOf(assetsDir: string, assetsRepo: string): string {
+  const [owner, name] = assetsRepo.split('/');
+  return join(assetsDir, '.store', owner ?? assetsRepo, `${name ?? assetsRepo}.git`);
+}
+
+/**
+ * The local object database of one assets repo: a bare, blob-less partial clone that every
+ * checkout of that repo shares. Commits and trees arrive with the pins; file contents arrive
+ * only for the paths a plan needs, in one request.
+ */
+export class Store {
+  readonly assetsRepo: string;
+  readonly gitDir: string;
+  readonly url: string;
+
+  private constructor(location: StoreLocation) {
+    this.assetsRepo = location.assetsRepo;
+    this.gitDir = storeDirOf(location.assetsDir, location.assetsRepo);
+    this.url = location.url;
+  }
+
+  /** Opens the store, creating it on first use. Creating it does no network I/O. */
+  static async open(location: StoreLocation): Promise<Store> {
+    assertNotOption(location.url, 'the remote URL');
+    const store = new Store(location);
+    if (!existsSync(join(store.gitDir, 'HEAD'))) await store.create();
+    else if ((await store.config('remote.origin.url')) !== location.url) {
+      await store.git(['config', 'remote.origin.url', location.url]);
+    }
+    return store;
+  }
+
+  /** Opens an existing store without creating one (read-only commands). */
+  static existing(location: StoreLocation): Store | undefined {
+    const store = new Store(location);
+    return existsSync(join(store.gitDir, 'HEAD')) ? store : undefined;
+  }
+
+  git(args: string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<RunResult> {
+    return runGit(args, { cwd: this.gitDir, ...options });
+  }
+
+  private async config(key: string): Promise<string | undefined> {
+    const result = await this.git(['config', '--get', key], { okExitCodes: [1] });
+    return result.exitCode === 0 ? result.stdout.trim() : undefined;
+  }
+
+  private async create(): Promise<void> {
+    await mkdir(this.gitDir, { recursive: true });
+    await runGit(['init', '--quiet', '--bare', '--initial-branch=main', this.gitDir], { cwd: this.gitDir });
+    const settings: Array<[string, string]> = [
+      ['remote.origin.url', this.url],
+      ['remote.origin.promisor', 'true'],
+      ['remote.origin.partialclonefilter', 'blob:none'],
+      ['core.repositoryformatversion', '1'],
+      ['extensions.partialClone', 'origin'],
+      // Checkouts materialize only the planned folders, each worktree with its own pattern file.
+      ['core.sparseCheckout', 'true'],
+      ['core.sparseCheckoutCone', 'false'],
+      // Exact bytes: no line-ending conversion, whatever the user's global config says.
+      ['core.autocrlf', 'false'],
+      ['core.safecrlf', 'false'],
+      ['core.fsmonitor', 'false'],
+      ['fetch.writeCommitGraph', 'false'],
+      ['gc.auto', '0'],
+      ['maintenance.auto', 'false'],
+      ['advice.detachedHead', 'false'],
+    ];
+    for (const [key, value] of settings) await this.git(['config', key, value]);
+    // Attributes in the assets repo could ask for eol conversion or filters; the pinned bytes win.
+    await mkdir(join(this.gitDir, 'info'), { recursive: true });
+    await writeFile(join(this.gitDir, 'info', 'attributes'), '* -text -filter -ident -working-tree-encoding\n');
+  }
+
+  /**
+   * Removes git lock files left by a killed run. Only called while holding the asset-sync lock
+   * on the assets dir, so no other asset-sync process can own them.
+   */
+  async clearStaleLocks(): Promise<string[]> {
+    const removed: string[] = [];
+    const visit = async (dir: string, depth: number): Promise<void> => {
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) {
+          if (depth < 6 && entry.name !== 'objects') await visit(full, depth + 1);
+        } else if (entry.name.endsWith('.lock')) {
+          await rm(full, { force: true });
+          removed.push(full);
+        }
+      }
+    };
+    await visit(this.gitDir, 0);
+    return removed;
+  }
+
+  /** Resolves pins to commits from local refs only: no network. Unknown pins are absent. */
+  async resolvePins(pins: PinRef[]): Promise<Map<string, string>> {
+    const unique = uniquePins(pins);
+    const resolved = new Map<string, string>();
+    if (unique.length === 0) return resolved;
+    const lines = await this.batchCheck(unique.map(commitExpressionOf));
+    unique.forEach((pin, i) => {
+      const line = lines[i];
+      if (line && line.type === 'commit') resolved.set(pinKey(pin), line.oid);
+    });
+    return resolved;
+  }
+
+  /**
+   * Fetches the given pins (commits and trees, no file contents) in one `git fetch`. A pin the
+   * server does not have fails alone: it is reported and the fetch is repeated without it.
+   */
+  async fetchPins(
+    pins: PinRef[],
+    onProgress?: (progress: FetchProgress) => void,
+  ): Promise<{ missing: Map<string, AssetSyncError> }> {
+    const missing = new Map<string, AssetSyncError>();
+    let pending = uniquePins(pins);
+    for (const pin of pending) {
+      if (pin.kind === 'tag') assertNotOption(pin.tag, 'the tag');
+      if (pin.kind === 'branch-head') assertNotOption(pin.branch, 'the branch');
+      if (pin.kind === 'sha' && !HEX40.test(pin.sha)) throw new AssetSyncError('GIT_FAILED', `not a commit id: ${pin.sha}`);
+    }
+    // Each round either succeeds or removes at least one pin, so this ends.
+    while (pending.length > 0) {
+      try {
+        await this.git(
+          ['fetch', '--filter=blob:none', '--no-tags', '--no-write-fetch-head', '--progress', '--stdin', 'origin'],
+          { input: pending.map(refspecOf).join('\n') + '\n', network: true, onStderr: progressParser(onProgress) },
+        );
+        return { missing };
+      } catch (error) {
+        if (!isAssetSyncError(error, 'GIT_FAILED')) throw error;
+        const absent = await this.findAbsentPins(pending, error.message);
+        if (absent.length === 0) throw error;
+        for (const pin of absent) {
+          missing.set(
+            pinKey(pin),
+            new AssetSyncError('PIN_NOT_FOUND', `${describe(pin)} does not exist in ${this.assetsRepo} (${redact(this.url)})`, {
+              hint:
+                pin.kind === 'branch-head'
+                  ? `Create the branch in the assets repo, or set AssetsRepoFallbackBranch to one that exists.`
+                  : 'Check the pin in assets.json; if it was pushed from another machine, make sure that push finished.',
+            }),
+          );
+        }
+        const absentKeys = new Set(absent.map(pinKey));
+        pending = pending.filter((pin) => !absentKeys.has(pinKey(pin)));
+      }
+    }
+    return { missing };
+  }
+
+  /** Which of these pins the server lacks: from the error, and for refs from one ls-remote. */
+  private async findAbsentPins(pins: PinRef[], message: string): Promise<PinRef[]> {
+    const absent: PinRef[] = [];
+    const notOurRef = [...message.matchAll(/not our ref ([0-9a-f]{40})/g)].map((m) => m[1]);
+    for (const pin of pins) if (pin.kind === 'sha' && notOurRef.includes(pin.sha)) absent.push(pin);
+    if (absent.length > 0 || !/couldn't find remote ref/.test(message)) return absent;
+    const refs = pins.filter((p) => p.kind !== 'sha');
+    const existing = new Set<string>();
+    for (const chunk of chunkByLength(refs.map(remoteRefOf), 60_000)) {
+      const result = await this.git(['ls-remote', '--refs', 'origin', ...chunk], { network: true });
+      for (const line of result.stdout.split('\n')) {
+        const ref = line.split('\t')[1];
+        if (ref) existing.add(ref);
+      }
+    }
+    return refs.filter((pin) => !existing.has(remoteRefOf(pin)));
+  }
+
+  /**
+   * Tree ids at paths of commits, in one `cat-file --batch-check`: treeAt[commit][path] is the
+   * tree (or, oddly, blob) id there, or null when the path does not exist in that commit.
+   */
+  async treeIds(lookups: Array<{ commit: string; path: string }>): Promise<Record<string, Record<string, string | null>>> {
+    const result: Record<string, Record<string, string | null>> = {};
+    const unique = [...new Map(lookups.map((l) => [`${l.commit}:${l.path}`, l])).values()];
+    for (const { path } of unique) assertSafePath(path);
+    const lines = await this.batchCheck(unique.map(({ commit, path }) => (path === '' ? `${commit}^{tree}` : `${commit}:${path}`)));
+    unique.forEach(({ commit, path }, i) => {
+      const line = lines[i];
+      (result[commit] ??= {})[path] = line && line.type !== 'missing' ? line.oid : null;
+    });
+    return result;
+  }
+
+  /**
+   * For each commit, which of the others are its ancestors. One walk of the history between the
+   * commits and their common base, not one process per pair.
+   */
+  async ancestry(commits: string[]): Promise<Record<string, string[]>> {
+    const unique = [...new Set(commits)].sort();
+    const result: Record<string, string[]> = Object.fromEntries(unique.map((c) => [c, []]));
+    if (unique.length < 2) return result;
+    const base = await this.git(['merge-base', '--octopus', ...unique], { okExitCodes: [1] });
+    const bases = base.stdout.split('\n').filter((l) => HEX40.test(l));
+    const walk = await this.git(['rev-list', '--parents', '--boundary', ...unique, ...(bases.length ? ['--not', ...bases] : [])]);
+    const parents = new Map<string, string[]>();
+    for (const line of walk.stdout.split('\n')) {
+      if (!line) continue;
+      const [self, ...rest] = line.replace(/^-/, '').split(' ');
+      if (self) parents.set(self, rest);
+    }
+    const wanted = new Set(unique);
+    for (const commit of unique) {
+      const seen = new Set<string>();
+      const stack = [...(parents.get(commit) ?? [])];
+      while (stack.length > 0) {
+        const next = stack.pop() as string;
+        if (seen.has(next)) continue;
+        seen.add(next);
+        if (wanted.has(next)) result[commit]!.push(next);
+        stack.push(...(parents.get(next) ?? []));
+      }
+      result[commit]!.sort();
+    }
+    return result;
+  }
+
+  /** Objects below these trees that the store does not have yet (file contents, normally). */
+  async missingObjects(trees: string[]): Promise<string[]> {
+    const unique = [...new Set(trees)];
+    if (unique.length === 0) return [];
+    const result = await this.git(['rev-list', '--objects', '--no-object-names', '--missing=print', '--stdin'], {
+      input: unique.join('\n') + '\n',
+    });
+    return [...new Set(result.stdout.split('\n').filter((l) => l.startsWith('?')).map((l) => l.slice(1)))];
+  }
+
+  /** Fetches exactly these objects in one request (what git itself does for a partial clone). */
+  async fetchObjects(oids: string[], onProgress?: (progress: FetchProgress) => void): Promise<void> {
+    if (oids.length === 0) return;
+    await this.git(
+      [
+        '-c',
+        'fetch.negotiationAlgorithm=noop',
+        'fetch',
+        '--no-tags',
+        '--no-write-fetch-head',
+        '--recurse-submodules=no',
+        '--filter=blob:none',
+        '--progress',
+        '--stdin',
+        'origin',
+      ],
+      { input: oids.join('\n') + '\n', network: true, onStderr: progressParser(onProgress) },
+    );
+  }
+
+  private async batchCheck(names: string[]): Promise<Array<{ oid: string; type: string } | undefined>> {
+    if (names.length === 0) return [];
+    for (const name of names) {
+      if (name.includes('\n')) throw new AssetSyncError('GIT_FAILED', `refusing an object name with a newline: ${JSON.stringify(name)}`);
+    }
+    const result = await this.git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: names.join('\n') + '\n' });
+    const lines = result.stdout.split('\n');
+    return names.map((_, i) => {
+      const line = lines[i] ?? '';
+      if (line.endsWith(' missing') || line.endsWith(' ambiguous')) return { oid: '', type: 'missing' };
+      const [oid, type] = line.split(' ');
+      return oid && type ? { oid, type } : undefined;
+    });
+  }
+
+  /** Size of the store on disk, for reports. */
+  async sizeOnDisk(): Promise<number> {
+    let total = 0;
+    const visit = async (dir: string): Promise<void> => {
+      for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await visit(full);
+        else total += (await stat(full).catch(() => ({ size: 0 }))).size;
+      }
+    };
+    await visit(join(this.gitDir, 'objects'));
+    return total;
+  }
+}
+
+function remoteRefOf(pin: PinRef): string {
+  if (pin.kind === 'tag') return `refs/tags/${pin.tag}`;
+  return pin.kind === 'branch-head' ? `refs/heads/${pin.branch}` : '';
+}
+
+function describe(pin: PinRef): string {
+  return pin.kind === 'tag' ? `Tag ${pin.tag}` : pin.kind === 'sha' ? `SHA ${pin.sha}` : `branch ${pin.branch}`;
+}
+
+function uniquePins(pins: PinRef[]): PinRef[] {
+  return [...new Map(pins.map((p) => [pinKey(p), p])).values()];
+}
+
+/** Splits arguments so one command line stays far below the OS limit. */
+export function chunkByLength(items: string[], maxChars: number): string[][] {
+  const chunks: string[][] = [];
+  let current: string[] = [];
+  let length = 0;
+  for (const item of items) {
+    if (current.length > 0 && length + item.length + 1 > maxChars) {
+      chunks.push(current);
+      current = [];
+      length = 0;
+    }
+    current.push(item);
+    length += item.length + 1;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+export function assertSafePath(path: string): void {
+  if (path.startsWith('/') || path.split('/').some((s) => s === '..') || /[\u0000-\u001f\\]/.test(path)) {
+    throw new AssetSyncError('GIT_FAILED', `refusing the path ${JSON.stringify(path)}: it is absolute, climbs out with "..", or has control characters`);
+  }
+}
+
+/** Turns git's `--progress` stderr into phase / percent / bytes callbacks. */
+function progressParser(onProgress?: (progress: FetchProgress) => void): ((text: string) => void) | undefined {
+  if (!onProgress) return undefined;
+  return (text) => {
+    for (const part of text.split(/[\r\n]/)) {
+      const match = /^(?:remote: )?([A-Za-z ]+):\s+(\d+)%.*?(?:,\s+([\d.]+) (KiB|MiB|GiB|bytes))?/.exec(part.trim());
+      if (!match) continue;
+      const units: Record<string, number> = { bytes: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
+      const bytes = match[3] && match[4] ? Math.round(Number(match[3]) * (units[match[4]] ?? 1)) : undefined;
+      onProgress({ phase: match[1]!.trim(), percent: Number(match[2]), ...(bytes === undefined ? {} : { bytes }) });
+    }
+  };
+}

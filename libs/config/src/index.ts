@@ -1,1 +1,21 @@
-export {};
+export {
+  ALWAYS_IGNORED,
+  CONFIG_FILE,
+  DEFAULT_ASSETS_DIR,
+  DEFAULT_GLOBS,
+  DEFAULT_NETWORK_CONCURRENCY,
+  DEFAULT_RECORDINGS,
+  DEFAULT_REMOTE_URL_TEMPLATE,
+  ENV_ASSETS_DIR,
+  ENV_REMOTE_URL_TEMPLATE,
+  defaultLocalConcurrency,
+} from './defaults.js';
+export type { ConfigFileSettings } from './schema.js';
+export { configFileSchema, checkGlob } from './schema.js';
+export type { ParseConfigResult } from './parse.js';
+export { formatSettingPath, parseConfigText } from './parse.js';
+export type { AssetSyncConfig, ConfigSource, ResolveConfigResult } from './load.js';
+export { checkAssetsDir, defaultConfig, loadConfig, resolveConfig } from './load.js';
+export type { RemoteUrl, RemoteUrlOptions } from './remote.js';
+export { remoteUrlFor, resolveRemoteUrl } from './remote.js';
+export { PLACEHOLDERS, checkCloneUrl, checkUrlTemplate, expandUrlTemplate, sshRemoteOf } from './url.js';

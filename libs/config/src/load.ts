@@ -1,0 +1,252 @@
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { AssetSyncError, describeValue, formatProblem, redact, type Problem } from '@asset-sync/errors';
+import {
+  ALWAYS_IGNORED,
+  CONFIG_FILE,
+  DEFAULT_ASSETS_DIR,
+  DEFAULT_GLOBS,
+  DEFAULT_NETWORK_CONCURRENCY,
+  DEFAULT_RECORDINGS,
+  DEFAULT_REMOTE_URL_TEMPLATE,
+  ENV_ASSETS_DIR,
+  ENV_REMOTE_URL_TEMPLATE,
+  defaultLocalConcurrency,
+} from './defaults.js';
+import { formatSettingPath, parseConfigText } from './parse.js';
+import type { ConfigFileSettings } from './schema.js';
+import { checkUrlTemplate } from './url.js';
+
+/** Where a setting's value came from, for `asset-sync config show`. */
+export type ConfigSource = 'default' | typeof CONFIG_FILE | `env:${string}`;
+
+/** The effective configuration: asset-sync.yaml over the defaults, the environment over both. */
+export interface AssetSyncConfig {
+  /** Absolute path of the language repo. */
+  repoRoot: string;
+  /** Absolute path of asset-sync.yaml, when there is one. */
+  configFile?: string;
+  discovery: {
+    /** Where assets.json files are searched, relative to the repo root. */
+    globs: string[];
+    /** Never searched: the configured globs plus node_modules, .assets and .git. */
+    ignore: string[];
+  };
+  /** Absolute path of the folder that holds the store and checkouts. */
+  assetsDir: string;
+  concurrency: { network: number; local: number };
+  /** Clone URL per assets repo (`owner/name`), overriding every template. */
+  remotes: Record<string, string>;
+  /** The template clone URLs are made from; see `remoteUrlFor` for when it applies. */
+  remoteUrlTemplate: string;
+  /** Recording globs per language. */
+  recordings: Record<string, string[]>;
+  /** Used by `asset-sync init` when no parent assets.json exists. */
+  defaults: { AssetsRepo?: string; AssetsRepoPrefixPath?: string };
+  /** Where each setting came from, by dotted path (`concurrency.network`, `recordings.python`). */
+  sources: Record<string, ConfigSource>;
+}
+
+export type ResolveConfigResult = { ok: true; value: AssetSyncConfig } | { ok: false; problems: Problem[] };
+
+/** How environment variables are named in problems. */
+const ENVIRONMENT = 'environment';
+
+/**
+ * The assets dir: relative paths are inside the language repo, and may not climb out of it;
+ * an absolute path may point anywhere (a shared cache on CI) but not at or above the repo.
+ */
+export function checkAssetsDir(repoRoot: string, value: string): { path: string } | { wrong: string } {
+  if (value.trim() === '') return { wrong: 'which is empty' };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) return { wrong: 'which contains a control character' };
+  const path = resolve(repoRoot, value);
+  const inside = relative(repoRoot, path);
+  if (inside === '') return { wrong: 'which is the language repo itself' };
+  const outside = inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside);
+  if (outside) {
+    if (!isAbsolute(value)) {
+      return { wrong: 'which leaves the language repo (use an absolute path for a folder outside it)' };
+    }
+    const above = relative(path, repoRoot);
+    if (!(above === '..' || above.startsWith(`..${sep}`) || isAbsolute(above))) {
+      return { wrong: 'which contains the language repo' };
+    }
+    return { path };
+  }
+  if (inside.split(sep)[0]?.toLowerCase() === '.git') return { wrong: 'which is inside the .git folder' };
+  return { path };
+}
+
+function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const value = env[name];
+  // `VAR= command` unsets a variable for one command; an empty value means "not set".
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/**
+ * The effective configuration from the parsed asset-sync.yaml (if any) and the environment.
+ * Pure: no disk access, so every precedence rule is testable in memory.
+ */
+export function resolveConfig(
+  repoRoot: string,
+  settings: ConfigFileSettings | undefined,
+  env: NodeJS.ProcessEnv = {},
+  configFile?: string,
+): ResolveConfigResult {
+  const root = resolve(repoRoot);
+  const problems: Problem[] = [];
+  const sources: Record<string, ConfigSource> = {};
+  const fromFile = (path: string, isSet: boolean): void => {
+    sources[path] = isSet ? CONFIG_FILE : 'default';
+  };
+
+  const globs = settings?.discovery?.globs ?? [...DEFAULT_GLOBS];
+  fromFile('discovery.globs', settings?.discovery?.globs !== undefined);
+  const ignore = [...new Set([...(settings?.discovery?.ignore ?? []), ...ALWAYS_IGNORED])];
+  fromFile('discovery.ignore', settings?.discovery?.ignore !== undefined);
+
+  let assetsDir = resolve(root, DEFAULT_ASSETS_DIR);
+  const envAssetsDir = envValue(env, ENV_ASSETS_DIR);
+  const [dirValue, dirSource] =
+    envAssetsDir !== undefined
+      ? ([envAssetsDir, `env:${ENV_ASSETS_DIR}`] as const)
+      : settings?.assetsDir !== undefined
+        ? ([settings.assetsDir, CONFIG_FILE] as const)
+        : ([DEFAULT_ASSETS_DIR, 'default'] as const);
+  sources['assetsDir'] = dirSource;
+  const checkedDir = checkAssetsDir(root, dirValue);
+  if ('path' in checkedDir) {
+    assetsDir = checkedDir.path;
+  } else {
+    const field = dirSource === CONFIG_FILE ? 'assetsDir' : ENV_ASSETS_DIR;
+    problems.push({
+      file: dirSource === CONFIG_FILE ? CONFIG_FILE : ENVIRONMENT,
+      field,
+      message: `"${field}" must be a folder for asset-sync's data, found ${describeValue(dirValue)}, ${checkedDir.wrong}`,
+      hint: 'use a folder inside the language repo, e.g. ".assets", or an absolute path outside it',
+    });
+  }
+
+  const concurrency = {
+    network: settings?.concurrency?.network ?? DEFAULT_NETWORK_CONCURRENCY,
+    local: settings?.concurrency?.local ?? defaultLocalConcurrency(),
+  };
+  fromFile('concurrency.network', settings?.concurrency?.network !== undefined);
+  fromFile('concurrency.local', settings?.concurrency?.local !== undefined);
+
+  const remotes = { ...(settings?.remotes ?? {}) };
+  fromFile('remotes', settings?.remotes !== undefined);
+  for (const repo of Object.keys(remotes)) sources[formatSettingPath(['remotes', repo])] = CONFIG_FILE;
+
+  let remoteUrlTemplate = DEFAULT_REMOTE_URL_TEMPLATE;
+  sources['remoteUrlTemplate'] = 'default';
+  const envTemplate = envValue(env, ENV_REMOTE_URL_TEMPLATE);
+  if (envTemplate !== undefined) {
+    const wrong = checkUrlTemplate(envTemplate);
+    if (wrong === undefined) {
+      remoteUrlTemplate = envTemplate;
+      sources['remoteUrlTemplate'] = `env:${ENV_REMOTE_URL_TEMPLATE}`;
+    } else {
+      problems.push({
+        file: ENVIRONMENT,
+        field: ENV_REMOTE_URL_TEMPLATE,
+        message: redact(`"${ENV_REMOTE_URL_TEMPLATE}" must be a URL template, found ${describeValue(envTemplate)}, ${wrong}`),
+        hint: 'use the placeholders {repo}, {owner} and {name}, e.g. "https://github.com/{repo}.git"',
+      });
+    }
+  } else if (settings?.remoteUrlTemplate !== undefined) {
+    remoteUrlTemplate = settings.remoteUrlTemplate;
+    sources['remoteUrlTemplate'] = CONFIG_FILE;
+  }
+
+  const recordings: Record<string, string[]> = {};
+  for (const [language, patterns] of Object.entries(DEFAULT_RECORDINGS)) {
+    recordings[language] = [...patterns];
+    sources[formatSettingPath(['recordings', language])] = 'default';
+  }
+  for (const [language, patterns] of Object.entries(settings?.recordings ?? {})) {
+    recordings[language] = [...patterns];
+    sources[formatSettingPath(['recordings', language])] = CONFIG_FILE;
+  }
+
+  const defaults: AssetSyncConfig['defaults'] = {};
+  if (settings?.defaults?.AssetsRepo !== undefined) defaults.AssetsRepo = settings.defaults.AssetsRepo;
+  if (settings?.defaults?.AssetsRepoPrefixPath !== undefined) {
+    defaults.AssetsRepoPrefixPath = settings.defaults.AssetsRepoPrefixPath;
+  }
+  fromFile('defaults.AssetsRepo', defaults.AssetsRepo !== undefined);
+  fromFile('defaults.AssetsRepoPrefixPath', defaults.AssetsRepoPrefixPath !== undefined);
+
+  if (problems.length > 0) return { ok: false, problems };
+  const value: AssetSyncConfig = {
+    repoRoot: root,
+    discovery: { globs, ignore },
+    assetsDir,
+    concurrency,
+    remotes,
+    remoteUrlTemplate,
+    recordings,
+    defaults,
+    sources,
+  };
+  if (configFile !== undefined) value.configFile = configFile;
+  return { ok: true, value };
+}
+
+/** Every default, for a language repo without asset-sync.yaml and an empty environment. */
+export function defaultConfig(repoRoot: string): AssetSyncConfig {
+  const result = resolveConfig(repoRoot, undefined, {});
+  if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+  return result.value;
+}
+
+function invalid(problems: Problem[]): AssetSyncError {
+  const fromFile = problems.every((problem) => problem.file === CONFIG_FILE);
+  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+  return new AssetSyncError(
+    'CONFIG_INVALID',
+    fromFile ? `${CONFIG_FILE} has ${count}` : `the configuration has ${count}`,
+    {
+      ...(fromFile ? { file: CONFIG_FILE } : {}),
+      problems,
+      hint: problems[0]?.hint ?? `fix ${CONFIG_FILE}`,
+    },
+  );
+}
+
+/**
+ * Loads asset-sync.yaml from the language repo root (optional) and applies the environment
+ * (`ASSET_SYNC_REMOTE_URL_TEMPLATE`, `ASSET_SYNC_DIR`).
+ *
+ * @throws AssetSyncError CONFIG_INVALID with every problem found.
+ */
+export async function loadConfig(repoRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<AssetSyncConfig> {
+  const root = resolve(repoRoot);
+  const configFile = join(root, CONFIG_FILE);
+  let settings: ConfigFileSettings | undefined;
+  let text: string | undefined;
+  try {
+    text = await readFile(configFile, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') {
+      throw invalid([{ file: CONFIG_FILE, message: `the file cannot be read (${code ?? String(error)})`, hint: `check ${CONFIG_FILE} and its permissions` }]);
+    }
+    // A misnamed file would otherwise be ignored without a word.
+    const yml = await stat(join(root, 'asset-sync.yml')).catch(() => undefined);
+    if (yml !== undefined) {
+      throw invalid([
+        { file: 'asset-sync.yml', message: `asset-sync reads ${CONFIG_FILE}, not asset-sync.yml`, hint: `rename asset-sync.yml to ${CONFIG_FILE}` },
+      ]);
+    }
+  }
+  if (text !== undefined) {
+    const parsed = parseConfigText(text, CONFIG_FILE);
+    if (!parsed.ok) throw invalid(parsed.problems);
+    settings = parsed.value;
+  }
+  const result = resolveConfig(root, settings, env, text === undefined ? undefined : configFile);
+  if (!result.ok) throw invalid(result.problems);
+  return result.value;
+}

@@ -1,1 +1,33 @@
-export {};
+export { git, runGit, isolatedGitEnv, testGitConfigFiles, GitCommandError, isGitCommandError, TEST_IDENTITY } from './git.js';
+export type { RunGitOptions, GitResult } from './git.js';
+export { makeTempDir, removeTempDir, removeTempDirs, liveTempDirs, withTempDir } from './temp.js';
+export {
+  makeLanguageRepo,
+  commitWorkingFiles,
+  makeBareAssetsRepo,
+  bareRepoPath,
+  commitFiles,
+  resolveCommit,
+  tagCommit,
+  listTreeAt,
+  listFilesAt,
+  readFilesInDir,
+  FIXTURE_EPOCH,
+} from './repos.js';
+export type { FileContent, FileMap, MakeLanguageRepoOptions, LanguageRepo, CommitFilesOptions, TagOptions, TreeEntry } from './repos.js';
+export { FastImportWriter } from './fast-import.js';
+export type { FastImportCommit, FastImportOptions } from './fast-import.js';
+export { startGitDaemon } from './daemon.js';
+export type { GitDaemon, DaemonRequest, DaemonService, StartGitDaemonOptions } from './daemon.js';
+export { runCli, cliEnv, cliBinPath, workspaceRoot } from './cli.js';
+export type { RunCliOptions, CliResult } from './cli.js';
+export { normalizeOutput } from './normalize.js';
+export type { NormalizeOptions } from './normalize.js';
+export { Prng } from './prng.js';
+export { generateCorpus } from './corpus/generate.js';
+export type { GenerateCorpusOptions, CorpusManifest, CorpusPackage, PinDialect } from './corpus/generate.js';
+export { writeLanguageRepoFromCorpus, assetsJsonFor } from './corpus/language-repo.js';
+export type { WriteLanguageRepoOptions, CorpusLanguageRepo } from './corpus/language-repo.js';
+export { CORPUS_LANGUAGES } from './corpus/catalog.js';
+export type { CorpusLanguage } from './corpus/catalog.js';
+export { drawRecordingSize, realSizeStats } from './corpus/sizes.js';

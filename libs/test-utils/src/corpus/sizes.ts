@@ -1,0 +1,24 @@
+import type { Prng } from '../prng.js';
+import { REAL_RECORDING_SIZES } from './fixture-data.js';
+
+/**
+ * A recording size drawn from the real distribution (fixtures/real-world/recording-sizes.tsv):
+ * one real size picked uniformly, then jittered by up to ±20% so sizes do not repeat exactly.
+ * Empty files stay empty.
+ */
+export function drawRecordingSize(rng: Prng): number {
+  const base = rng.pick(REAL_RECORDING_SIZES);
+  if (base === 0) return 0;
+  return Math.max(1, Math.round(base * Math.exp((rng.next() * 2 - 1) * 0.2)));
+}
+
+/** Median, 90th percentile, maximum and share of empty files of the real distribution. */
+export function realSizeStats(): { median: number; p90: number; max: number; emptyFraction: number } {
+  const sizes = REAL_RECORDING_SIZES;
+  return {
+    median: sizes[Math.floor(sizes.length / 2)] as number,
+    p90: sizes[Math.floor(sizes.length * 0.9)] as number,
+    max: sizes[sizes.length - 1] as number,
+    emptyFraction: sizes.filter((size) => size === 0).length / sizes.length,
+  };
+}

@@ -1,1 +1,22 @@
-export {};
+export { restore, describeChanges, errorInfo } from './restore.js';
+export type { RestoreOptions } from './restore.js';
+export { readState, writeState, statePath, emptyState, buildManifest, manifestMatches } from './state.js';
+export type { RestoreState, CheckoutRecord, RequestRecord } from './state.js';
+export type {
+  PackageEntry,
+  Workspace,
+  ErrorInfo,
+  PackageStatus,
+  PackageOutcome,
+  CheckoutAction,
+  CheckoutOutcome,
+  NetworkCounts,
+  RestoreReport,
+  RestoreEvents,
+} from './types.js';
+export { openWorkspace, toPackageEntry, pinRefOf } from './workspace.js';
+export type { OpenWorkspaceOptions, OpenedWorkspace } from './workspace.js';
+export { selectPackages } from './select.js';
+export type { SelectOptions, Selection } from './select.js';
+export { status, locate, findRestored } from './status.js';
+export type { PackageStatusReport } from './status.js';

@@ -24,9 +24,13 @@ export function refspecOf(pin: PinRef): string {
   }
 }
 
-/** The object name that resolves a pin to a commit locally. */
+/**
+ * The object name that resolves a pin to a commit locally. Always a ref, even for a SHA pin: in
+ * a partial clone, asking for an object the store lacks makes git fetch it on the spot, one
+ * request per pin; a missing ref is just missing, and the pins are then fetched together.
+ */
 export function commitExpressionOf(pin: PinRef): string {
-  return pin.kind === 'sha' ? `${pin.sha}^{commit}` : `${localRefOf(pin)}^{commit}`;
+  return `${localRefOf(pin)}^{commit}`;
 }
 
 /**

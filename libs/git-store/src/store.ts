@@ -351,10 +351,11 @@ function progressParser(onProgress?: (progress: FetchProgress) => void): ((text:
   if (!onProgress) return undefined;
   return (text) => {
     for (const part of text.split(/[\r\n]/)) {
-      const match = /^(?:remote: )?([A-Za-z ]+):\s+(\d+)%.*?(?:,\s+([\d.]+) (KiB|MiB|GiB|bytes))?/.exec(part.trim());
+      const match = /^(?:remote: )?([A-Za-z ]+):\s+(\d+)%/.exec(part.trim());
       if (!match) continue;
+      const size = /,\s+([\d.]+) (KiB|MiB|GiB|bytes)/.exec(part);
       const units: Record<string, number> = { bytes: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3 };
-      const bytes = match[3] && match[4] ? Math.round(Number(match[3]) * (units[match[4]] ?? 1)) : undefined;
+      const bytes = size ? Math.round(Number(size[1]) * (units[size[2]!] ?? 1)) : undefined;
       onProgress({ phase: match[1]!.trim(), percent: Number(match[2]), ...(bytes === undefined ? {} : { bytes }) });
     }
   };

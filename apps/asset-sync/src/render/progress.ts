@@ -1,0 +1,77 @@
+import { createLogUpdate } from 'log-update';
+import type { RestoreEvents } from '@asset-sync/executor';
+
+const PHASES: Record<string, string> = {
+  discover: 'finding assets.json files',
+  resolve: 'resolving pins',
+  'fetch-pins': 'fetching pins',
+  plan: 'planning checkouts',
+  'fetch-objects': 'fetching recordings',
+  checkout: 'writing checkouts',
+  record: 'recording state',
+};
+
+export interface ProgressDisplay {
+  events: RestoreEvents;
+  /** Clears the live line (TTY) before the summary is printed. */
+  stop(): void;
+}
+
+/**
+ * On a terminal: one live line (packages done/total, current step, bytes received). Elsewhere
+ * (CI, pipes): one plain line per step, nothing that rewrites itself.
+ */
+export function progressDisplay(options: { interactive: boolean; quiet: boolean; write: (text: string) => void; stream?: NodeJS.WriteStream }): ProgressDisplay {
+  if (options.quiet) return { events: {}, stop: () => undefined };
+  if (!options.interactive || !options.stream) {
+    let lastPhase = '';
+    return {
+      events: {
+        phase(name, detail) {
+          const line = `${PHASES[name] ?? name}${detail ? `: ${detail}` : ''}`;
+          if (line !== lastPhase) options.write(`asset-sync: ${line}\n`);
+          lastPhase = line;
+        },
+      },
+      stop: () => undefined,
+    };
+  }
+  const render = createLogUpdate(options.stream, { showCursor: true });
+  const state = { phase: 'starting', detail: '', done: 0, total: 0, bytes: 0, started: Date.now() };
+  const draw = (): void => {
+    const seconds = ((Date.now() - state.started) / 1000).toFixed(1);
+    const packages = state.total > 0 ? `${state.done}/${state.total} packages` : '';
+    const bytes = state.bytes > 0 ? formatBytes(state.bytes) : '';
+    render([`⠿ ${PHASES[state.phase] ?? state.phase}${state.detail ? ` (${state.detail})` : ''}`, packages, bytes, `${seconds} s`].filter(Boolean).join(' · '));
+  };
+  const timer = setInterval(draw, 100);
+  timer.unref();
+  return {
+    events: {
+      phase(name, detail) {
+        state.phase = name;
+        state.detail = detail ?? '';
+        draw();
+      },
+      progress(done, total) {
+        state.done = done;
+        state.total = total;
+      },
+      bytes(received) {
+        state.bytes = Math.max(state.bytes, received);
+      },
+    },
+    stop() {
+      clearInterval(timer);
+      render.clear();
+      render.done();
+    },
+  };
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}

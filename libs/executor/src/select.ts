@@ -1,0 +1,75 @@
+import { relative, resolve, sep } from 'node:path';
+import picomatch from 'picomatch';
+import { AssetSyncError } from '@asset-sync/errors';
+import { discoverAll, discoverOne, findGoverningAssetsJson } from '@asset-sync/discovery';
+import type { PackageEntry } from './types.js';
+import { toPackageEntry, type OpenedWorkspace } from './workspace.js';
+
+export interface SelectOptions {
+  /** Every discovered assets.json. */
+  all?: boolean;
+  /** Directories or assets.json files; each selects the assets.json governing it. */
+  paths?: string[];
+  /** Globs on the assets.json path or its folder (relative to the repo root), e.g. `sdk/storage/**`. */
+  filter?: string[];
+}
+
+export interface Selection {
+  entries: PackageEntry[];
+  /** Every assets.json discovered (for --all), or the ones nested below the selected ones. */
+  context: PackageEntry[];
+  /** True when `entries` is every assets.json of the repo. */
+  complete: boolean;
+}
+
+/** Which assets.json files a command works on. */
+export async function selectPackages(workspace: OpenedWorkspace, options: SelectOptions): Promise<Selection> {
+  const filters = options.filter?.filter(Boolean) ?? [];
+  if (options.all || filters.length > 0) {
+    const discovered = (await discoverAll(workspace.repoRoot, workspace.config)).map(toPackageEntry);
+    const matchers = filters.map((glob) => picomatch(glob.replace(/\/+$/, ''), { dot: true }));
+    const matches = (e: PackageEntry): boolean =>
+      matchers.some((m) => m(e.path) || m(e.packagePath) || m(`${e.packagePath}/`) || isBelowGlobBase(e.packagePath, filters));
+    const entries = filters.length > 0 ? discovered.filter(matches) : discovered;
+    if (filters.length > 0 && entries.length === 0) {
+      throw new AssetSyncError('USAGE', `--filter ${filters.join(' ')} matches none of the ${discovered.length} assets.json files`, {
+        hint: 'Filters match the assets.json path or its folder relative to the repo root, e.g. --filter "sdk/storage/**".',
+      });
+    }
+    return { entries, context: discovered, complete: filters.length === 0 };
+  }
+  const paths = options.paths?.length ? options.paths : ['.'];
+  const entries: PackageEntry[] = [];
+  for (const path of paths) {
+    const absolute = resolve(workspace.cwd ?? workspace.repoRoot, path);
+    const rel = relative(workspace.repoRoot, absolute);
+    if (rel.startsWith('..') || resolve(rel) === rel) {
+      throw new AssetSyncError('USAGE', `${path} is outside the language repo ${workspace.repoRoot}`, {
+        hint: 'Run asset-sync inside the language repo, or pass -C <repo>.',
+      });
+    }
+    const file = await findGoverningAssetsJson(absolute, workspace.repoRoot);
+    entries.push(toPackageEntry(await discoverOne(file, workspace.repoRoot)));
+  }
+  const unique = [...new Map(entries.map((e) => [e.path, e])).values()];
+  // Nested packages below the selected ones: their folders are excluded from the selected ones.
+  const context = unique.length
+    ? (await discoverAll(workspace.repoRoot, {
+        ...workspace.config,
+        discovery: {
+          ...workspace.config.discovery,
+          globs: unique.map((e) => (e.packagePath ? `${globEscape(e.packagePath)}/**/assets.json` : '**/assets.json')),
+        },
+      })).map(toPackageEntry)
+    : [];
+  return { entries: unique, context, complete: false };
+}
+
+function isBelowGlobBase(packagePath: string, filters: string[]): boolean {
+  // A plain folder given as a filter (`sdk/storage`) selects everything below it.
+  return filters.some((f) => !/[*?[\]{}()!]/.test(f) && (packagePath === f.replace(/\/+$/, '') || packagePath.startsWith(f.replace(/\/+$/, '') + '/')));
+}
+
+function globEscape(path: string): string {
+  return path.split(sep).join('/').replace(/[*?[\]{}()!]/g, (c) => `\\${c}`);
+}

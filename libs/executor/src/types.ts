@@ -1,0 +1,98 @@
+import type { Problem } from '@asset-sync/errors';
+import type { Layout, Plan, PinRef } from '@asset-sync/planner';
+import type { PendingChanges } from '@asset-sync/git-store';
+
+/** The part of a discovered assets.json the executor needs. */
+export interface PackageEntry {
+  /** assets.json path relative to the language repo root, forward slashes: the package's id. */
+  path: string;
+  /** Folder of the assets.json relative to the repo root ('' at the root). */
+  packagePath: string;
+  /** Present when the file is valid. */
+  target?: {
+    assetsRepo: string;
+    prefix: string;
+    pin: PinRef;
+    dialect: 'tag' | 'branch';
+    /** The value as written (Tag or SHA), '' when nothing was pushed yet. */
+    pinText: string;
+  };
+  problems: Problem[];
+}
+
+/** Where and how the executor works: built once per command from the language repo. */
+export interface Workspace {
+  repoRoot: string;
+  /** Absolute assets dir (`<repo root>/.assets` unless configured). */
+  assetsDir: string;
+  layout: Layout;
+  /** Clone URL of an assets repo (config remotes, templates, SSH origin...). */
+  remoteUrl(assetsRepo: string): string;
+  concurrency: { network: number; local: number };
+}
+
+export interface ErrorInfo {
+  code: string;
+  message: string;
+  hint?: string;
+}
+
+export type PackageStatus = 'restored' | 'up-to-date' | 'pending-kept' | 'failed' | 'would-restore';
+
+export interface PackageOutcome {
+  /** assets.json path relative to the repo root. */
+  id: string;
+  status: PackageStatus;
+  assetsRepo?: string;
+  /** Tag or SHA as written ('' when nothing was pushed yet). */
+  pin?: string;
+  commit?: string;
+  /** Absolute directory to start the test-proxy in (checkout root + prefix). */
+  locate?: string;
+  /** Absolute folder of the checkout that serves it. */
+  checkout?: string;
+  pending?: PendingChanges;
+  error?: ErrorInfo;
+}
+
+export type CheckoutAction = 'created' | 'updated' | 'repaired' | 'unchanged' | 'removed' | 'kept' | 'would-create' | 'would-update' | 'would-remove';
+
+export interface CheckoutOutcome {
+  dir: string;
+  assetsRepo: string;
+  commit: string;
+  paths: string[];
+  action: CheckoutAction;
+  error?: ErrorInfo;
+}
+
+export interface NetworkCounts {
+  /** `git fetch` runs for pins (commits and trees). */
+  pinFetches: number;
+  /** `git fetch` runs for file contents. */
+  objectFetches: number;
+  /** File contents fetched. */
+  objects: number;
+  /** Bytes received, as git reported them. */
+  bytes: number;
+}
+
+export interface RestoreReport {
+  ok: boolean;
+  dryRun: boolean;
+  layout: Layout;
+  assetsDir: string;
+  plan: Plan;
+  packages: PackageOutcome[];
+  checkouts: CheckoutOutcome[];
+  network: NetworkCounts;
+  summary: { restored: number; upToDate: number; pendingKept: number; failed: number; durationMs: number };
+}
+
+/** Progress as it happens, for the live display (TTY) or plain lines (CI). */
+export interface RestoreEvents {
+  phase?(name: 'discover' | 'resolve' | 'fetch-pins' | 'plan' | 'fetch-objects' | 'checkout' | 'record', detail?: string): void;
+  progress?(done: number, total: number): void;
+  bytes?(received: number): void;
+  package?(outcome: PackageOutcome): void;
+}

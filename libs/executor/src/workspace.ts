@@ -1,0 +1,86 @@
+import { isAbsolute, resolve } from 'node:path';
+import { AssetSyncError } from '@asset-sync/errors';
+import { loadConfig, remoteUrlFor, type AssetSyncConfig } from '@asset-sync/config';
+import { runGit } from '@asset-sync/git-store';
+import type { AssetsJson } from '@asset-sync/assets-json';
+import type { Problem } from '@asset-sync/errors';
+import type { Layout, PinRef } from '@asset-sync/planner';
+import type { PackageEntry, Workspace } from './types.js';
+
+export interface OpenWorkspaceOptions {
+  layout?: Layout;
+  env?: NodeJS.ProcessEnv;
+  /** Where the command was started; relative paths are read from here. */
+  cwd?: string;
+}
+
+export interface OpenedWorkspace extends Workspace {
+  config: AssetSyncConfig;
+  originUrl?: string;
+  cwd?: string;
+}
+
+/**
+ * The language repo a command works in, its effective config, and how assets repos map to URLs.
+ * In the test-proxy layout, PROXY_ASSETS_FOLDER sets the assets dir, as it does for the proxy.
+ */
+export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOptions = {}): Promise<OpenedWorkspace> {
+  const env = options.env ?? process.env;
+  const config = await loadConfig(repoRoot, env);
+  const layout = options.layout ?? 'shared';
+  let assetsDir = config.assetsDir;
+  const proxyFolder = env['PROXY_ASSETS_FOLDER'];
+  if (layout === 'test-proxy' && proxyFolder) {
+    assetsDir = isAbsolute(proxyFolder) ? proxyFolder : resolve(repoRoot, proxyFolder);
+  }
+  if (resolve(assetsDir) === resolve(repoRoot)) {
+    throw new AssetSyncError('CONFIG_INVALID', `the assets dir may not be the language repo itself (${assetsDir})`, {
+      hint: 'Set assetsDir in asset-sync.yaml (default .assets), ASSET_SYNC_DIR, or PROXY_ASSETS_FOLDER to a folder of its own.',
+    });
+  }
+  const origin = await runGit(['config', '--get', 'remote.origin.url'], { cwd: repoRoot, okExitCodes: [1] }).catch(() => undefined);
+  const originUrl = origin?.exitCode === 0 ? origin.stdout.trim() || undefined : undefined;
+  const urls = new Map<string, string>();
+  return {
+    repoRoot,
+    assetsDir,
+    layout,
+    config,
+    ...(options.cwd ? { cwd: options.cwd } : {}),
+    ...(originUrl ? { originUrl } : {}),
+    concurrency: config.concurrency,
+    remoteUrl(assetsRepo) {
+      let url = urls.get(assetsRepo);
+      if (!url) {
+        url = remoteUrlFor(config, assetsRepo, originUrl ? { originUrl } : {});
+        urls.set(assetsRepo, url);
+      }
+      return url;
+    },
+  };
+}
+
+/** What the executor needs from a discovered assets.json. */
+export function toPackageEntry(entry: { path: string; packagePath: string; value?: AssetsJson; problems: Problem[] }): PackageEntry {
+  const value = entry.value;
+  if (!value || entry.problems.length > 0) return { path: entry.path, packagePath: entry.packagePath, problems: entry.problems };
+  return {
+    path: entry.path,
+    packagePath: entry.packagePath,
+    problems: [],
+    target: {
+      assetsRepo: value.assetsRepo,
+      prefix: value.prefixPath,
+      pin: pinRefOf(value),
+      dialect: value.dialect,
+      pinText: (value.dialect === 'tag' ? value.tag : value.sha) ?? '',
+    },
+  };
+}
+
+/** An empty Tag or absent SHA means the head of the fallback branch. */
+export function pinRefOf(value: AssetsJson): PinRef {
+  if (value.dialect === 'tag' && value.tag) return { kind: 'tag', tag: value.tag };
+  if (value.dialect === 'branch' && value.sha) return { kind: 'sha', sha: value.sha };
+  return { kind: 'branch-head', branch: value.fallbackBranch };
+}

@@ -35,6 +35,8 @@ export interface RunCliOptions {
   gitIdentity?: boolean;
   /** Kill the CLI after this long; default 120 s. */
   timeoutMs?: number;
+  /** A script to run instead of the CLI's bin (for testing the runner itself). */
+  bin?: string;
 }
 
 export interface CliResult {
@@ -74,7 +76,7 @@ export function cliEnv(
 /** Runs `node apps/asset-sync/bin/asset-sync.js <args>` (the built CLI) and collects its output. */
 export function runCli(args: readonly string[], options: RunCliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBinPath(), ...args], {
+    const child = spawn(process.execPath, [options.bin ?? cliBinPath(), ...args], {
       cwd: options.cwd,
       env: cliEnv(options.env, { gitIdentity: options.gitIdentity !== false }),
       stdio: ['pipe', 'pipe', 'pipe'],

@@ -16,6 +16,8 @@ export interface DaemonRequest {
 export interface GitDaemon {
   readonly host: '127.0.0.1';
   readonly port: number;
+  /** Process id of the git daemon itself (not of its watchdog). */
+  readonly pid: number;
   /** The directory served as `/`. */
   readonly root: string;
   /** `git://127.0.0.1:<port>/<repo>.git` for a name such as `Azure/azure-sdk-assets`. */
@@ -58,7 +60,7 @@ function installExitHook(): void {
  * when stop() ends it or when this process dies by any means, even SIGKILL, so no daemon
  * outlives the tests that started it.
  */
-const WATCHDOG = `
+export const WATCHDOG_SCRIPT = `
 const { spawn } = require('node:child_process');
 const [cmd, ...args] = JSON.parse(process.argv[1]);
 const child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -132,7 +134,7 @@ async function launch(root: string, port: number, options: StartGitDaemonOptions
     '--verbose',
     root,
   ];
-  const child = spawn(process.execPath, ['-e', WATCHDOG, JSON.stringify(['git', ...args])], {
+  const child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, JSON.stringify(['git', ...args])], {
     env: isolatedGitEnv(),
     stdio: ['pipe', 'ignore', 'pipe'],
   });
@@ -176,6 +178,7 @@ async function launch(root: string, port: number, options: StartGitDaemonOptions
     throw new Error(`git daemon did not start on 127.0.0.1:${port}: ${text.trim() || 'no output'}`);
   }
 
+  const pid = Number(/\[(\d+)\] Ready to rumble/.exec(text)?.[1] ?? 0);
   let stopped: Promise<void> | undefined;
   const settle = async (): Promise<void> => {
     // Log lines come from the daemon's children through a pipe; wait until it has been quiet a moment.
@@ -197,6 +200,7 @@ async function launch(root: string, port: number, options: StartGitDaemonOptions
   return {
     host: '127.0.0.1',
     port,
+    pid,
     root,
     url: (repo) => `git://127.0.0.1:${port}/${repoPath(repo)}`,
     urlTemplate: `git://127.0.0.1:${port}/{repo}.git`,

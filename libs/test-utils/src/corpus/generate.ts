@@ -58,7 +58,7 @@ export interface CorpusPackage {
   commit: string;
   /** SHA dialect: the `AssetsRepoBranch` holding the commit. */
   branch?: string;
-  /** The pin is older than the last commit that changed this package's recordings. */
+  /** Recordings under `<prefix>/<packagePath>/` changed after the pinned commit (so a newer commit must not serve this pin). */
   stale: boolean;
   /** rust-like nesting: this pin's folder holds (`service`) or sits in (`package`) another pin's folder. */
   nesting?: 'service' | 'package';
@@ -399,7 +399,7 @@ export async function generateCorpus(options: GenerateCorpusOptions): Promise<Co
         tag: p.emptyTag || p.dialect === 'sha' ? '' : `${p.entry.tagPrefix}_${commit.slice(0, 10)}`,
         commit,
         ...(p.dialect === 'sha' ? { branch: `auto/${p.entry.service}` } : {}),
-        stale: p.stale,
+        stale: !p.emptyTag && contained.get(p)!.some((q) => q.touches.some((slot) => slot > p.pinnedSlot)),
         ...(p.entry.nesting === undefined ? {} : { nesting: p.entry.nesting }),
         files: snapshot.files,
         bytes: snapshot.bytes,

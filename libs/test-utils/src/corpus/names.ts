@@ -23,7 +23,7 @@ const QUALIFIERS = [
 const NET_PARAMS = ['V2021_02_12', 'V2023_11_03', '7.4', '7.5', 'CosmosTable', 'Storage', 'True', 'False', 'AAD', 'Sas'];
 const NET_ARGS = [
   'True', 'False', '%\'foo\'', '\'name with spaces\'', '\'a,b\'', '100', 'null', '%20', '\'PartitionKey eq \'\'p1\'\'\'',
-  '5,True', 'False,%\'x y\'', '\'2024-01-01\'', '1024,\'application/json\'',
+  '5,True', 'False,%\'x y\'', '\'2024-01-01\'', '1024,\'text plain\'',
 ];
 const CPP_PARAMS = ['Shared', 'Aad', 'Isolated', 'OpenEnclave', 'SgxEnclave', 'Https', 'Sas'];
 const GO_VARIANTS = ['storage', 'cosmos', 'aad', 'sas', 'default'];

@@ -2,7 +2,7 @@ import { parseTree, type ParseError } from 'jsonc-parser';
 import { AssetSyncError, type Problem } from '@asset-sync/errors';
 import { pinOf, type AssetsJson, type Pin } from './model.js';
 import { JSONC_OPTIONS, parseAssetsJson } from './parse.js';
-import { fieldSchemas } from './schema.js';
+import { FIELD_HINTS, fieldSchemas } from './schema.js';
 import { conflictMarkerOf, splitBom, splitLines, type Line } from './text.js';
 
 /**
@@ -229,7 +229,12 @@ export function resolveConflictedAssetsJson(text: string, newPinValue: string, f
   const { pinKey } = result.value;
   const checked = fieldSchemas[pinKey].safeParse(newPinValue);
   if (!checked.success) {
-    const problems = checked.error.issues.map((issue) => ({ file, field: pinKey, message: `"${pinKey}" ${issue.message}` }));
+    const problems = checked.error.issues.map((issue) => ({
+      file,
+      field: pinKey,
+      message: `"${pinKey}" ${issue.message}`,
+      hint: FIELD_HINTS[pinKey],
+    }));
     throw new AssetSyncError('ASSETS_JSON_INVALID', `${file}: cannot resolve the conflict to an invalid "${pinKey}"`, {
       file,
       problems,

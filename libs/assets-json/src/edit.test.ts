@@ -139,6 +139,7 @@ describe('setField', () => {
         field: 'Tag',
         message:
           '"Tag" must be a git tag name, or "" when nothing was pushed yet, found string "--delete", which starts with "-"',
+        hint: 'set "Tag" to a tag printed by "asset-sync push", or "" if nothing was pushed yet',
       },
     ]);
     expect(thrown(() => setField('{"AssetsRepo": "a/b"}', 'AssetsRepoPrefixPath', '../x')).problems[0]?.message).toBe(

@@ -2,7 +2,7 @@ import { applyEdits, findNodeAtLocation, modify, parseTree, type Node, type Pars
 import { AssetSyncError, type Problem } from '@asset-sync/errors';
 import { KNOWN_KEYS, detectDialect, type AssetsJsonKey, type Pin } from './model.js';
 import { JSONC_OPTIONS, syntaxProblems, valueOf } from './parse.js';
-import { fieldSchemas } from './schema.js';
+import { FIELD_HINTS, fieldSchemas } from './schema.js';
 import { detectEol, firstConflictMarkerLine, splitBom } from './text.js';
 
 /**
@@ -41,7 +41,8 @@ function validateValue(field: string, value: string, file: string): void {
   if (!(KNOWN_KEYS as readonly string[]).includes(field)) return;
   const result = fieldSchemas[field as AssetsJsonKey].safeParse(value);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => ({ file, field, message: `"${field}" ${issue.message}` }));
+    const hint = FIELD_HINTS[field as AssetsJsonKey];
+    const problems = result.error.issues.map((issue) => ({ file, field, message: `"${field}" ${issue.message}`, hint }));
     throw invalid(file, `cannot set "${field}"`, problems);
   }
 }
@@ -164,6 +165,10 @@ export function setPin(text: string, pin: Pin, file = 'assets.json'): string {
   const wanted = pin.kind === 'tag' ? 'a tag ("Tag")' : 'a commit ("SHA")';
   const has = dialect === 'tag' ? 'the tag dialect ("Tag")' : 'the branch dialect ("SHA")';
   throw invalid(file, `cannot pin ${wanted} in a file written in ${has}`, [
-    { file, message: `cannot pin ${wanted} in a file written in ${has}`, hint: 'pin a tag in a file with "Tag" and a commit in a file with "SHA"' },
+    {
+      file,
+      message: `cannot pin ${wanted} in a file written in ${has}`,
+      hint: 'pin a tag in a file with "Tag" and a commit in a file with "SHA"',
+    },
   ]);
 }

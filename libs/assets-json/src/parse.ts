@@ -199,7 +199,10 @@ export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResu
       const index = problem.field === undefined ? -1 : keys.indexOf(problem.field);
       return index === -1 && problem.field !== undefined ? keys.length : index;
     };
-    return fail(problems.map((problem, index) => ({ problem, index })).sort((a, b) => rank(a.problem) - rank(b.problem) || a.index - b.index).map(({ problem }) => problem));
+    const ordered = problems
+      .map((problem, index) => ({ problem, index }))
+      .sort((a, b) => rank(a.problem) - rank(b.problem) || a.index - b.index);
+    return fail(ordered.map(({ problem }) => problem));
   }
 
   const data = parsed.data as Record<string, unknown>;
@@ -241,7 +244,10 @@ export async function readAssetsJson(absPath: string, displayPath: string): Prom
   try {
     const info = await stat(absPath);
     if (!info.isFile()) {
-      return { ok: false, problems: [{ file: displayPath, message: 'the file is not a regular file', hint: 'make assets.json a file' }] };
+      return {
+        ok: false,
+        problems: [{ file: displayPath, message: 'the file is not a regular file', hint: 'make assets.json a file' }],
+      };
     }
     if (info.size > MAX_BYTES) {
       return {
@@ -262,6 +268,5 @@ export async function readAssetsJson(absPath: string, displayPath: string): Prom
           : `the file cannot be read (${code ?? String(error)})`;
     return { ok: false, problems: [{ file: displayPath, message: reason, hint: 'check the path and its permissions' }] };
   }
-  const result = parseAssetsJson(text, displayPath);
-  return result.ok ? { ...result, text } : { ...result, text };
+  return { ...parseAssetsJson(text, displayPath), text };
 }

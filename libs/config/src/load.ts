@@ -231,13 +231,23 @@ export async function loadConfig(repoRoot: string, env: NodeJS.ProcessEnv = proc
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') {
-      throw invalid([{ file: CONFIG_FILE, message: `the file cannot be read (${code ?? String(error)})`, hint: `check ${CONFIG_FILE} and its permissions` }]);
+      throw invalid([
+        {
+          file: CONFIG_FILE,
+          message: `the file cannot be read (${code ?? String(error)})`,
+          hint: `check ${CONFIG_FILE} and its permissions`,
+        },
+      ]);
     }
     // A misnamed file would otherwise be ignored without a word.
     const yml = await stat(join(root, 'asset-sync.yml')).catch(() => undefined);
     if (yml !== undefined) {
       throw invalid([
-        { file: 'asset-sync.yml', message: `asset-sync reads ${CONFIG_FILE}, not asset-sync.yml`, hint: `rename asset-sync.yml to ${CONFIG_FILE}` },
+        {
+          file: 'asset-sync.yml',
+          message: `asset-sync reads ${CONFIG_FILE}, not asset-sync.yml`,
+          hint: `rename asset-sync.yml to ${CONFIG_FILE}`,
+        },
       ]);
     }
   }

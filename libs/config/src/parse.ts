@@ -106,5 +106,8 @@ export function parseConfigText(text: string, file = CONFIG_FILE): ParseConfigRe
   }
   // In the order of the file, so the list reads top to bottom.
   const order = (problem: Problem): number => (problem.line ?? Infinity) * 1e6 + (problem.column ?? 0);
-  return { ok: false, problems: problems.map((problem, index) => ({ problem, index })).sort((a, b) => order(a.problem) - order(b.problem) || a.index - b.index).map(({ problem }) => problem) };
+  const ordered = problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => order(a.problem) - order(b.problem) || a.index - b.index);
+  return { ok: false, problems: ordered.map(({ problem }) => problem) };
 }

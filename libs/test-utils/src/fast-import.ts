@@ -27,6 +27,11 @@ export interface FastImportOptions {
 }
 
 const FLUSH_BYTES = 1 << 20;
+/**
+ * How far the generator may run ahead of fast-import. Waiting for every chunk to drain would
+ * make the two take turns; with some slack they work in parallel on two cores.
+ */
+const MAX_BUFFERED_BYTES = 16 << 20;
 
 /**
  * One `git fast-import` process fed a single stream: commits, inline file contents, deletions and
@@ -168,7 +173,8 @@ export class FastImportWriter {
     this.pending = [];
     this.pendingBytes = 0;
     if (this.failure || this.child.exitCode !== null) throw this.error(this.child.exitCode);
-    if (!this.child.stdin.write(data)) {
+    this.child.stdin.write(data);
+    if (this.child.stdin.writableLength > MAX_BUFFERED_BYTES) {
       await new Promise<void>((resolve, reject) => {
         const onDrain = (): void => {
           this.child.stdin.off('close', onClose);

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -43,16 +44,36 @@ const LEAKY_GIT_VARIABLES = [
   'GIT_REDIRECT_STDERR',
 ];
 
-let globalConfigs: { withIdentity: string; withoutIdentity: string; dir: string } | undefined;
+let globalConfigs: { withIdentity: string; withoutIdentity: string } | undefined;
+
+/**
+ * Writes the files once per machine into a directory named by their hash: test runners end
+ * workers without an 'exit' event, so per-process files would pile up. Each file is written to a
+ * temporary name and renamed, so concurrent processes never read half a file.
+ */
+function sharedConfigFiles(files: Record<string, string>): Record<string, string> {
+  const hash = createHash('sha256').update(JSON.stringify(files)).digest('hex').slice(0, 12);
+  const dir = join(tmpdir(), `asset-sync-gitconfig-${hash}`);
+  const paths: Record<string, string> = {};
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(dir, name);
+    if (!existsSync(path)) {
+      mkdirSync(dir, { recursive: true });
+      const temporary = `${path}.${process.pid}.tmp`;
+      writeFileSync(temporary, content);
+      renameSync(temporary, path);
+    }
+    paths[name] = path;
+  }
+  return paths;
+}
 
 /**
  * Paths of the two global git config files tests run with: one with the test identity, one
- * without (and `user.useConfigOnly`, so git refuses to guess a name from the host). Both are
- * created once per process and removed when it exits.
+ * without (and `user.useConfigOnly`, so git refuses to guess a name from the host).
  */
 export function testGitConfigFiles(): { withIdentity: string; withoutIdentity: string } {
   if (globalConfigs === undefined) {
-    const dir = mkdtempSync(join(tmpdir(), 'asset-sync-gitconfig-'));
     const common = [
       '[init]',
       '\tdefaultBranch = main',
@@ -65,19 +86,13 @@ export function testGitConfigFiles(): { withIdentity: string; withoutIdentity: s
       '[gc]',
       '\tauto = 0',
     ];
-    const withIdentity = join(dir, 'gitconfig');
-    const withoutIdentity = join(dir, 'gitconfig-no-identity');
-    writeFileSync(
-      withIdentity,
-      [...common, '[user]', `\tname = ${TEST_IDENTITY.name}`, `\temail = ${TEST_IDENTITY.email}`, ''].join('\n'),
-    );
-    writeFileSync(withoutIdentity, [...common, '[user]', '\tuseConfigOnly = true', ''].join('\n'));
-    globalConfigs = { withIdentity, withoutIdentity, dir };
-    process.once('exit', () => {
-      if (globalConfigs) rmSync(globalConfigs.dir, { recursive: true, force: true });
+    const paths = sharedConfigFiles({
+      gitconfig: [...common, '[user]', `\tname = ${TEST_IDENTITY.name}`, `\temail = ${TEST_IDENTITY.email}`, ''].join('\n'),
+      'gitconfig-no-identity': [...common, '[user]', '\tuseConfigOnly = true', ''].join('\n'),
     });
+    globalConfigs = { withIdentity: paths['gitconfig'] as string, withoutIdentity: paths['gitconfig-no-identity'] as string };
   }
-  return { withIdentity: globalConfigs.withIdentity, withoutIdentity: globalConfigs.withoutIdentity };
+  return globalConfigs;
 }
 
 /**

@@ -116,7 +116,8 @@ export async function discoverAll(repoRoot: string, config: DiscoveryConfig): Pr
   });
   // Only files named exactly assets.json are assets.json files, whatever a glob matched.
   const matches = paths.filter((path) => posix.basename(path) === ASSETS_JSON).sort();
-  const entries = await mapLimit(matches, config.concurrency.local, (path) =>
+  // Reading is I/O: many reads in flight hide the latency; parsing is cheap next to it.
+  const entries = await mapLimit(matches, Math.max(32, config.concurrency.local), (path) =>
     discoverOne(resolve(root, ...path.split('/')), root),
   );
   return entries.sort(byPath);

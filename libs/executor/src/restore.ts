@@ -168,7 +168,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
             .map((v) => v.record.commit);
           const commits = [...new Set([...resolved.values(), ...currentCommits])];
           const paths = [...new Set(mine.map((p) => p.path))];
-          const treeAt = await store.treeIds(commits.flatMap((commit) => paths.map((path) => ({ commit, path }))));
+          const treeAt = await store.treeIds(commits, paths);
           facts[repo] = { pins: Object.fromEntries(resolved), treeAt, ancestorsOf: await cachedAncestry(store, state, repo, commits) };
         }),
       ),
@@ -327,9 +327,14 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
         networkLimit(async () => {
           const store = stores.get(repo);
           if (!store) return;
-          const lookups = items.flatMap((w) => w.target.paths.map((path) => ({ commit: w.target.commit, path })));
-          const trees = await store.treeIds(lookups);
-          const treeIds = lookups.map((l) => trees[l.commit]?.[l.path]).filter((t): t is string => typeof t === 'string');
+          const treeIds: string[] = [];
+          for (const w of items) {
+            const trees = await store.treeIds([w.target.commit], w.target.paths);
+            for (const path of w.target.paths) {
+              const tree = trees[w.target.commit]?.[path];
+              if (tree) treeIds.push(tree);
+            }
+          }
           const missing = await store.missingObjects(treeIds);
           if (missing.length === 0) return;
           network.objectFetches++;
@@ -394,7 +399,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
               commit: w.target.commit,
               paths: w.target.paths,
               status: 'complete',
-              manifest: await buildManifest(dir, w.target.paths),
+              manifest: buildManifest(dir, w.target.paths),
               completedAt: new Date().toISOString(),
             };
             checkoutOutcomes.push({ ...pick(w.target), action: w.action });
@@ -527,7 +532,7 @@ async function verifyCheckout(store: Store, workspace: Workspace, dir: string, r
   const abs = join(workspace.assetsDir, dir);
   const result: Verified = { dir, record, condition: 'intact', pending: new Map(), unexplainedChanges: false };
   if (!existsSync(abs)) return { ...result, condition: 'missing' };
-  const manifestOk = record.manifest ? await manifestMatches(abs, record.paths, record.manifest) : false;
+  const manifestOk = record.manifest ? manifestMatches(abs, record.paths, record.manifest) : false;
   const worktreeOk = (await isCheckoutOf(store, abs)) && (await readCheckoutHead(abs)) !== undefined;
   if (!worktreeOk) return { ...result, condition: 'damaged', unexplainedChanges: !manifestOk && record.status === 'complete' };
   const headOk = (await readCheckoutHead(abs)) === record.commit;

@@ -4,10 +4,11 @@ import { simpleGit, type SimpleGit } from 'simple-git';
 import { AssetSyncError, redact } from '@asset-sync/errors';
 
 /**
- * Every git process asset-sync starts goes through this file. Two mechanisms, one policy:
- * simple-git for ordinary commands, and a plain spawn for the plumbing that is fed on stdin
- * (cat-file --batch-check, rev-list --stdin, fetch --stdin, update-index), which simple-git
- * cannot feed. Both get the same environment, the same redaction and the same error type.
+ * Every git process asset-sync starts goes through this file: one environment, one redaction,
+ * one error type, one retry policy. Commands run through a plain spawn, which can feed stdin
+ * (cat-file --batch-check, rev-list --stdin, fetch --stdin, update-index). simple-git is used
+ * where its parsers earn their keep (`git push` results, the version check), not on the hot
+ * path: it waits 50 ms after every command that prints nothing, and restore runs dozens of those.
  */
 
 export interface RunOptions {
@@ -31,6 +32,8 @@ export interface RunOptions {
 
 export interface RunResult {
   stdout: string;
+  /** The same output as bytes, for binary protocols (cat-file --batch). */
+  stdoutBuffer: Buffer;
   stderr: string;
   exitCode: number;
 }
@@ -120,7 +123,7 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
   const full = [...FIXED_CONFIG.flatMap((c) => ['-c', c]), ...args];
   if (options.dryRun) {
     options.onDryRun?.(`would run: git ${args.join(' ')}`);
-    return { stdout: '', stderr: '', exitCode: 0 };
+    return { stdout: '', stdoutBuffer: Buffer.alloc(0), stderr: '', exitCode: 0 };
   }
   const { attempts, baseMs } = options.network ? retryPolicy() : { attempts: 1, baseMs: 0 };
   let last: RunResult | undefined;
@@ -167,43 +170,26 @@ const ALLOW_ENVIRONMENT = {
   allowUnsafePack: true,
 };
 
-/** A fresh simple-git instance per call: its env and handlers are per instance, and calls run concurrently. */
-async function runWithSimpleGit(args: string[], options: RunOptions, env: NodeJS.ProcessEnv): Promise<RunResult> {
-  let exitCode = 0;
-  let stderr = '';
-  const git: SimpleGit = simpleGit({
-    baseDir: options.cwd,
-    maxConcurrentProcesses: 1,
+/**
+ * A simple-git client with the same environment and fixed settings as runGit. simple-git's
+ * guard screens arguments for options a caller might smuggle in; ours are built here from
+ * validated values, and what it would flag is the user's own environment (GIT_SSH_COMMAND,
+ * GIT_ASKPASS) and the GIT_CONFIG_* entries that carry GIT_TOKEN, so those are allowed.
+ */
+export function simpleGitIn(cwd: string, env: Record<string, string | undefined> = {}): SimpleGit {
+  runCount++;
+  return simpleGit({
+    baseDir: cwd,
+    maxConcurrentProcesses: 4,
     trimmed: false,
-    completion: { onClose: true, onExit: false },
-    // simple-git's guard screens arguments for options a caller might smuggle in. Ours are built
-    // here from validated values (assets.json is checked before it reaches git, and refs are
-    // passed on stdin or after `--`); what it would flag is the user's own environment
-    // (GIT_SSH_COMMAND, GIT_ASKPASS, a pager) and the GIT_CONFIG_* entries that carry GIT_TOKEN.
+    config: FIXED_CONFIG,
     unsafe: ALLOW_ENVIRONMENT,
-    // Exit codes are judged by runGit, not by simple-git's "stderr means failure" rule.
-    errors: (error, result) => {
-      exitCode = result.exitCode;
-      stderr = Buffer.concat(result.stdErr).toString('utf8');
-      return error instanceof Error ? error : undefined;
-    },
-  });
-  const stdout = await git.env(env).raw(args);
-  return { stdout, stderr, exitCode };
+  }).env(gitEnvironment(env));
 }
 
 async function runOnce(args: string[], options: RunOptions): Promise<RunResult> {
   runCount++;
-  const env = gitEnvironment(options.env);
-  if (options.input === undefined && options.onStderr === undefined) {
-    return runWithSimpleGit(args, options, env).catch((error: unknown) => {
-      if ((error as NodeJS.ErrnoException)?.code === 'ENOENT' || /ENOENT/.test(String(error))) {
-        throw new AssetSyncError('GIT_MISSING', 'git was not found on PATH', { hint: 'Install git 2.36 or newer.' });
-      }
-      throw error;
-    });
-  }
-  return spawnGit(args, options, env);
+  return spawnGit(args, options, gitEnvironment(options.env));
 }
 
 function spawnGit(args: string[], options: RunOptions, env: NodeJS.ProcessEnv): Promise<RunResult> {
@@ -227,7 +213,10 @@ function spawnGit(args: string[], options: RunOptions, env: NodeJS.ProcessEnv): 
     child.stdin.on('error', () => {
       // git may exit before reading all input (e.g. a bad object name); the exit code tells.
     });
-    child.on('close', (code) => resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr, exitCode: code ?? 128 }));
+    child.on('close', (code) => {
+      const stdoutBuffer = Buffer.concat(out);
+      resolve({ stdout: stdoutBuffer.toString('utf8'), stdoutBuffer, stderr, exitCode: code ?? 128 });
+    });
     child.stdin.end(options.input ?? '');
   });
 }

@@ -90,6 +90,8 @@ export class Store {
       ['gc.auto', '0'],
       ['maintenance.auto', 'false'],
       ['advice.detachedHead', 'false'],
+      // Write checkout files with every core.
+      ['checkout.workers', '0'],
     ];
     for (const [key, value] of settings) await this.git(['config', key, value]);
     // Attributes in the assets repo could ask for eol conversion or filters; the pinned bytes win.
@@ -201,19 +203,103 @@ export class Store {
   }
 
   /**
-   * Tree ids at paths of commits, in one `cat-file --batch-check`: treeAt[commit][path] is the
-   * tree (or, oddly, blob) id there, or null when the path does not exist in that commit.
+   * Tree ids at every path in every commit given: treeAt[commit][path] is the tree (or, oddly,
+   * blob) id there, or null when the path does not exist in that commit.
+   *
+   * Resolving `commit:path` from the root for every pair costs commits x paths tree walks. Commits
+   * share most of their trees, so this walks all paths level by level instead, reading each
+   * distinct tree object once (one `cat-file --batch` per level).
    */
-  async treeIds(lookups: Array<{ commit: string; path: string }>): Promise<Record<string, Record<string, string | null>>> {
+  async treeIds(commitList: string[], pathList: string[]): Promise<Record<string, Record<string, string | null>>> {
+    const paths = [...new Set(pathList)];
+    for (const path of paths) assertSafePath(path);
+    // The paths as a trie, so a subtree shared by many commits is looked into once.
+    interface Node { id: number; children: Map<string, Node>; paths: string[] }
+    let nextId = 0;
+    const trie: Node = { id: nextId++, children: new Map(), paths: [] };
+    for (const path of paths) {
+      let node = trie;
+      for (const segment of path === '' ? [] : path.split('/')) {
+        let child = node.children.get(segment);
+        if (!child) node.children.set(segment, (child = { id: nextId++, children: new Map(), paths: [] }));
+        node = child;
+      }
+      node.paths.push(path);
+    }
+    const commits = [...new Set(commitList)];
+    const roots = await this.batchCheck(commits.map((c) => `${c}^{tree}`));
+
+    // Read every tree object the trie reaches, one `cat-file --batch` per depth.
+    const trees = new Map<string, Map<string, { oid: string; type: string }>>();
+    let frontier = new Map<string, { oid: string; node: Node }>();
+    for (const r of roots) if (r?.type === 'tree') frontier.set(`${r.oid}|${trie.id}`, { oid: r.oid, node: trie });
+    while (frontier.size > 0) {
+      const unread = [...new Set([...frontier.values()].map((f) => f.oid))].filter((oid) => !trees.has(oid));
+      for (const [oid, entries] of await this.readTrees(unread)) trees.set(oid, entries);
+      const next = new Map<string, { oid: string; node: Node }>();
+      for (const { oid, node } of frontier.values()) {
+        for (const [segment, child] of node.children) {
+          const entry = trees.get(oid)?.get(segment);
+          if (entry?.type === 'tree' && child.children.size > 0) next.set(`${entry.oid}|${child.id}`, { oid: entry.oid, node: child });
+        }
+      }
+      frontier = next;
+    }
+
+    // Every path's id below (tree, trie node), computed once per distinct pair.
+    const memo = new Map<string, Array<[string, string | null]>>();
+    const collect = (oid: string | null, type: string, node: Node): Array<[string, string | null]> => {
+      const key = `${oid}|${type}|${node.id}`;
+      const known = memo.get(key);
+      if (known) return known;
+      const found: Array<[string, string | null]> = node.paths.map((path) => [path, oid]);
+      for (const [segment, child] of node.children) {
+        const entry = oid !== null && type === 'tree' ? trees.get(oid)?.get(segment) : undefined;
+        found.push(...collect(entry?.oid ?? null, entry?.type ?? 'missing', child));
+      }
+      memo.set(key, found);
+      return found;
+    };
     const result: Record<string, Record<string, string | null>> = {};
-    const unique = [...new Map(lookups.map((l) => [`${l.commit}:${l.path}`, l])).values()];
-    for (const { path } of unique) assertSafePath(path);
-    const lines = await this.batchCheck(unique.map(({ commit, path }) => (path === '' ? `${commit}^{tree}` : `${commit}:${path}`)));
-    unique.forEach(({ commit, path }, i) => {
-      const line = lines[i];
-      (result[commit] ??= {})[path] = line && line.type !== 'missing' ? line.oid : null;
+    commits.forEach((commit, i) => {
+      const root = roots[i]?.type === 'tree' ? roots[i]!.oid : null;
+      result[commit] = Object.fromEntries(collect(root, 'tree', trie));
     });
     return result;
+  }
+
+  /** Parses tree objects (`cat-file --batch`): name -> entry, per tree id. */
+  private async readTrees(oids: string[]): Promise<Map<string, Map<string, { oid: string; type: string }>>> {
+    const trees = new Map<string, Map<string, { oid: string; type: string }>>();
+    if (oids.length === 0) return trees;
+    const { stdoutBuffer: out } = await this.git(['cat-file', '--batch'], { input: oids.join('\n') + '\n' });
+    let at = 0;
+    while (at < out.length) {
+      const headerEnd = out.indexOf(10, at);
+      if (headerEnd < 0) break;
+      const [oid, type, sizeText] = out.subarray(at, headerEnd).toString('latin1').split(' ');
+      if (type === 'missing' || sizeText === undefined) {
+        at = headerEnd + 1;
+        continue;
+      }
+      const size = Number(sizeText);
+      const body = out.subarray(headerEnd + 1, headerEnd + 1 + size);
+      at = headerEnd + 1 + size + 1;
+      if (type !== 'tree' || !oid) continue;
+      const entries = new Map<string, { oid: string; type: string }>();
+      let p = 0;
+      while (p < body.length) {
+        const space = body.indexOf(32, p);
+        const nul = body.indexOf(0, space);
+        const mode = body.subarray(p, space).toString('latin1');
+        const name = body.subarray(space + 1, nul).toString('utf8');
+        const child = body.subarray(nul + 1, nul + 21).toString('hex');
+        entries.set(name, { oid: child, type: mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob' });
+        p = nul + 21;
+      }
+      trees.set(oid, entries);
+    }
+    return trees;
   }
 
   /**

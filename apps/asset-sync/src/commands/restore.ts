@@ -21,7 +21,7 @@ export async function restoreCommand(globals: GlobalOptions, io: Io, paths: stri
   const workspace = await workspaceFor(globals, flags.layout);
   const jobs = parsePositiveInt(flags.jobs, '--jobs');
   const selection = await selectPackages(workspace, { all: flags.all === true, paths, ...(flags.filter ? { filter: flags.filter } : {}) });
-  const display = progressDisplay({ interactive: io.interactive, quiet: globals.json, write: io.err, stream: process.stderr });
+  const display = await progressDisplay({ interactive: io.interactive, quiet: globals.json, write: io.err, stream: process.stderr });
   let report: RestoreReport;
   try {
     report = await restore({

@@ -1,4 +1,3 @@
-import { createLogUpdate } from 'log-update';
 import type { RestoreEvents } from '@asset-sync/executor';
 
 const PHASES: Record<string, string> = {
@@ -21,7 +20,7 @@ export interface ProgressDisplay {
  * On a terminal: one live line (packages done/total, current step, bytes received). Elsewhere
  * (CI, pipes): one plain line per step, nothing that rewrites itself.
  */
-export function progressDisplay(options: { interactive: boolean; quiet: boolean; write: (text: string) => void; stream?: NodeJS.WriteStream }): ProgressDisplay {
+export async function progressDisplay(options: { interactive: boolean; quiet: boolean; write: (text: string) => void; stream?: NodeJS.WriteStream }): Promise<ProgressDisplay> {
   if (options.quiet) return { events: {}, stop: () => undefined };
   if (!options.interactive || !options.stream) {
     let lastPhase = '';
@@ -36,6 +35,8 @@ export function progressDisplay(options: { interactive: boolean; quiet: boolean;
       stop: () => undefined,
     };
   }
+  // Loaded only for terminals: CI runs never pay for it.
+  const { createLogUpdate } = await import('log-update');
   const render = createLogUpdate(options.stream, { showCursor: true });
   const state = { phase: 'starting', detail: '', done: 0, total: 0, bytes: 0, started: Date.now() };
   const draw = (): void => {

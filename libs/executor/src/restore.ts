@@ -28,6 +28,7 @@ import {
   syncCheckout,
   type PendingChanges,
 } from '@asset-sync/git-store';
+import { crashPoint } from './crash.js';
 import {
   buildManifest,
   manifestMatches,
@@ -174,6 +175,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
       ),
     );
 
+    crashPoint('fetch-pins');
     events?.phase?.('plan');
     const failedIds = new Set(failures.map((f) => f.id));
     const current: CurrentCheckout[] = layoutChanged
@@ -353,6 +355,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
       ),
     );
 
+    crashPoint('fetch-objects');
     events?.phase?.('checkout', `${work.length} checkouts`);
     const localLimit = pLimit(Math.max(1, options.jobs ?? workspace.concurrency.local));
     // Progress counts packages: those already in place are done before any checkout starts.
@@ -394,6 +397,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
             if (!store) throw new AssetSyncError('GIT_FAILED', `no store for ${w.target.assetsRepo}`);
             await prepareResync(store, workspace, w.target, state, verified.get(w.target.dir), w.discardIds, byId, options.force === true);
             await syncCheckout(store, { dir, commit: w.target.commit, paths: w.target.paths });
+            crashPoint('checkout');
             nextState.checkouts[w.target.dir] = {
               assetsRepo: w.target.assetsRepo,
               commit: w.target.commit,

@@ -1,30 +1,89 @@
-import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
 import { AssetSyncError } from '@asset-sync/errors';
 
 /**
  * One writer per assets dir at a time: parallel CI jobs or test runners that restore together
- * take turns instead of corrupting the store. The lock is refreshed while held and counts as
- * stale once its holder stops refreshing it (a killed run), so nobody waits forever.
+ * take turns instead of corrupting the store. proper-lockfile refreshes the lock while it is held,
+ * so a holder that stopped refreshing (a killed run on another machine sharing the folder) goes
+ * stale after 10 s; a holder on this machine whose process is gone is taken over at once.
  */
 export async function acquireLock(assetsDir: string, options: { waitMs?: number } = {}): Promise<() => Promise<void>> {
   const dir = join(assetsDir, '.asset-sync');
+  const lockPath = join(dir, 'lock');
+  const ownerFile = join(dir, 'lock.owner');
   await mkdir(dir, { recursive: true });
   const waitMs = options.waitMs ?? Number(process.env['ASSET_SYNC_LOCK_WAIT_MS'] ?? 10 * 60_000);
-  const intervalMs = 250;
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      const release = await lockfile.lock(dir, { lockfilePath: lockPath, realpath: false, stale: 10_000, update: 2_000, retries: 0 });
+      await writeFile(ownerFile, `${hostname()} ${process.pid}\n`);
+      return async () => {
+        await rm(ownerFile, { force: true });
+        await release();
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
+      if (await ownerIsGone(ownerFile)) {
+        await takeOver(lockPath, ownerFile);
+        continue;
+      }
+      if (Date.now() >= deadline) {
+        throw new AssetSyncError('LOCKED', `another asset-sync process holds ${lockPath} and did not finish within ${Math.round(waitMs / 1000)} s`, {
+          hint: 'Wait for it to finish. A lock left by a process that died is taken over automatically.',
+          cause: error,
+        });
+      }
+      await sleep(100);
+    }
+  }
+}
+
+/**
+ * Removes a lock whose owner died. Waiters that notice it at the same moment serialize on a
+ * second directory, and each re-checks the owner under it, so none removes a lock that another
+ * has just taken.
+ */
+async function takeOver(lockPath: string, ownerFile: string): Promise<void> {
+  const mutex = `${lockPath}.takeover`;
   try {
-    return await lockfile.lock(dir, {
-      lockfilePath: join(dir, 'lock'),
-      realpath: false,
-      stale: 10_000,
-      update: 2_000,
-      retries: { retries: Math.max(0, Math.ceil(waitMs / intervalMs)), factor: 1, minTimeout: intervalMs, maxTimeout: intervalMs },
-    });
+    await mkdir(mutex);
+  } catch {
+    // Someone else is taking over; a mutex left by a process that died mid-takeover expires.
+    const age = await stat(mutex).then((s) => Date.now() - s.mtimeMs, () => 0);
+    if (age > 30_000) await rm(mutex, { recursive: true, force: true });
+    await sleep(50);
+    return;
+  }
+  try {
+    if (await ownerIsGone(ownerFile)) {
+      await rm(ownerFile, { force: true });
+      await rm(lockPath, { recursive: true, force: true });
+    }
+  } finally {
+    await rm(mutex, { recursive: true, force: true });
+  }
+}
+
+/** True when the lock's owner ran on this machine and its process no longer exists. */
+async function ownerIsGone(ownerFile: string): Promise<boolean> {
+  let text: string;
+  try {
+    text = await readFile(ownerFile, 'utf8');
+  } catch {
+    return false;
+  }
+  const [host, pidText] = text.trim().split(' ');
+  const pid = Number(pidText);
+  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
   } catch (error) {
-    throw new AssetSyncError('LOCKED', `another asset-sync process holds ${join(dir, 'lock')} and did not finish within ${Math.round(waitMs / 1000)} s`, {
-      hint: 'Wait for it to finish; if no asset-sync is running, the lock goes stale by itself after 10 s.',
-      cause: error,
-    });
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
 }

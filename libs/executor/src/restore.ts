@@ -26,6 +26,8 @@ import {
   readCheckoutHead,
   removeCheckoutDir,
   syncCheckout,
+  workingTreeAt,
+  type FileChange,
   type PendingChanges,
 } from '@asset-sync/git-store';
 import { crashPoint } from './crash.js';
@@ -66,6 +68,8 @@ export interface RestoreOptions {
   dryRun?: boolean;
   /** Parallel checkouts (local work); network steps use workspace.concurrency.network. */
   jobs?: number;
+  /** The caller already holds the assets dir lock (push, reset). */
+  lockHeld?: boolean;
   /** Asked (on a TTY) before discarding pending changes; without it, pending changes block. */
   confirmDiscard?: (packages: Array<{ id: string; changes: PendingChanges }>) => Promise<boolean>;
   events?: RestoreEvents;
@@ -113,7 +117,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
   const dryRun = options.dryRun === true;
   const network: NetworkCounts = { pinFetches: 0, objectFetches: 0, objects: 0, bytes: 0 };
   // Dry runs lock too: they fetch commits and trees into the store.
-  const release = await acquireLock(workspace.assetsDir);
+  await ignoreAssetsDir(workspace.assetsDir);
+  const release = options.lockHeld ? async (): Promise<void> => undefined : await acquireLock(workspace.assetsDir);
   try {
     events?.phase?.('resolve');
     const state = await readState(workspace.assetsDir);
@@ -211,10 +216,21 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     const assignmentOf = new Map(plan.assignments.map((a) => [a.id, a]));
     const checkoutById = new Map(plan.checkouts.map((c) => [c.id, c]));
     const conflicts: Array<{ id: string; dir: string; changes: PendingChanges }> = [];
+    // Pending changes that are exactly the new pin's content (a push just published them) move
+    // without loss: they are discarded where they are and come back from the new pin.
+    const supersededIds: Array<{ id: string; dir: string }> = [];
     for (const [id, { dir, changes }] of pendingByRequest) {
       const assignment = assignmentOf.get(id);
       const stays = assignment && assignment.checkout === dir && checkoutById.get(dir)?.commit === state.checkouts[dir]?.commit;
-      if (selected.has(id) && assignment && !stays) conflicts.push({ id, dir, changes });
+      if (!selected.has(id) || !assignment || stays) continue;
+      const store = stores.get(assignment.assetsRepo);
+      const record = state.checkouts[dir];
+      const path = byId.get(id)?.path;
+      if (store && record && path !== undefined && (await pendingMatches(store, join(workspace.assetsDir, dir), record.commit, path, changes, assignment.tree))) {
+        supersededIds.push({ id, dir });
+      } else {
+        conflicts.push({ id, dir, changes });
+      }
     }
     let discard = options.force === true;
     if (conflicts.length > 0 && !discard && options.confirmDiscard && !dryRun) discard = await options.confirmDiscard(conflicts);
@@ -291,7 +307,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
         continue;
       }
       const action = !record || !existsSync(join(workspace.assetsDir, target.dir)) ? 'created' : v && v.condition !== 'intact' ? 'repaired' : 'updated';
-      const discardIds = discard ? conflicts.filter((c) => c.dir === target.dir).map((c) => c.id) : [];
+      const discardIds = [...(discard ? conflicts : []), ...supersededIds].filter((c) => c.dir === target.dir).map((c) => c.id);
       work.push({ target, action, discardIds });
     }
     // Checkouts nothing needs any more.
@@ -299,7 +315,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     for (const [dir, record] of Object.entries(state.checkouts)) {
       if (targets.has(dir)) continue;
       const v = verified.get(dir);
-      const hasPending = v ? v.pending.size > 0 : false;
+      const hasPending = v ? [...v.pending.keys()].some((id) => !supersededIds.some((x) => x.id === id)) : false;
       if (hasPending && !discard) {
         checkoutOutcomes.push({ dir, assetsRepo: record.assetsRepo, commit: record.commit, paths: record.paths, action: 'kept' });
         targets.set(dir, { dir, assetsRepo: record.assetsRepo, commit: record.commit, paths: record.paths, serves: [] });
@@ -644,6 +660,30 @@ function packageOutcome(workspace: Workspace, p: Prepared, checkout: string, com
     checkout: root,
     locate: p.request.prefix ? join(root, p.request.prefix) : root,
   };
+}
+
+/**
+ * The assets dir ignores itself (a `.gitignore` of `*` inside it), so `git add -A` in the
+ * language repo never picks up the store or the checkouts, whatever the repo's own .gitignore says.
+ */
+async function ignoreAssetsDir(assetsDir: string): Promise<void> {
+  const file = join(assetsDir, '.gitignore');
+  if (existsSync(file)) return;
+  await mkdir(assetsDir, { recursive: true });
+  await writeFile(file, '# Written by asset-sync: nothing in here belongs in the language repo.\n*\n');
+}
+
+/** True when a package's files with their pending changes are exactly `newTree`. */
+async function pendingMatches(store: Store, checkoutDir: string, commit: string, path: string, changes: PendingChanges, newTree: string | null): Promise<boolean> {
+  const fileChanges: FileChange[] = [
+    ...[...changes.added, ...changes.modified].map((p) => ({ path: p, action: 'write' as const })),
+    ...changes.deleted.map((p) => ({ path: p, action: 'delete' as const })),
+  ];
+  try {
+    return (await workingTreeAt(store, checkoutDir, commit, path, fileChanges)) === newTree;
+  } catch {
+    return false;
+  }
 }
 
 function servedBy(state: RestoreState, dir: string): string[] {

@@ -6,6 +6,8 @@ import type { PendingChanges } from '@asset-sync/git-store';
 export interface PackageEntry {
   /** assets.json path relative to the language repo root, forward slashes: the package's id. */
   path: string;
+  /** Absolute path of the assets.json (for in-place edits). */
+  absPath?: string;
   /** Folder of the assets.json relative to the repo root ('' at the root). */
   packagePath: string;
   /** Present when the file is valid. */
@@ -16,6 +18,12 @@ export interface PackageEntry {
     dialect: 'tag' | 'branch';
     /** The value as written (Tag or SHA), '' when nothing was pushed yet. */
     pinText: string;
+    /** Tag dialect: the prefix new tags are named with. */
+    tagPrefix?: string;
+    /** Branch dialect: the branch pushes go to (`AssetsRepoBranch`, or `auto/<service>`). */
+    branch?: string;
+    /** The branch an empty pin means, and new branches start from. */
+    fallbackBranch: string;
   };
   problems: Problem[];
 }

@@ -61,12 +61,12 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
 }
 
 /** What the executor needs from a discovered assets.json. */
-export function toPackageEntry(entry: { path: string; packagePath: string; value?: AssetsJson; problems: Problem[] }): PackageEntry {
+export function toPackageEntry(entry: { path: string; absPath?: string; packagePath: string; value?: AssetsJson; branch?: string; problems: Problem[] }): PackageEntry {
   const value = entry.value;
-  if (!value || entry.problems.length > 0) return { path: entry.path, packagePath: entry.packagePath, problems: entry.problems };
+  const base = { path: entry.path, packagePath: entry.packagePath, ...(entry.absPath ? { absPath: entry.absPath } : {}) };
+  if (!value || entry.problems.length > 0) return { ...base, problems: entry.problems };
   return {
-    path: entry.path,
-    packagePath: entry.packagePath,
+    ...base,
     problems: [],
     target: {
       assetsRepo: value.assetsRepo,
@@ -74,6 +74,9 @@ export function toPackageEntry(entry: { path: string; packagePath: string; value
       pin: pinRefOf(value),
       dialect: value.dialect,
       pinText: (value.dialect === 'tag' ? value.tag : value.sha) ?? '',
+      fallbackBranch: value.fallbackBranch,
+      ...(value.tagPrefix ? { tagPrefix: value.tagPrefix } : {}),
+      ...(entry.branch ? { branch: entry.branch } : {}),
     },
   };
 }

@@ -16,3 +16,6 @@ export { runGit, simpleGitIn, gitEnvironment, gitProcessCount, isTransient, isUn
 export type { RunOptions, RunResult } from './run.js';
 export { localRefOf, refspecOf, sparsePatternOf, literalPathspec, excludePathspec } from './refs.js';
 export { acquireLock } from './lock.js';
+export { buildCommit, workingTreeAt, pushRef, remoteRef, changedFiles, setLocalRef, mergeBase } from './commit.js';
+export type { Identity, FileChange, IndexEntry, BuildCommitOptions, PushRefResult } from './commit.js';
+export { writeBlobs, writeCommits, hasCommit, isAncestor, listRemoteRefs, pushRefs, gitDirOf, workingTreeChanges, commitIdentity, stageDeletions, stageFiles, readStaged, stageContent, commitStagedPaths, type BlobSource, type WriteBlobsOptions, type TreeChange, type CommitLayer, type CommitAuthor, type WriteCommitsOptions, type RemoteRefQuery, type PushRefsOptions, type PushedRef, type WorkingTreeChange } from './import.js';

@@ -3,6 +3,7 @@ import { processIo } from '../main.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 import { configShowCommand } from './config.js';
 import { discoverCommand } from './discover.js';
+import { initCommand, pushCommand, resetCommand, resolveCommand } from './develop.js';
 import { locateCommand } from './locate.js';
 import { planCommand } from './plan.js';
 import { restoreCommand } from './restore.js';
@@ -56,6 +57,35 @@ export function registerCommands(program: Command, run: Run): void {
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
     .addOption(layoutOption())
     .action(run((g, paths: string[], flags: object) => statusCommand(g, paths, flags)));
+
+  program
+    .command('push')
+    .description('commit the package\'s pending recording changes to the assets repo, publish them, and write the new pin into its assets.json')
+    .argument('[path]', 'a directory inside the package (default: the current directory)')
+    .option('--allow-secret <file>', 'let a reviewed false positive of the secret scan through (repeatable)', collect)
+    .option('-y, --yes', 'accepted for scripts; push never discards anything')
+    .action(run((g, path: string | undefined, flags: object) => pushCommand(g, path, flags)));
+
+  program
+    .command('reset')
+    .description('throw away the package\'s pending changes and return to its pinned content (asks first; --yes to skip)')
+    .argument('[path]', 'a directory inside the package (default: the current directory)')
+    .option('-y, --yes', 'discard without asking')
+    .action(run((g, path: string | undefined, flags: object) => resetCommand(g, io, path, flags)));
+
+  program
+    .command('init')
+    .description('create an assets.json for a new package or service, copied from the nearest parent without its pin')
+    .argument('[dir]', 'the package folder (default: the current directory)')
+    .option('--assets-repo <owner/name>', 'the assets repo, when no parent assets.json exists')
+    .option('--prefix <path>', 'AssetsRepoPrefixPath (the language, e.g. python)')
+    .action(run((g, dir: string | undefined, flags: object) => initCommand(g, dir, flags)));
+
+  program
+    .command('resolve')
+    .description('combine the two pins a git merge left in conflict markers in assets.json')
+    .argument('[path]', 'the package folder or its assets.json (default: the current directory)')
+    .action(run((g, path: string | undefined) => resolveCommand(g, path)));
 
   program
     .command('discover')

@@ -1,0 +1,482 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { constants } from 'node:fs';
+import { open, readFile, rm } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { AssetSyncError, redact } from '@asset-sync/errors';
+import { assertNotOption, gitEnvironment, runGit } from './run.js';
+import { assertSafePath, type Store } from './store.js';
+
+/**
+ * Bulk writes for `asset-sync migrate`: thousands of files into an assets-repo store as one
+ * commit without a checkout, refs pushed in one `git push`, and the few language-repo index
+ * updates migrate needs. File names travel NUL-separated on stdin, never on a command line, so
+ * spaces, quotes, `%`, non-ASCII and leading dashes are plain bytes to git.
+ */
+
+const ZERO_OID = '0'.repeat(40);
+const HEX40 = /^[0-9a-f]{40}$/;
+
+/** One file to store: where its bytes are on disk. */
+export interface BlobSource {
+  absPath: string;
+  /** Size as planned; a file that changed size since is still read whole. */
+  size?: number;
+}
+
+export interface WriteBlobsOptions {
+  /** Parallel fast-import processes; default: CPUs, at most 4, and 1 for small inputs. */
+  jobs?: number;
+  /** zlib level of the packs written (0-9); default 1: speed first, the push sends these bytes as they are. */
+  compression?: number;
+  /** Called with the bytes streamed so far. */
+  onProgress?: (bytesDone: number) => void;
+}
+
+/** Bytes in flight per process: enough read-ahead to keep git busy, bounded for 50 MB files. */
+const READ_AHEAD_BYTES = 32 << 20;
+const READ_AHEAD_FILES = 16;
+
+/**
+ * Stores the files' contents as blobs and returns their ids, in input order. Each of `jobs`
+ * `git fast-import` processes gets a share balanced by bytes and writes one pack, so the objects
+ * are compressed once, in parallel, and the push reuses them as they are. Objects the store
+ * already has are not written again.
+ */
+export async function writeBlobs(store: Store, files: BlobSource[], options: WriteBlobsOptions = {}): Promise<string[]> {
+  if (files.length === 0) return [];
+  const total = files.reduce((sum, f) => sum + (f.size ?? 0), 0);
+  const jobs = Math.max(1, Math.min(options.jobs ?? Math.min(4, availableParallelism()), files.length, total < 8 << 20 ? 1 : 64));
+  // Largest first into the lightest bin: a 50 MB file does not leave one process doing all the work.
+  const bins: Array<{ bytes: number; items: number[] }> = Array.from({ length: jobs }, () => ({ bytes: 0, items: [] }));
+  const order = files.map((_, i) => i).sort((a, b) => (files[b]!.size ?? 0) - (files[a]!.size ?? 0));
+  for (const i of order) {
+    const bin = bins.reduce((lightest, b) => (b.bytes < lightest.bytes ? b : lightest));
+    bin.items.push(i);
+    bin.bytes += files[i]!.size ?? 0;
+  }
+  const oids = new Array<string>(files.length);
+  let done = 0;
+  await Promise.all(
+    bins
+      .filter((bin) => bin.items.length > 0)
+      .map(async (bin) => {
+        bin.items.sort((a, b) => a - b);
+        const ids = await fastImportBlobs(store, bin.items.map((i) => files[i]!), options.compression ?? 1, (n) => {
+          done += n;
+          options.onProgress?.(done);
+        });
+        bin.items.forEach((fileIndex, k) => (oids[fileIndex] = ids[k]!));
+      }),
+  );
+  return oids;
+}
+
+async function fastImportBlobs(store: Store, files: BlobSource[], compression: number, onBytes: (n: number) => void): Promise<string[]> {
+  const marks = join(store.gitDir, `asset-sync-marks-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const args = ['-c', `pack.compression=${compression}`, '-c', 'core.bigFileThreshold=2g', 'fast-import', '--quiet', '--done', '--depth=0', `--export-marks=${marks}`];
+  const child = spawn('git', args, { cwd: store.gitDir, env: gitEnvironment(), stdio: ['pipe', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  let streamError: Error | undefined;
+  child.stdin.on('error', (error) => (streamError ??= error));
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'ENOENT' ? new AssetSyncError('GIT_MISSING', 'git was not found on PATH', { hint: 'Install git 2.36 or newer.' }) : error),
+    );
+    child.on('close', (code) => resolve(code ?? 128));
+  });
+  exited.catch(() => undefined);
+  const failure = (code: number | string): AssetSyncError =>
+    new AssetSyncError('GIT_FAILED', `git fast-import in ${store.gitDir} failed (${code}):\n${redact(stderr.trim()).split('\n').slice(-6).join('\n')}`);
+
+  try {
+    // Reads run ahead of the pipe so that disk and git work at the same time.
+    const reads: Array<Promise<Buffer> | undefined> = [];
+    let inFlight = 0;
+    for (let i = 0; i < files.length; i++) {
+      while (reads.length < files.length && (reads.length <= i || (inFlight < READ_AHEAD_BYTES && reads.length - i < READ_AHEAD_FILES))) {
+        const file = files[reads.length]!;
+        inFlight += file.size ?? 0;
+        const read = readSource(file.absPath);
+        // Awaited in order below; until then a failure must not count as unhandled.
+        read.catch(() => undefined);
+        reads.push(read);
+      }
+      const data = await (reads[i] as Promise<Buffer>);
+      reads[i] = undefined;
+      inFlight -= files[i]!.size ?? 0;
+      if (streamError || child.exitCode !== null) throw failure(child.exitCode ?? String(streamError));
+      child.stdin.write(`blob\nmark :${i + 1}\ndata ${data.length}\n`);
+      child.stdin.write(data);
+      if (!child.stdin.write('\n') && child.stdin.writableLength > 8 << 20) {
+        await new Promise<void>((resolve) => {
+          const go = (): void => {
+            child.stdin.off('drain', go);
+            child.stdin.off('close', go);
+            resolve();
+          };
+          child.stdin.once('drain', go);
+          child.stdin.once('close', go);
+        });
+      }
+      onBytes(data.length);
+    }
+    child.stdin.end('done\n');
+    const code = await exited;
+    if (code !== 0) throw failure(code);
+    const ids = new Array<string>(files.length);
+    for (const line of (await readFile(marks, 'utf8')).split('\n')) {
+      const match = /^:(\d+) ([0-9a-f]{40})$/.exec(line);
+      if (match) ids[Number(match[1]) - 1] = match[2]!;
+    }
+    const missing = ids.findIndex((id) => id === undefined);
+    if (missing >= 0 || ids.length !== files.length) throw failure(`no id for ${files[Math.max(0, missing)]?.absPath}`);
+    return ids;
+  } catch (error) {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited.catch(() => undefined);
+    throw error;
+  } finally {
+    await rm(marks, { force: true });
+  }
+}
+
+async function readSource(path: string): Promise<Buffer> {
+  // O_NOFOLLOW: a file replaced by a symbolic link since planning is refused, not followed.
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: NodeJS.ErrnoException) => {
+    throw new AssetSyncError('MIGRATION_FAILED', `cannot read ${path}: ${error.code ?? error.message}`, {
+      hint: 'The file changed or disappeared since the plan was made; run asset-sync migrate again.',
+    });
+  });
+  try {
+    return await handle.readFile();
+  } finally {
+    await handle.close();
+  }
+}
+
+export interface TreeChange {
+  /** Path inside the assets repo. */
+  path: string;
+  oid: string;
+  mode?: '100644' | '100755';
+}
+
+export interface CommitLayer {
+  /** Folders whose existing entries are dropped first, so they end up holding exactly `add`. */
+  replace: string[];
+  add: TreeChange[];
+  message: string;
+}
+
+/** Who the migration commit is by. */
+export interface CommitAuthor {
+  name: string;
+  email: string;
+}
+
+export interface WriteCommitsOptions {
+  /** The commit the first layer builds on; none for a repo without history. */
+  parent?: string;
+  layers: CommitLayer[];
+  identity: CommitAuthor;
+  /** Commit date; default now. */
+  date?: Date;
+}
+
+/**
+ * Builds a chain of commits, one per layer, each on top of the previous, from a temporary index
+ * read from the parent's tree: no checkout, and no file contents of the parent are needed (the
+ * store is blob-less, so `write-tree --missing-ok` skips the existence check that would fetch them).
+ */
+export async function writeCommits(store: Store, options: WriteCommitsOptions): Promise<Array<{ commit: string; tree: string }>> {
+  const index = join(store.gitDir, `asset-sync-index-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const env = { GIT_INDEX_FILE: index };
+  const when = `${Math.floor((options.date ?? new Date()).getTime() / 1000)} +0000`;
+  const identityEnv = {
+    GIT_AUTHOR_NAME: options.identity.name,
+    GIT_AUTHOR_EMAIL: options.identity.email,
+    GIT_AUTHOR_DATE: when,
+    GIT_COMMITTER_NAME: options.identity.name,
+    GIT_COMMITTER_EMAIL: options.identity.email,
+    GIT_COMMITTER_DATE: when,
+  };
+  try {
+    if (options.parent) {
+      if (!HEX40.test(options.parent)) throw new AssetSyncError('GIT_FAILED', `not a commit id: ${options.parent}`);
+      await store.git(['read-tree', options.parent], { env });
+    } else {
+      await store.git(['read-tree', '--empty'], { env });
+    }
+    const results: Array<{ commit: string; tree: string }> = [];
+    let parent = options.parent;
+    for (const layer of options.layers) {
+      for (const path of [...layer.replace, ...layer.add.map((a) => a.path)]) assertSafePath(path);
+      const lines: string[] = [];
+      if (layer.replace.length > 0) {
+        const listed = await store.git(['ls-files', '-z', '--cached'], { env });
+        const folders = layer.replace.map((f) => `${f}/`);
+        for (const path of listed.stdout.split('\0')) {
+          if (path && folders.some((f) => path.startsWith(f))) lines.push(`0 ${ZERO_OID}\t${path}\0`);
+        }
+      }
+      for (const change of layer.add) {
+        if (!HEX40.test(change.oid)) throw new AssetSyncError('GIT_FAILED', `not an object id: ${change.oid}`);
+        lines.push(`${change.mode ?? '100644'} ${change.oid}\t${change.path}\0`);
+      }
+      if (lines.length > 0) await store.git(['update-index', '-z', '--index-info'], { env, input: lines.join('') });
+      const tree = (await store.git(['write-tree', '--missing-ok'], { env })).stdout.trim();
+      const commit = (
+        await store.git(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'], {
+          env: { ...env, ...identityEnv },
+          input: layer.message.endsWith('\n') ? layer.message : `${layer.message}\n`,
+        })
+      ).stdout.trim();
+      if (!HEX40.test(commit)) throw new AssetSyncError('GIT_FAILED', `git commit-tree printed no commit id: ${commit}`);
+      results.push({ commit, tree });
+      parent = commit;
+    }
+    return results;
+  } finally {
+    await rm(index, { force: true });
+    await rm(`${index}.lock`, { force: true });
+  }
+}
+
+/** True when the store holds this commit (no lazy fetch: `cat-file --batch-check` reports it missing). */
+export async function hasCommit(store: Store, oid: string): Promise<boolean> {
+  if (!HEX40.test(oid)) return false;
+  const result = await store.git(['cat-file', '--batch-check=%(objecttype)'], { input: `${oid}\n` });
+  return result.stdout.trim() === 'commit';
+}
+
+/** Whether `ancestor` is `descendant` or one of its ancestors (both must be in the store). */
+export async function isAncestor(store: Store, ancestor: string, descendant: string): Promise<boolean> {
+  const result = await store.git(['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [1] });
+  return result.exitCode === 0;
+}
+
+export interface RemoteRefQuery {
+  tags?: boolean;
+  heads?: boolean;
+  /** Tail-matched patterns (`ls-remote` semantics), e.g. `refs/tags/python/*`. */
+  patterns?: string[];
+}
+
+/** Refs the server has (`ls-remote`), full name -> commit id. Annotated tags resolve to their commit. */
+export async function listRemoteRefs(store: Store, query: RemoteRefQuery = {}): Promise<Map<string, string>> {
+  for (const pattern of query.patterns ?? []) assertNotOption(pattern, 'the ref pattern');
+  const args = ['ls-remote', ...(query.tags ? ['--tags'] : []), ...(query.heads ? ['--heads'] : []), 'origin', ...(query.patterns ?? [])];
+  const result = await store.git(args, { network: true });
+  const refs = new Map<string, string>();
+  for (const line of result.stdout.split('\n')) {
+    const [oid, ref] = line.split('\t');
+    if (!oid || !ref) continue;
+    if (ref.endsWith('^{}')) refs.set(ref.slice(0, -3), oid);
+    else if (!refs.has(ref)) refs.set(ref, oid);
+  }
+  return refs;
+}
+
+export interface PushRefsOptions {
+  /** Every ref or none (when the server supports it). Default true. */
+  atomic?: boolean;
+  /** Smaller packs at the cost of time; default false: objects go as the store holds them. */
+  deltas?: boolean;
+  onProgress?: (text: string) => void;
+}
+
+export interface PushedRef {
+  ref: string;
+  oid: string;
+  status: 'created' | 'updated' | 'up-to-date' | 'rejected';
+  reason?: string;
+}
+
+const PUSH_NAMESPACE = 'refs/asset-sync/push';
+
+/**
+ * Pushes many refs in one `git push`: they are written under a private namespace of the store
+ * (`update-ref --stdin`, no argument list to overflow) and sent with two glob refspecs, one for
+ * tags and one for branches. Nothing is forced: an existing tag or a branch that would not fast-
+ * forward is rejected by the server, never overwritten.
+ */
+export async function pushRefs(store: Store, refs: Array<{ ref: string; oid: string }>, options: PushRefsOptions = {}): Promise<PushedRef[]> {
+  if (refs.length === 0) return [];
+  const kinds = new Set<string>();
+  const local: string[] = [];
+  for (const { ref, oid } of refs) {
+    if (!HEX40.test(oid)) throw new AssetSyncError('GIT_FAILED', `not a commit id: ${oid}`);
+    const match = /^refs\/(tags|heads)\/(.+)$/.exec(ref);
+    if (!match || /[\0\n]/.test(ref)) throw new AssetSyncError('GIT_FAILED', `refusing to push ${JSON.stringify(ref)}: only refs/tags/* and refs/heads/* are pushed`);
+    kinds.add(match[1]!);
+    local.push(`create ${PUSH_NAMESPACE}/${match[1]}/${match[2]}\0${oid}\0`);
+  }
+  await clearPushNamespace(store);
+  try {
+    await store.git(['update-ref', '-z', '--stdin'], { input: local.join('') });
+    const refspecs = [...kinds].sort().map((kind) => `${PUSH_NAMESPACE}/${kind}/*:refs/${kind}/*`);
+    const config = options.deltas ? [] : ['-c', 'pack.window=0'];
+    const push = async (atomic: boolean) =>
+      store.git([...config, 'push', '--porcelain', '--progress', ...(atomic ? ['--atomic'] : []), 'origin', ...refspecs], {
+        network: true,
+        okExitCodes: [1],
+        ...(options.onProgress ? { onStderr: options.onProgress } : {}),
+      });
+    let result = await push(options.atomic !== false);
+    if (result.exitCode !== 0 && /does not support --atomic/i.test(result.stderr)) result = await push(false);
+    const pushed = parsePorcelain(result.stdout);
+    const wanted = new Map(refs.map((r) => [r.ref, r.oid]));
+    const outcomes: PushedRef[] = [];
+    for (const [ref, oid] of wanted) {
+      const line = pushed.get(ref);
+      if (line) outcomes.push({ ref, oid, ...line });
+      else outcomes.push({ ref, oid, status: 'rejected', reason: result.exitCode === 0 ? 'not reported by git push' : lastLines(result.stderr) });
+    }
+    if (result.exitCode !== 0 && outcomes.every((o) => o.status !== 'rejected')) {
+      throw new AssetSyncError('PUSH_REJECTED', `git push to ${redact(store.url)} failed:\n${redact(lastLines(result.stderr))}`);
+    }
+    return outcomes;
+  } finally {
+    await clearPushNamespace(store);
+  }
+}
+
+async function clearPushNamespace(store: Store): Promise<void> {
+  const listed = await store.git(['for-each-ref', '--format=%(refname)', `${PUSH_NAMESPACE}/`]);
+  const stale = listed.stdout.split('\n').filter(Boolean);
+  if (stale.length > 0) await store.git(['update-ref', '-z', '--stdin'], { input: stale.map((ref) => `delete ${ref}\0\0`).join('') });
+}
+
+function parsePorcelain(stdout: string): Map<string, { status: PushedRef['status']; reason?: string }> {
+  const result = new Map<string, { status: PushedRef['status']; reason?: string }>();
+  for (const line of stdout.split('\n')) {
+    const match = /^([ +\-*=!])\t([^\t]*):([^\t]*)\t(.*)$/.exec(line);
+    if (!match) continue;
+    const [, flag, , to, summary] = match;
+    const status: PushedRef['status'] = flag === '=' ? 'up-to-date' : flag === '!' ? 'rejected' : flag === '*' ? 'created' : 'updated';
+    result.set(to!, status === 'rejected' ? { status, reason: summary!.replace(/^\[rejected\]\s*/, '') } : { status });
+  }
+  return result;
+}
+
+function lastLines(text: string): string {
+  return text.trim().split('\n').filter(Boolean).slice(-6).join('\n');
+}
+
+// ---- the language repo ----
+
+/** The absolute git dir of a language repo (worktrees included). */
+export async function gitDirOf(repoRoot: string): Promise<string> {
+  return (await runGit(['rev-parse', '--absolute-git-dir'], { cwd: repoRoot })).stdout.trim();
+}
+
+export interface WorkingTreeChange {
+  /** Two-letter `git status --porcelain` code, e.g. ` M`, `D `, `??`. */
+  code: string;
+  path: string;
+}
+
+/** Every uncommitted change of the language repo, untracked files included. */
+export async function workingTreeChanges(repoRoot: string): Promise<WorkingTreeChange[]> {
+  const result = await runGit(['-c', 'core.quotePath=false', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules'], {
+    cwd: repoRoot,
+    env: { GIT_OPTIONAL_LOCKS: '0' },
+  });
+  const changes: WorkingTreeChange[] = [];
+  for (const entry of result.stdout.split('\0')) {
+    if (entry.length < 4) continue;
+    changes.push({ code: entry.slice(0, 2), path: entry.slice(3) });
+  }
+  return changes;
+}
+
+/**
+ * Who commits: GIT_COMMIT_OWNER / GIT_COMMIT_EMAIL (what the Azure test-proxy reads), otherwise
+ * user.name / user.email as git resolves them in the language repo. Undefined when neither is set.
+ */
+export async function commitIdentity(repoRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<CommitAuthor | undefined> {
+  const get = async (key: string): Promise<string | undefined> => {
+    const result = await runGit(['config', '--get', key], { cwd: repoRoot, okExitCodes: [1] }).catch(() => undefined);
+    return result?.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
+  };
+  const name = env['GIT_COMMIT_OWNER'] || (await get('user.name'));
+  const email = env['GIT_COMMIT_EMAIL'] || (await get('user.email'));
+  return name && email ? { name, email } : undefined;
+}
+
+/** Stages the deletion of files that are gone from disk; paths not in the index are ignored. */
+export async function stageDeletions(repoRoot: string, paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  await runGit(['update-index', '--remove', '-z', '--stdin'], { cwd: repoRoot, input: nulList(paths) });
+}
+
+/** Stages files as they are on disk (new or changed), by exact path. */
+export async function stageFiles(repoRoot: string, paths: string[]): Promise<void> {
+  if (paths.length === 0) return;
+  await runGit(['update-index', '--add', '-z', '--stdin'], { cwd: repoRoot, input: nulList(paths) });
+}
+
+/** The staged content of a file, or undefined when the index has none. */
+export async function readStaged(repoRoot: string, path: string): Promise<Buffer | undefined> {
+  assertSafePath(path);
+  const listed = await runGit(['ls-files', '--stage', '-z', '--', `:(top,literal)${path}`], { cwd: repoRoot });
+  const entry = listed.stdout.split('\0').find(Boolean);
+  const oid = entry?.split(' ')[1];
+  if (!oid || !HEX40.test(oid)) return undefined;
+  return (await runGit(['cat-file', 'blob', oid], { cwd: repoRoot })).stdoutBuffer;
+}
+
+/** Puts `content` in the index at `path` without touching the file on disk. */
+export async function stageContent(repoRoot: string, path: string, content: Buffer): Promise<string> {
+  assertSafePath(path);
+  const oid = (await runGit(['hash-object', '-w', '--stdin'], { cwd: repoRoot, input: content })).stdout.trim();
+  await runGit(['update-index', '--add', '-z', '--index-info'], { cwd: repoRoot, input: `100644 ${oid}\t${path}\0` });
+  return oid;
+}
+
+/**
+ * Commits only the given paths, at their staged state, on top of HEAD: a commit built from a
+ * temporary index, so other staged or unstaged work stays exactly where it is.
+ */
+export async function commitStagedPaths(repoRoot: string, paths: string[], message: string): Promise<string> {
+  const gitDir = await gitDirOf(repoRoot);
+  const index = join(gitDir, `asset-sync-index-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const env = { GIT_INDEX_FILE: index };
+  try {
+    const head = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: repoRoot, okExitCodes: [1] });
+    const parent = head.exitCode === 0 ? head.stdout.trim() : undefined;
+    await runGit(parent ? ['read-tree', parent] : ['read-tree', '--empty'], { cwd: repoRoot, env });
+    const wanted = new Set(paths);
+    const staged = await runGit(['ls-files', '--stage', '-z'], { cwd: repoRoot });
+    const present = new Set<string>();
+    const lines: string[] = [];
+    for (const entry of staged.stdout.split('\0')) {
+      const tab = entry.indexOf('\t');
+      if (tab < 0) continue;
+      const path = entry.slice(tab + 1);
+      if (!wanted.has(path)) continue;
+      const [mode, oid] = entry.slice(0, tab).split(' ');
+      present.add(path);
+      lines.push(`${mode} ${oid}\t${path}\0`);
+    }
+    for (const path of wanted) if (!present.has(path)) lines.push(`0 ${ZERO_OID}\t${path}\0`);
+    if (lines.length > 0) await runGit(['update-index', '-z', '--index-info'], { cwd: repoRoot, env, input: lines.join('') });
+    const tree = (await runGit(['write-tree'], { cwd: repoRoot, env })).stdout.trim();
+    const commit = (
+      await runGit(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'], { cwd: repoRoot, input: message.endsWith('\n') ? message : `${message}\n` })
+    ).stdout.trim();
+    await runGit(['update-ref', '-m', 'asset-sync migrate', 'HEAD', commit, ...(parent ? [parent] : [])], { cwd: repoRoot });
+    return commit;
+  } finally {
+    await rm(index, { force: true });
+    await rm(`${index}.lock`, { force: true });
+  }
+}
+
+function nulList(paths: string[]): string {
+  for (const path of paths) assertSafePath(path);
+  return paths.map((p) => `${p}\0`).join('');
+}

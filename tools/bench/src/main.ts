@@ -1,1 +1,148 @@
-export {};
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { exitCodeOf, isAssetSyncError, redact } from '@asset-sync/errors';
+import { workspaceRoot } from '@asset-sync/test-utils';
+import { setUpCorpus, tearDownCorpus } from './corpus.js';
+import { describeMachine } from './machine.js';
+import { writeSections } from './markdown.js';
+import { parseBenchOptions, USAGE, type BenchOptions } from './options.js';
+import { renderReportText, renderRestoreMarkdown, renderScaleMarkdown, type BenchReport, type ScalePoint } from './report.js';
+import { measureScalePoint } from './scale.js';
+import { timePlainClone, timeProductionSequence, timeRestoreRuns, timeSharedCloneSequence, type SequenceResult } from './sequences.js';
+import { verifyRestore, type Verification } from './verify.js';
+
+const log = (line: string): void => {
+  process.stderr.write(`bench: ${line}\n`);
+};
+
+/**
+ * `npm run bench`: one corpus, one daemon, every sequence timed against it; then the scale
+ * curve and the migration benchmark when asked for; then the table, printed and written to
+ * BENCHMARKS.md. Returns the exit code: 0, or 1 when a sequence failed or restore wrote wrong bytes.
+ */
+export async function runBench(argv: string[]): Promise<number> {
+  const options = parseBenchOptions(argv);
+  if (options.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const machine = await describeMachine();
+  const sequences: SequenceResult[] = [];
+  let verification: Verification | undefined;
+
+  const corpus = await setUpCorpus({ packages: options.packages, recordings: options.recordings, seed: options.seed, log });
+  try {
+    const context = { corpus, log };
+    const wanted = (id: SequenceResult['id']): boolean => !options.skip.has(id);
+    // Cheapest first, so a broken restore fails the run before minutes of (a).
+    if (wanted('c')) sequences.push(await timePlainClone(context, options.runs));
+    if (wanted('d') || wanted('e')) {
+      // (e) needs a restored language repo, so (d) runs (unreported) even when skipped.
+      const timed = await timeRestoreRuns(context, options.runs, async (report) => {
+        const checked = await verifyRestore(corpus.manifest, report);
+        log(`(d) verified ${checked.files} files of ${checked.packages} packages byte for byte`);
+        return checked;
+      });
+      verification = timed.verification;
+      if (wanted('d')) sequences.push(timed.restore);
+      if (wanted('e')) sequences.push(timed.noop);
+    }
+    if (wanted('b')) sequences.push(await timeSharedCloneSequence(context));
+    if (wanted('a')) sequences.push(await timeProductionSequence(context, options.quick ? options.sample : undefined));
+  } finally {
+    await tearDownCorpus(corpus);
+  }
+  sequences.sort((x, y) => x.id.localeCompare(y.id));
+
+  const report: BenchReport = {
+    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+    machine,
+    corpus: corpus.stats,
+    sequences,
+    ...(verification ? { verification } : {}),
+  };
+  if (options.scale) report.scale = await measureScale(options, report);
+
+  const sections: Record<string, string> = { restore: renderRestoreMarkdown(report) };
+  if (report.scale) sections['restore-scale'] = renderScaleMarkdown(report);
+  if (options.migrate) {
+    const migrate = await runMigrateBench(options);
+    if (migrate) sections['migrate'] = migrate.markdown;
+  }
+
+  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${renderReportText(report)}\n`);
+  if (options.out !== undefined) {
+    await writeSections(options.out, sections);
+    log(`wrote ${Object.keys(sections).map((name) => `"${name}"`).join(', ')} to ${options.out}`);
+  }
+  return 0;
+}
+
+/** The scale curve; the main corpus's point is reused when it is one of the sizes. */
+async function measureScale(options: BenchOptions, main: BenchReport): Promise<ScalePoint[]> {
+  const points: ScalePoint[] = [];
+  const [c, d, e] = (['c', 'd', 'e'] as const).map((id) => main.sequences.find((s) => s.id === id));
+  for (const packages of options.scale ?? []) {
+    if (packages === options.packages && c && d && e && main.verification) {
+      points.push({ corpus: main.corpus, plainClone: c, restore: d, noop: e, verification: main.verification });
+    } else {
+      points.push(await measureScalePoint(packages, options, log));
+    }
+  }
+  return points;
+}
+
+// ---------------------------------------------------------------------------------------------
+// --migrate: the migration benchmark. `@asset-sync/migrate` provides it as `benchMigrate`,
+// exported from tools/migrate/dist/bench.js (source: tools/migrate/src/bench.ts). This bench only
+// calls it, prints its text and writes its markdown between the `bench:migrate` markers of
+// BENCHMARKS.md. It is loaded dynamically so the bench builds and runs before it exists.
+// ---------------------------------------------------------------------------------------------
+
+/** What `benchMigrate` is called with. */
+export interface MigrateBenchOptions {
+  packages: number;
+  recordings: number;
+  seed: string;
+  quick: boolean;
+  /** Progress lines (stderr). */
+  log: (line: string) => void;
+}
+
+/** What `benchMigrate` returns. */
+export interface MigrateBenchResult {
+  /** Printed to the terminal after the restore table. */
+  text: string;
+  /** The body of the `bench:migrate` section of BENCHMARKS.md. */
+  markdown: string;
+}
+
+export type BenchMigrate = (options: MigrateBenchOptions) => Promise<MigrateBenchResult>;
+
+async function runMigrateBench(options: BenchOptions): Promise<MigrateBenchResult | undefined> {
+  const path = join(workspaceRoot(), 'tools', 'migrate', 'dist', 'bench.js');
+  const module = existsSync(path) ? ((await import(pathToFileURL(path).href)) as { benchMigrate?: BenchMigrate }) : {};
+  if (typeof module.benchMigrate !== 'function') {
+    log(`--migrate: skipped, ${path} does not export benchMigrate yet (build tools/migrate once it does)`);
+    return undefined;
+  }
+  const result = await module.benchMigrate({ packages: options.packages, recordings: options.recordings, seed: options.seed, quick: options.quick, log });
+  process.stdout.write(`\nmigration:\n${result.text}\n`);
+  return result;
+}
+
+function reportError(error: unknown): number {
+  if (isAssetSyncError(error)) {
+    process.stderr.write(`bench: error: ${redact(error.message)}\n`);
+    if (error.hint) process.stderr.write(`hint: ${error.hint}\n`);
+  } else {
+    process.stderr.write(`bench: error: ${redact(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
+  }
+  return exitCodeOf(error);
+}
+
+// Run only as the entry point (`node tools/bench/dist/main.js`), not when imported.
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await runBench(process.argv.slice(2)).catch(reportError);
+}

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitFiles, git, makeTempDir, tagCommit } from '@asset-sync/test-utils';
@@ -324,6 +325,47 @@ describe('restore', () => {
     }
     const store = join(lang, '.assets/.store', `${ASSETS_REPO}.git`);
     await git(['--git-dir', store, 'fsck', '--connectivity-only', '--no-dangling']);
+  });
+
+  it('retries transient network failures with backoff, then succeeds', async () => {
+    // A proxy in front of the daemon that drops the first two connections, as a flaky network would.
+    let dropped = 0;
+    const sockets = new Set<Socket>();
+    const proxy = createServer((client) => {
+      sockets.add(client);
+      if (dropped < 2) {
+        dropped++;
+        client.resetAndDestroy();
+        return;
+      }
+      const upstream = connect(server.daemon.port, '127.0.0.1');
+      sockets.add(upstream);
+      client.pipe(upstream).pipe(client);
+      client.on('error', () => upstream.destroy());
+      upstream.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const port = (proxy.address() as { port: number }).port;
+    try {
+      const lang = await languageRepo(mixedLanguageRepo(h));
+      const env = { ...server.env, ASSET_SYNC_REMOTE_URL_TEMPLATE: `git://127.0.0.1:${port}/{repo}.git`, ASSET_SYNC_NETWORK_ATTEMPTS: '3' };
+      const result = await cli(['restore', '--all', '--json'], lang, env);
+      expect(result.exitCode, result.stderr).toBe(0);
+      expect(dropped).toBe(2);
+      expect(asJson<Report>(result).packages.every((p) => p.status === 'restored')).toBe(true);
+
+      // With fewer attempts than failures, the error is clear and names the assets repo.
+      dropped = 0;
+      const other = await languageRepo(mixedLanguageRepo(h));
+      const failed = await cli(['restore', '--all', '--json'], other, { ...env, ASSET_SYNC_NETWORK_ATTEMPTS: '2' });
+      expect(failed.exitCode).toBe(1);
+      const error = asJson<Report>(failed).packages[0]!.error!;
+      expect(error.code).toMatch(/NETWORK|REMOTE_UNREACHABLE/);
+      expect(error.message).toContain('git fetch');
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 
   it('--layout test-proxy writes the folders and breadcrumbs the Azure test-proxy expects', async () => {

@@ -116,6 +116,14 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
   const { workspace, events } = options;
   const dryRun = options.dryRun === true;
   const network: NetworkCounts = { pinFetches: 0, objectFetches: 0, objects: 0, bytes: 0 };
+  // Bytes received per fetch (git reports a running total per fetch); the sum is what was received.
+  const received = new Map<string, number>();
+  const onBytes = (fetch: string) => (progress: { bytes?: number }): void => {
+    if (!progress.bytes) return;
+    received.set(fetch, Math.max(received.get(fetch) ?? 0, progress.bytes));
+    network.bytes = [...received.values()].reduce((a, b) => a + b, 0);
+    events?.bytes?.(network.bytes);
+  };
   // Dry runs lock too: they fetch commits and trees into the store.
   await ignoreAssetsDir(workspace.assetsDir);
   const release = options.lockHeld ? async (): Promise<void> => undefined : await acquireLock(workspace.assetsDir);
@@ -158,7 +166,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
             events?.phase?.('fetch-pins', `${unresolved.length} pins from ${repo}`);
             try {
               network.pinFetches++;
-              const { missing } = await store.fetchPins(unresolved, (p) => p.bytes && events?.bytes?.(p.bytes));
+              const { missing } = await store.fetchPins(unresolved, onBytes(`pins:${repo}`));
               for (const p of mine) {
                 const error = missing.get(pinKey(p.request.pin));
                 if (error) failures.push(failureOf(p.request.id, error, `${p.request.id}: `));
@@ -358,12 +366,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
           network.objectFetches++;
           network.objects += missing.length;
           try {
-            await store.fetchObjects(missing, (p) => {
-              if (p.bytes) {
-                network.bytes = Math.max(network.bytes, p.bytes);
-                events?.bytes?.(p.bytes);
-              }
-            });
+            await store.fetchObjects(missing, onBytes(`objects:${repo}`));
           } catch (error) {
             for (const w of items) (w as { fetchError?: unknown }).fetchError = error;
           }

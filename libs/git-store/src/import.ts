@@ -5,6 +5,7 @@ import { open, readFile, rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { AssetSyncError, redact } from '@asset-sync/errors';
+import type { Identity } from './commit.js';
 import { assertNotOption, gitEnvironment, runGit } from './run.js';
 import { assertSafePath, type Store } from './store.js';
 
@@ -171,17 +172,11 @@ export interface CommitLayer {
   message: string;
 }
 
-/** Who the migration commit is by. */
-export interface CommitAuthor {
-  name: string;
-  email: string;
-}
-
 export interface WriteCommitsOptions {
   /** The commit the first layer builds on; none for a repo without history. */
   parent?: string;
   layers: CommitLayer[];
-  identity: CommitAuthor;
+  identity: Identity;
   /** Commit date; default now. */
   date?: Date;
 }
@@ -393,18 +388,11 @@ export async function workingTreeChanges(repoRoot: string): Promise<WorkingTreeC
   return changes;
 }
 
-/**
- * Who commits: GIT_COMMIT_OWNER / GIT_COMMIT_EMAIL (what the Azure test-proxy reads), otherwise
- * user.name / user.email as git resolves them in the language repo. Undefined when neither is set.
- */
-export async function commitIdentity(repoRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<CommitAuthor | undefined> {
-  const get = async (key: string): Promise<string | undefined> => {
-    const result = await runGit(['config', '--get', key], { cwd: repoRoot, okExitCodes: [1] }).catch(() => undefined);
-    return result?.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
-  };
-  const name = env['GIT_COMMIT_OWNER'] || (await get('user.name'));
-  const email = env['GIT_COMMIT_EMAIL'] || (await get('user.email'));
-  return name && email ? { name, email } : undefined;
+/** Which of these untracked paths git ignores (.gitignore and friends); tracked files never are. */
+export async function ignoredPaths(repoRoot: string, paths: string[]): Promise<Set<string>> {
+  if (paths.length === 0) return new Set();
+  const result = await runGit(['check-ignore', '-z', '--stdin'], { cwd: repoRoot, input: nulList(paths), okExitCodes: [1] });
+  return new Set(result.stdout.split('\0').filter(Boolean));
 }
 
 /** Stages the deletion of files that are gone from disk; paths not in the index are ignored. */

@@ -133,30 +133,33 @@ describe('Nx executors', () => {
       projectGraph: { nodes: {}, dependencies: {} },
     }) as ExecutorContext;
 
-  it('the batch implementation takes the task graph and yields a result per task', async () => {
+  it('the batch implementation takes the task graph and yields a result per task, the last with the summary', async () => {
     vi.stubEnv('ASSET_SYNC_REMOTE_URL_TEMPLATE', daemon.urlTemplate);
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const root = await languageRepo();
+    const projects = { tables: 'sdk/tables/azure-data-tables', blob: 'sdk/storage/azure-storage-blob' };
+    const taskGraph = {
+      roots: ['tables:restore', 'blob:restore'],
+      dependencies: { 'tables:restore': [], 'blob:restore': [] },
+      continuousDependencies: {},
+      tasks: Object.fromEntries(
+        Object.entries(projects).map(([name, projectRoot]) => [
+          `${name}:restore`,
+          { id: `${name}:restore`, target: { project: name, target: 'restore' }, overrides: {}, outputs: [], parallelism: true, projectRoot },
+        ]),
+      ),
+    } as unknown as TaskGraph;
     try {
-      const root = await languageRepo();
-      const projects = { tables: 'sdk/tables/azure-data-tables', blob: 'sdk/storage/azure-storage-blob' };
-      const taskGraph = {
-        roots: ['tables:restore', 'blob:restore'],
-        dependencies: { 'tables:restore': [], 'blob:restore': [] },
-        continuousDependencies: {},
-        tasks: Object.fromEntries(
-          Object.entries(projects).map(([name, projectRoot]) => [
-            `${name}:restore`,
-            { id: `${name}:restore`, target: { project: name, target: 'restore' }, overrides: {}, outputs: [], parallelism: true, projectRoot },
-          ]),
-        ),
-      } as unknown as TaskGraph;
-      const results = await collect(await batchRestoreExecutor(taskGraph, { 'tables:restore': {}, 'blob:restore': {} }, {}, contextFor(root, projects)));
-      expect([...results.keys()].sort()).toEqual(['blob:restore', 'tables:restore']);
+      const order: string[] = [];
+      const results = new Map<string, BatchTaskResult['result']>();
+      for await (const { task, result } of await batchRestoreExecutor(taskGraph, { 'tables:restore': {}, 'blob:restore': {} }, {}, contextFor(root, projects))) {
+        order.push(task);
+        results.set(task, result);
+      }
+      expect([...order].sort()).toEqual(['blob:restore', 'tables:restore']);
       expect([...results.values()].every((r) => r.success)).toBe(true);
-      const printed = write.mock.calls.map((c) => String(c[0])).join('');
-      expect(printed).toMatch(/one plan for 2 assets\.json, 1 checkout .*pins in 1 request/);
+      const summaries = order.filter((t) => /one plan for 2 assets\.json, 1 checkout .*pins in 1 request/.test(results.get(t)!.terminalOutput));
+      expect(summaries).toEqual([order[order.length - 1]]);
     } finally {
-      write.mockRestore();
       vi.unstubAllEnvs();
     }
   });
@@ -172,6 +175,7 @@ describe('Nx executors', () => {
       const printed = write.mock.calls.map((c) => String(c[0])).join('');
       expect(printed).toContain('restored sdk/tables/azure-data-tables/assets.json -> ');
       expect(printed).toContain('failed sdk/broken/azure-broken/assets.json');
+      expect(printed.match(/^asset-sync: one plan for 1 assets\.json/gm)).toHaveLength(2);
     } finally {
       write.mockRestore();
       vi.unstubAllEnvs();

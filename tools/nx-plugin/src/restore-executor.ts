@@ -35,19 +35,16 @@ export async function restoreExecutor(options: RestoreExecutorOptions, context: 
   const projectRoot = context.projectsConfigurations.projects[projectName]?.root ?? '.';
   const task = { id: `${projectName}:${context.targetName ?? 'restore'}`, projectRoot, options };
   let success = true;
-  const lines: string[] = [];
-  for await (const { result } of restoreTasks(context.root, [task], { onReport: (report) => lines.push(summaryOf(report)) })) {
+  for await (const { result } of restoreTasks(context.root, [task])) {
     process.stdout.write(result.terminalOutput);
     success &&= result.success;
   }
-  for (const line of lines) process.stdout.write(`${line}\n`);
   return { success };
 }
 
 /**
  * `nx run-many -t restore --batch`: every task of the batch in one process, one plan, one fetch
- * per assets repo, checkouts in parallel; a result per task as soon as it is known. The summary
- * of the plan goes to the batch's own output, once.
+ * per assets repo, checkouts in parallel; a result per task as soon as it is known.
  */
 export async function batchRestoreExecutor(
   taskGraph: TaskGraph,
@@ -60,13 +57,15 @@ export async function batchRestoreExecutor(
     projectRoot: task.projectRoot ?? context.projectsConfigurations.projects[task.target.project]?.root ?? '.',
     options: inputs[task.id] ?? {},
   }));
-  return restoreTasks(context.root, tasks, { onReport: (report) => process.stdout.write(`\n${summaryOf(report)}\n`) });
+  return restoreTasks(context.root, tasks);
 }
 
 /**
  * Restores the assets.json of each task: one `restore()` per distinct set of options (normally
- * one for the whole batch). Yields each task's result as soon as restore reports its package; a
- * failure of the whole run (configuration, lock) is the result of every task still waiting.
+ * one for the whole batch). Yields each task's result as soon as restore reports its package; the
+ * last one also carries the summary of the plan (Nx shows only the tasks' output for certain, so
+ * the summary rides with a task). A failure of the whole run (configuration, lock) is the result of
+ * every task still waiting.
  */
 export async function* restoreTasks(
   workspaceRoot: string,
@@ -85,7 +84,7 @@ export interface RestoreTasksOptions {
   /** The environment asset-sync reads its settings from (ASSET_SYNC_*); default process.env. */
   env?: NodeJS.ProcessEnv;
   /** Called with each restore's report, once every task it served has its result. */
-  onReport?: (report: RestoreReport) => void;
+  onReport?: (report: RestoreReport) => void | Promise<void>;
 }
 
 async function* restoreGroup(workspaceRoot: string, tasks: readonly RestoreTask[], run: RestoreTasksOptions): AsyncIterableIterator<BatchTaskResult> {
@@ -97,6 +96,12 @@ async function* restoreGroup(workspaceRoot: string, tasks: readonly RestoreTask[
   const result = (task: RestoreTask, success: boolean, lines: string[]): BatchTaskResult => {
     finished.add(task.id);
     return { task: task.id, result: { success, terminalOutput: `${lines.join('\n')}\n`, startTime, endTime: Date.now() } };
+  };
+  // The latest result waits for the next one, so the last can take the summary along.
+  let held: BatchTaskResult | undefined;
+  const emit = (next?: BatchTaskResult): void => {
+    if (held) queue.push(held);
+    held = next;
   };
 
   const restored = (async (): Promise<void> => {
@@ -116,17 +121,20 @@ async function* restoreGroup(workspaceRoot: string, tasks: readonly RestoreTask[
       events: {
         package: (outcome) => {
           for (const task of tasksById.get(outcome.id) ?? []) {
-            if (!finished.has(task.id)) queue.push(result(task, outcome.status !== 'failed', describeOutcome(outcome)));
+            if (!finished.has(task.id)) emit(result(task, outcome.status !== 'failed', describeOutcome(outcome)));
           }
         },
       },
     });
-    run.onReport?.(report);
+    await run.onReport?.(report);
+    if (held) held.result.terminalOutput += `${summaryOf(report)}\n`;
+    emit();
   })();
 
   restored.then(
     () => queue.end(),
     (error: unknown) => {
+      emit();
       const lines = describeError(errorInfo(error));
       for (const task of tasks) if (!finished.has(task.id)) queue.push(result(task, false, lines));
       queue.end();

@@ -27,3 +27,5 @@ export type { ResetOptions, ResetReport, InitOptions, InitReport, ResolveOptions
 export { commitIdentity } from './identity.js';
 export { scanText, scanFiles, describeFinding } from './secrets.js';
 export type { SecretFinding, SecretRule } from './secrets.js';
+export { merge, gc, describeMove } from './nightly.js';
+export type { MergeOptions, MergeReport, MergeMove, MergeRepoReport, GcOptions, GcReport, GcRepoReport } from './nightly.js';

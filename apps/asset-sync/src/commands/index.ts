@@ -3,6 +3,7 @@ import { processIo } from '../main.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 import { configShowCommand } from './config.js';
 import { discoverCommand } from './discover.js';
+import { gcCommand, mergeCommand } from './nightly.js';
 import { initCommand, pushCommand, resetCommand, resolveCommand } from './develop.js';
 import { locateCommand } from './locate.js';
 import { planCommand } from './plan.js';
@@ -88,6 +89,19 @@ export function registerCommands(program: Command, run: Run): void {
     .action(run((g, path: string | undefined) => resolveCommand(g, path)));
 
   program
+    .command('merge')
+    .description('nightly: fold every pin into one commit on the assets repo\'s fallback branch and repin each assets.json where its folder is identical')
+    .option('--dry-run', 'show what would be merged and repinned; push nothing, edit nothing')
+    .action(run((g, flags: object) => mergeCommand(g, flags)));
+
+  program
+    .command('gc')
+    .description('list assets-repo tags and auto/* branches no assets.json references on any language-repo ref; delete them with --delete')
+    .option('--language-refs <pattern>', 'language-repo refs that matter (for-each-ref patterns, repeatable; default: every branch and tag)', collect)
+    .option('--delete', 'delete the unreferenced refs (never anything a scanned ref still needs)')
+    .action(run((g, flags: object) => gcCommand(g, flags)));
+
+  program
     .command('discover')
     .description('list every assets.json with dialect, assets repo, prefix, pin and problems')
     .action(run((g) => discoverCommand(g)));
@@ -98,4 +112,22 @@ export function registerCommands(program: Command, run: Run): void {
     .description('the resolved assets.json for PATH and the effective config, with where each value came from')
     .argument('[path]', 'a directory inside a package')
     .action(run((g, path: string | undefined) => configShowCommand(g, path)));
+
+  program
+    .command('migrate')
+    .description('move every recordings folder of the language repo into the assets repo in one commit: plan, write, publish, pin, verify by a restore, then remove and stage')
+    .option('--assets-repo <owner/name>', 'the assets repo (default: defaults.AssetsRepo in asset-sync.yaml)')
+    .option('--prefix <lang>', 'AssetsRepoPrefixPath; also picks the language\'s recordings globs (python, js, net, java, go, cpp)')
+    .option('--recordings <glob>', 'a recordings folder glob, e.g. "sdk/**/tests/recordings" (repeatable; overrides the language default)', collect)
+    .option('--granularity <unit>', 'one assets.json per package folder (default) or per sdk/<service>: package | service')
+    .option('--dialect <dialect>', 'pin with Tag (default) or with the 2022 branch fields (SHA, AssetsRepoBranch): tag | branch')
+    .option('--fallback-branch <branch>', 'the assets-repo branch the migration commit builds on (default main)')
+    .option('--branch <branch>', 'branch dialect: push every unit to this branch instead of auto/<service>')
+    .option('--force', 'also migrate packages that already have an assets.json (re-pinning it)')
+    .option('--dry-run', 'print the plan (every file and where it lands); change nothing anywhere')
+    .option('-y, --yes', 'do not ask; go ahead although the language repo has uncommitted changes (they are left alone)')
+    .option('--commit', 'commit the result in the language repo (default: staged for review)')
+    .option('--max-push-bytes <n>', 'split the migration into commits of at most this many bytes (server push limits)')
+    .option('--jobs <n>', 'parallel blob writers (default: number of CPUs, at most 4)')
+    .action(run(async (g, flags: object) => (await import('./migrate.js')).migrateCommand(g, io, flags)));
 }

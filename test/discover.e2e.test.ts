@@ -60,3 +60,32 @@ describe('asset-sync discover', () => {
     expect(text.stdout).toContain(`${expected.size + 3} assets.json, 3 with problems`);
   });
 });
+
+describe('asset-sync config show', () => {
+  it('prints the resolved assets.json and the effective config with the source of each value', async () => {
+    const lang = await languageRepo({
+      'asset-sync.yaml': 'concurrency:\n  network: 3\nremotes:\n  Azure/azure-sdk-assets: https://token123@example.invalid/assets.git\n',
+      'sdk/tables/azure-data-tables/assets.json': '{ "AssetsRepo": "Azure/azure-sdk-assets", "AssetsRepoPrefixPath": "python", "TagPrefix": "python/tables", "Tag": "" }\n',
+    });
+    const result = await cli(['config', 'show', 'sdk/tables/azure-data-tables', '--json'], lang, { ASSET_SYNC_DIR: '/tmp/elsewhere-assets' });
+    expect(result.exitCode, result.stderr).toBe(0);
+    const shown = asJson<{ assetsJson: { path: string }; remote: { url: string; from: string }; config: { assetsDir: string; concurrency: { network: number }; sources: Record<string, string> } }>(result);
+    expect(shown.assetsJson.path).toBe('sdk/tables/azure-data-tables/assets.json');
+    expect(shown.config.assetsDir).toBe('/tmp/elsewhere-assets');
+    expect(shown.config.sources['assetsDir']).toBe('env:ASSET_SYNC_DIR');
+    expect(shown.config.concurrency.network).toBe(3);
+    expect(shown.config.sources['concurrency.network']).toBe('asset-sync.yaml');
+    expect(shown.remote.from).toBe('remotes');
+    // Credentials in URLs never reach the output.
+    expect(result.stdout).not.toContain('token123');
+  });
+
+  it('a bad asset-sync.yaml is a configuration error (exit 2) naming the file and the setting', async () => {
+    const lang = await languageRepo({ 'asset-sync.yaml': 'concurency: 4\nassetsDir: ../../outside\n', 'sdk/a/b/assets.json': '{ "AssetsRepo": "Azure/azure-sdk-assets" }\n' });
+    const result = await cli(['restore', '--all'], lang, {});
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain('asset-sync.yaml');
+    expect(result.stderr).toContain('concurency');
+    expect(result.stderr).toContain('assetsDir');
+  });
+});

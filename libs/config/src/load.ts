@@ -253,7 +253,11 @@ export async function loadConfig(repoRoot: string, env: NodeJS.ProcessEnv = proc
   }
   if (text !== undefined) {
     const parsed = parseConfigText(text, CONFIG_FILE);
-    if (!parsed.ok) throw invalid(parsed.problems);
+    if (!parsed.ok) {
+      // Report the values' problems too, not only the unknown keys, so one edit fixes the file.
+      const more = parsed.partial ? resolveConfig(root, parsed.partial, env, configFile) : undefined;
+      throw invalid([...parsed.problems, ...(more && !more.ok ? more.problems : [])]);
+    }
     settings = parsed.value;
   }
   const result = resolveConfig(root, settings, env, text === undefined ? undefined : configFile);

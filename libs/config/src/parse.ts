@@ -4,7 +4,10 @@ import { closestMatch } from '@asset-sync/assets-json';
 import { CONFIG_FILE } from './defaults.js';
 import { ALLOWED_KEYS, SETTING_HINTS, configFileSchema, type ConfigFileSettings } from './schema.js';
 
-export type ParseConfigResult = { ok: true; value: ConfigFileSettings } | { ok: false; problems: Problem[] };
+export type ParseConfigResult =
+  | { ok: true; value: ConfigFileSettings }
+  /** `partial`: the settings without the unknown keys, when those were the only problems, so later checks can still report theirs. */
+  | { ok: false; problems: Problem[]; partial?: ConfigFileSettings };
 
 /** `discovery.globs[1]`, `remotes.Azure/azure-sdk-assets`: how a setting is named in messages. */
 export function formatSettingPath(path: readonly PropertyKey[]): string {
@@ -109,5 +112,18 @@ export function parseConfigText(text: string, file = CONFIG_FILE): ParseConfigRe
   const ordered = problems
     .map((problem, index) => ({ problem, index }))
     .sort((a, b) => order(a.problem) - order(b.problem) || a.index - b.index);
-  return { ok: false, problems: ordered.map(({ problem }) => problem) };
+  const onlyUnknownKeys = parsed.error.issues.every((issue) => issue.code === 'unrecognized_keys');
+  let partial: ConfigFileSettings | undefined;
+  if (onlyUnknownKeys && data !== null && typeof data === 'object') {
+    const known = structuredClone(data) as Record<string, unknown>;
+    for (const issue of parsed.error.issues) {
+      if (issue.code !== 'unrecognized_keys') continue;
+      let holder: unknown = known;
+      for (const key of issue.path) holder = (holder as Record<PropertyKey, unknown>)?.[key as string];
+      for (const key of issue.keys) delete (holder as Record<string, unknown>)[key];
+    }
+    const again = configFileSchema.safeParse(known);
+    if (again.success) partial = again.data;
+  }
+  return { ok: false, problems: ordered.map(({ problem }) => problem), ...(partial ? { partial } : {}) };
 }

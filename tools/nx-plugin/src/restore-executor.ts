@@ -193,10 +193,8 @@ export function summaryOf(report: RestoreReport): string {
     n.pinFetches + n.objectFetches > 0
       ? `fetched: pins in ${n.pinFetches} request${n.pinFetches === 1 ? '' : 's'}, ${n.objects} recordings in ${n.objectFetches} request${n.objectFetches === 1 ? '' : 's'}`
       : 'no network I/O';
-  return (
-    `asset-sync: one plan for ${report.packages.length} assets.json, ${checkouts} checkout${checkouts === 1 ? '' : 's'} ` +
-    `(restored ${s.restored} · up to date ${s.upToDate} · pending changes kept ${s.pendingKept} · failed ${s.failed}); ${fetched} (${(s.durationMs / 1000).toFixed(1)} s)`
-  );
+  const counts = `${report.dryRun ? 'dry run: would restore' : 'restored'} ${s.restored} · up to date ${s.upToDate} · pending changes kept ${s.pendingKept} · failed ${s.failed}`;
+  return `asset-sync: one plan for ${report.packages.length} assets.json, ${checkouts} checkout${checkouts === 1 ? '' : 's'} (${counts}); ${fetched} (${(s.durationMs / 1000).toFixed(1)} s)`;
 }
 
 function globEscape(path: string): string {

@@ -2,11 +2,15 @@ import { spawn } from 'node:child_process';
 import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoNx } from '@asset-sync/nx';
 import {
+  assetsJsonFor,
   cliEnv,
   commitFiles,
   commitWorkingFiles,
   generateCorpus,
+  git,
+  makeLanguageRepo,
   makeTempDir,
   readFilesInDir,
   runCli,
@@ -267,5 +271,27 @@ describe('a broken assets.json', () => {
     } finally {
       await writeFile(join(lang, path), original);
     }
+  });
+});
+
+describe('demoNx', () => {
+  it('makes a language repo an Nx workspace and shows nx run and nx run-many --batch on it, leaving git status clean', async () => {
+    const packages = manifest.packages.filter((p) => !p.nesting && p.files > 0 && p.language !== 'js').slice(0, 3);
+    const dir = await makeTempDir('nx-e2e-demo-');
+    await makeLanguageRepo(dir, {
+      files: { '.gitignore': '.assets/\n', ...Object.fromEntries(packages.map((p) => [`${p.packagePath}/assets.json`, assetsJsonFor(p, ASSETS_REPO)])) },
+    });
+    let printed = '';
+    const steps = await demoNx(dir, env, { out: (text) => (printed += text) });
+
+    expect(steps.map((s) => [s.command, s.exitCode])).toEqual([
+      ['nx show projects --with-target restore --json', 0],
+      [`nx run ${[...packages.map((p) => posix.basename(p.packagePath))].sort()[0]}:restore`, 0],
+      ['nx run-many -t restore --batch', 0],
+    ]);
+    expect(printed).toContain('$ nx run-many -t restore --batch');
+    expect(printed).toMatch(/one plan for 3 assets\.json, \d+ checkouts? .*pins in 1 request/);
+    expect(restoredLines(printed)).toHaveLength(4);
+    expect(await git(['status', '--porcelain'], { cwd: dir })).toBe('');
   });
 });

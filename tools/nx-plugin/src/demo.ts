@@ -36,7 +36,9 @@ export async function demoNx(langRepoDir: string, env: NodeJS.ProcessEnv = proce
     const step = await runNx(args, langRepoDir, nxEnv);
     steps.push(step);
     if (show) {
-      out(`\n$ ${step.command}\n${step.output.trim()}\n(${(step.durationMs / 1000).toFixed(1)} s)\n`);
+      // Nx pads its output with blank lines; one between blocks is enough here.
+      const output = step.output.trim().replace(/\n\s*\n(\s*\n)+/g, '\n\n');
+      out(`\n$ ${step.command}\n${output}\n(${(step.durationMs / 1000).toFixed(1)} s)\n`);
     }
     return step;
   };

@@ -69,7 +69,7 @@ describe('restoreTasks', () => {
     const root = await languageRepo();
     const reports: RestoreReport[] = [];
     daemon.clearLog();
-    const results = await collect(restoreTasks(root, TASKS, { env, onReport: (r) => reports.push(r) }));
+    const results = await collect(restoreTasks(root, TASKS, { env, onReport: (r) => void reports.push(r) }));
 
     expect([...results.keys()].sort()).toEqual(TASKS.map((t) => t.id).sort());
     expect(reports).toHaveLength(1);
@@ -103,7 +103,7 @@ describe('restoreTasks', () => {
     const root = await languageRepo();
     const reports: RestoreReport[] = [];
     const tasks = [task('sdk/tables/azure-data-tables'), { ...task('sdk/storage/azure-storage-blob'), options: { dryRun: true } }];
-    const results = await collect(restoreTasks(root, tasks, { env, onReport: (r) => reports.push(r) }));
+    const results = await collect(restoreTasks(root, tasks, { env, onReport: (r) => void reports.push(r) }));
     expect(reports.map((r) => r.dryRun).sort()).toEqual([false, true]);
     expect(results.get('azure-data-tables:restore')!.terminalOutput).toMatch(/^restored /);
     expect(results.get('azure-storage-blob:restore')!.terminalOutput).toMatch(/^would-restore /);

@@ -274,6 +274,46 @@ describe('a broken assets.json', () => {
   });
 });
 
+describe('push, reset and status targets', () => {
+  it('run the CLI on the project: status shows pending changes, reset discards them, push publishes them and repins', async () => {
+    const pkg = plainPackage();
+    const name = posix.basename(pkg.packagePath);
+    const restore = await nx(['run', `${name}:restore`]);
+    expect(restore.exitCode, restore.output).toBe(0);
+    const locate = /-> (\S+)$/m.exec(restore.output)![1]!;
+    const recording = join(locate, pkg.packagePath, pkg.paths[0]!);
+    const original = await readFile(recording, 'utf8');
+    const changed = '{"Entries":[],"Variables":{"changed":"by the nx e2e test"}}\n';
+
+    await writeFile(recording, changed);
+    const status = await nx(['run', `${name}:status`]);
+    expect(status.exitCode, status.output).toBe(0);
+    expect(status.output).toContain(`pending changes: modified: ${pkg.prefix}/${pkg.packagePath}/${pkg.paths[0]}`);
+
+    // Not a terminal: reset asks for --yes instead of discarding anything.
+    const refused = await nx(['run', `${name}:reset`]);
+    expect(refused.exitCode).not.toBe(0);
+    expect(refused.output).toContain('--yes');
+    expect(await readFile(recording, 'utf8')).toBe(changed);
+    const reset = await nx(['run', `${name}:reset`, '--yes']);
+    expect(reset.exitCode, reset.output).toBe(0);
+    expect(await readFile(recording, 'utf8')).toBe(original);
+
+    await writeFile(recording, changed);
+    const before = JSON.parse(await readFile(join(lang, pkg.packagePath, 'assets.json'), 'utf8')) as { Tag: string };
+    const push = await nx(['run', `${name}:push`]);
+    expect(push.exitCode, push.output).toBe(0);
+    const after = JSON.parse(await readFile(join(lang, pkg.packagePath, 'assets.json'), 'utf8')) as { Tag: string };
+    expect(after.Tag).not.toBe(before.Tag);
+    expect(push.output).toContain(`new pin: ${after.Tag}`);
+    const commit = await git(['--git-dir', manifest.repoPath, 'rev-parse', '--verify', `refs/tags/${after.Tag}^{commit}`]);
+    expect(await git(['--git-dir', manifest.repoPath, 'show', `${commit}:${pkg.prefix}/${pkg.packagePath}/${pkg.paths[0]}`])).toBe(changed.trim());
+    const clean = await nx(['run', `${name}:status`]);
+    expect(clean.output).toContain(`${pkg.packagePath}/assets.json: restored (pin ${after.Tag})`);
+    expect(clean.output).not.toContain('pending changes');
+  });
+});
+
 describe('demoNx', () => {
   it('makes a language repo an Nx workspace and shows nx run and nx run-many --batch on it, leaving git status clean', async () => {
     const packages = manifest.packages.filter((p) => !p.nesting && p.files > 0 && p.language !== 'js').slice(0, 3);

@@ -41,8 +41,9 @@ const DEFAULT_EXCLUDE = ['**/node_modules/**', '**/.assets/**', '**/.git/**'];
 /**
  * Every folder with an assets.json becomes a project with restore, push, reset, status and locate
  * targets; a folder that is already a project (a named package.json or project.json) gets the
- * targets added instead. A broken assets.json still makes its project, so the rest of the graph
- * loads; its targets fail with the CLI's message when run.
+ * targets added instead. A broken assets.json still makes its project, with its problems in the
+ * metadata, and its targets fail with the CLI's message when run: Nx fails the whole graph on any
+ * error a plugin reports, so a problem in one file must stay data on its own project.
  */
 export const createNodesV2: CreateNodesV2<AssetSyncPluginOptions> = [
   ASSETS_JSON_GLOB,

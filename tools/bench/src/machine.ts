@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { availableParallelism, cpus, release, totalmem, type as osType } from 'node:os';
+import { availableParallelism, cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { git } from '@asset-sync/test-utils';
 
 /** Where the numbers were measured: they mean little without it. */
@@ -10,6 +10,8 @@ export interface Machine {
   os: string;
   node: string;
   git: string;
+  /** 1-minute load average when the run started: other work on the machine skews the times. */
+  load: number;
   /** ISO date and time of the run. */
   date: string;
 }
@@ -28,10 +30,11 @@ export async function describeMachine(): Promise<Machine> {
     os: await osName(),
     node: process.version,
     git: (await git(['--version'])).replace(/^git version /, ''),
+    load: Number((loadavg()[0] ?? 0).toFixed(2)),
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   };
 }
 
 export function formatMachine(machine: Machine): string {
-  return `${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${machine.os}, Node ${machine.node}, git ${machine.git}, ${machine.date}`;
+  return `${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${machine.os}, Node ${machine.node}, git ${machine.git}, load ${machine.load} at the start, ${machine.date}`;
 }

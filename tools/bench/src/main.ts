@@ -6,7 +6,7 @@ import { workspaceRoot } from '@asset-sync/test-utils';
 import { setUpCorpus, tearDownCorpus } from './corpus.js';
 import { describeMachine } from './machine.js';
 import { writeSections } from './markdown.js';
-import { parseBenchOptions, USAGE, type BenchOptions } from './options.js';
+import { parseBenchOptions, SEQUENCE_IDS, USAGE, type BenchOptions } from './options.js';
 import { renderReportText, renderRestoreMarkdown, renderScaleMarkdown, type BenchReport, type ScalePoint } from './report.js';
 import { measureScalePoint } from './scale.js';
 import { timePlainClone, timeProductionSequence, timeRestoreRuns, timeSharedCloneSequence, type SequenceResult } from './sequences.js';
@@ -28,9 +28,34 @@ export async function runBench(argv: string[]): Promise<number> {
     return 0;
   }
   const machine = await describeMachine();
+  const timed = SEQUENCE_IDS.some((id) => !options.skip.has(id)) ? await timeSequences(options) : undefined;
+  const report: BenchReport = {
+    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+    machine,
+    sequences: [],
+    ...timed,
+  };
+  if (options.scale) report.scale = await measureScale(options, report);
+
+  // A run that timed nothing here (e.g. only --migrate) leaves the restore section as it was.
+  const sections: Record<string, string> = report.sequences.length > 0 ? { restore: renderRestoreMarkdown(report) } : {};
+  if (report.scale) sections['restore-scale'] = renderScaleMarkdown(report);
+  const migrate = options.migrate ? await runMigrateBench(options) : undefined;
+  if (migrate) sections['migrate'] = migrate.markdown;
+
+  if (options.json) process.stdout.write(`${JSON.stringify({ ...report, ...(migrate ? { migrate } : {}) }, null, 2)}\n`);
+  else process.stdout.write(`\n${renderReportText(report)}\n${migrate ? `\nmigration:\n${migrate.text}\n` : ''}`);
+  if (options.out !== undefined && Object.keys(sections).length > 0) {
+    await writeSections(options.out, sections);
+    log(`wrote ${Object.keys(sections).map((name) => `"${name}"`).join(', ')} to ${options.out}`);
+  }
+  return 0;
+}
+
+/** (a) to (e) on one corpus served by one daemon, (d) verified byte for byte after every run. */
+async function timeSequences(options: BenchOptions): Promise<Pick<BenchReport, 'corpus' | 'sequences' | 'verification'>> {
   const sequences: SequenceResult[] = [];
   let verification: Verification | undefined;
-
   const corpus = await setUpCorpus({ packages: options.packages, recordings: options.recordings, seed: options.seed, log });
   try {
     const context = { corpus, log };
@@ -39,14 +64,14 @@ export async function runBench(argv: string[]): Promise<number> {
     if (wanted('c')) sequences.push(await timePlainClone(context, options.runs));
     if (wanted('d') || wanted('e')) {
       // (e) needs a restored language repo, so (d) runs (unreported) even when skipped.
-      const timed = await timeRestoreRuns(context, options.runs, async (report) => {
+      const restore = await timeRestoreRuns(context, options.runs, async (report) => {
         const checked = await verifyRestore(corpus.manifest, report);
         log(`(d) verified ${checked.files} files of ${checked.packages} packages byte for byte`);
         return checked;
       });
-      verification = timed.verification;
-      if (wanted('d')) sequences.push(timed.restore);
-      if (wanted('e')) sequences.push(timed.noop);
+      verification = restore.verification;
+      if (wanted('d')) sequences.push(restore.restore);
+      if (wanted('e')) sequences.push(restore.noop);
     }
     if (wanted('b')) sequences.push(await timeSharedCloneSequence(context));
     if (wanted('a')) sequences.push(await timeProductionSequence(context, options.quick ? options.sample : undefined));
@@ -54,29 +79,7 @@ export async function runBench(argv: string[]): Promise<number> {
     await tearDownCorpus(corpus);
   }
   sequences.sort((x, y) => x.id.localeCompare(y.id));
-
-  const report: BenchReport = {
-    command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
-    machine,
-    corpus: corpus.stats,
-    sequences,
-    ...(verification ? { verification } : {}),
-  };
-  if (options.scale) report.scale = await measureScale(options, report);
-
-  const sections: Record<string, string> = { restore: renderRestoreMarkdown(report) };
-  if (report.scale) sections['restore-scale'] = renderScaleMarkdown(report);
-  if (options.migrate) {
-    const migrate = await runMigrateBench(options);
-    if (migrate) sections['migrate'] = migrate.markdown;
-  }
-
-  process.stdout.write(options.json ? `${JSON.stringify(report, null, 2)}\n` : `\n${renderReportText(report)}\n`);
-  if (options.out !== undefined) {
-    await writeSections(options.out, sections);
-    log(`wrote ${Object.keys(sections).map((name) => `"${name}"`).join(', ')} to ${options.out}`);
-  }
-  return 0;
+  return { corpus: corpus.stats, sequences, ...(verification ? { verification } : {}) };
 }
 
 /** The scale curve; the main corpus's point is reused when it is one of the sizes. */
@@ -84,7 +87,7 @@ async function measureScale(options: BenchOptions, main: BenchReport): Promise<S
   const points: ScalePoint[] = [];
   const [c, d, e] = (['c', 'd', 'e'] as const).map((id) => main.sequences.find((s) => s.id === id));
   for (const packages of options.scale ?? []) {
-    if (packages === options.packages && c && d && e && main.verification) {
+    if (packages === options.packages && main.corpus && c && d && e && main.verification) {
       points.push({ corpus: main.corpus, plainClone: c, restore: d, noop: e, verification: main.verification });
     } else {
       points.push(await measureScalePoint(packages, options, log));
@@ -112,7 +115,7 @@ export interface MigrateBenchOptions {
 
 /** What `benchMigrate` returns. */
 export interface MigrateBenchResult {
-  /** Printed to the terminal after the restore table. */
+  /** Printed to the terminal after the restore table (with --json, the whole result goes under "migrate"). */
   text: string;
   /** The body of the `bench:migrate` section of BENCHMARKS.md. */
   markdown: string;
@@ -127,9 +130,7 @@ async function runMigrateBench(options: BenchOptions): Promise<MigrateBenchResul
     log(`--migrate: skipped, ${path} does not export benchMigrate yet (build tools/migrate once it does)`);
     return undefined;
   }
-  const result = await module.benchMigrate({ packages: options.packages, recordings: options.recordings, seed: options.seed, quick: options.quick, log });
-  process.stdout.write(`\nmigration:\n${result.text}\n`);
-  return result;
+  return module.benchMigrate({ packages: options.packages, recordings: options.recordings, seed: options.seed, quick: options.quick, log });
 }
 
 function reportError(error: unknown): number {

@@ -239,6 +239,9 @@ export async function timeRestore(context: SequenceContext, id: 'd' | 'e'): Prom
     );
   }
   const n = report.network;
+  // Lazy fetches of a partial clone would show up here as connections the report did not count.
+  const counted = n.pinFetches + n.objectFetches;
+  const uncounted = timed.requests !== counted ? [`the daemon served ${timed.requests} upload-pack connections, the report counts ${counted} fetches`] : [];
   log(`(${id}) asset-sync restore --all: ${timed.seconds.toFixed(2)} s, ${report.summary.restored} restored, ${report.summary.upToDate} up to date`);
   return {
     report,
@@ -253,6 +256,7 @@ export async function timeRestore(context: SequenceContext, id: 'd' | 'e'): Prom
           ? `${report.checkouts.length} checkout${report.checkouts.length === 1 ? '' : 's'}; pins in ${n.pinFetches} fetch, ${n.objects} recordings in ${n.objectFetches} fetch (${formatMiB(n.bytes)} received)`
           : `${report.summary.upToDate} up to date, ${n.pinFetches + n.objectFetches} fetches` +
             (report.summary.restored > 0 || n.pinFetches + n.objectFetches > 0 ? ` (NOT a no-op: ${report.summary.restored} restored again)` : ''),
+        ...uncounted,
       ],
     },
   };

@@ -27,6 +27,8 @@ export default defineConfig({
           name: 'unit',
           include: ['libs/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'tools/*/src/**/*.test.ts'],
           testTimeout: 30_000,
+          // Unit tests first, then the end-to-end tests, each group with its own worker count.
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -38,6 +40,7 @@ export default defineConfig({
           hookTimeout: 180_000,
           // Each file starts its own git daemons and repositories; two at a time suits a 2-core box.
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -22,6 +22,8 @@ export interface MigrationSettings {
 export interface StepRecord {
   ms: number;
   at: string;
+  /** What the step did, in a phrase (files, commits, refs, sub-timings). */
+  detail?: string;
 }
 
 /**

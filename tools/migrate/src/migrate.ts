@@ -105,7 +105,7 @@ export interface MigrationReport {
   pins: UnitPin[];
   totals: { units: number; files: number; bytes: number };
   workingTree: { before: number; after?: number };
-  steps: Record<Step, { state: StepState; ms: number }>;
+  steps: Record<Step, { state: StepState; ms: number; detail?: string }>;
   totalMs: number;
   /** Files that appeared in migrated recordings folders after the plan was made: left in place. */
   leftovers: LeftFile[];
@@ -151,6 +151,9 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
 
   let journal: Journal;
   let resumed = false;
+  // The plan step is timed from here: scanning and planning happen before the lock is taken.
+  const planStarted = Date.now();
+  let waitedMs = 0;
   if (existingJournal) {
     const differences = settingsDiffer(existingJournal.settings, askedSettings(options));
     if (differences.length > 0) {
@@ -196,7 +199,10 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
       return reportOf({ journal, workspace, repoRoot, started, resumed, dryRun: false, status: 'nothing-to-do', warnings, gitDir });
     }
     await refuseDirty(repoRoot, workspace.assetsDir, options.yes === true);
-    if (options.confirm && !options.yes && !(await options.confirm(plan))) {
+    const asked = Date.now();
+    const confirmed = !options.confirm || options.yes === true || (await options.confirm(plan));
+    waitedMs = Date.now() - asked;
+    if (!confirmed) {
       throw new AssetSyncError('CONFIRMATION_REQUIRED', 'the migration was not confirmed; nothing was changed', {
         hint: 'Run asset-sync migrate --dry-run to review the plan, and --yes to skip the question.',
       });
@@ -205,12 +211,17 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
 
   const release = await acquireLock(workspace.assetsDir);
   try {
+    // Another migration may have started between reading the journal and taking the lock.
+    if (!resumed && (await readJournal(gitDir))) {
+      throw new AssetSyncError('CONFLICT', 'another asset-sync migrate started in this language repo meanwhile', {
+        hint: 'Let it finish, then run asset-sync migrate again to see what is left.',
+      });
+    }
     const ctx: Context = { options, env, workspace, repoRoot, gitDir, journal, warnings, ran: new Set(), leftovers: [] };
     if (!journal.steps.plan) {
-      const t = Date.now();
-      options.onStep?.({ step: 'plan', state: 'start' });
       journal.sizeBefore = await workingTreeBytes(repoRoot, workspace.assetsDir);
-      await finishStep(ctx, 'plan', t, `${journal.plan.totals.units} units, ${journal.plan.totals.files} files`);
+      const left = journal.plan.left.length;
+      await finishStep(ctx, 'plan', planStarted + waitedMs, `${plural(journal.plan.totals.units, 'unit')}, ${plural(journal.plan.totals.files, 'file')}, ${formatSize(journal.plan.totals.bytes)}${left ? `; ${plural(left, 'file')} left in place` : ''}`);
     } else {
       options.onStep?.({ step: 'plan', state: 'resumed' });
     }
@@ -323,7 +334,7 @@ async function refuseDirty(repoRoot: string, assetsDir: string, yes: boolean): P
 async function finishStep(ctx: Context, step: Step, started: number, detail: string): Promise<void> {
   const ms = Date.now() - started;
   ctx.ran.add(step);
-  ctx.journal.steps[step] = { ms, at: new Date().toISOString() };
+  ctx.journal.steps[step] = { ms, at: new Date().toISOString(), detail };
   await writeJournal(ctx.gitDir, ctx.journal);
   ctx.options.onStep?.({ step, state: 'done', ms, detail });
   // Failure injection for tests: stop the way a killed process stops, right after the step.
@@ -347,6 +358,7 @@ async function fallbackHead(ctx: Context, store: Store): Promise<string | null> 
   return (await store.resolvePins([pin])).get(pinKey(pin)) ?? null;
 }
 
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 // ---- write: every recording into the store as one commit (or one per layer) ----
@@ -359,6 +371,7 @@ async function writeStep(ctx: Context): Promise<string> {
   const parent = await fallbackHead(ctx, store);
   if (parent === null) ctx.warnings.push(`${plan.assetsRepo} has no branch ${journal.settings.fallbackBranch}: the migration commit starts a new history`);
   const files = plan.units.flatMap((u) => u.files);
+  const blobsStarted = Date.now();
   const oids = await writeBlobs(
     store,
     files.map((f) => ({ absPath: join(repoRoot, ...f.path.split('/')), size: f.size })),
@@ -379,11 +392,14 @@ async function writeStep(ctx: Context): Promise<string> {
         `\n\nMoved by asset-sync migrate from ${plan.granularity} recordings folders to ${plan.prefix || 'the root'}/.`,
     });
   }
+  const blobsMs = Date.now() - blobsStarted;
+  const commitsStarted = Date.now();
   const commits = await writeCommits(store, { ...(parent ? { parent } : {}), layers, identity });
+  const commitsMs = Date.now() - commitsStarted;
   journal.parent = parent;
   journal.commits = commits;
   journal.oids = Object.fromEntries(oidOf);
-  return `${plural(files.length, 'file')} in ${plural(commits.length, 'commit')} (${commits.map((c) => c.commit.slice(0, 10)).join(', ')})`;
+  return `${plural(files.length, 'file')} in ${plural(commits.length, 'commit')} (${commits.map((c) => c.commit.slice(0, 10)).join(', ')}); blobs ${secs(blobsMs)}, trees and commit ${secs(commitsMs)}`;
 }
 
 async function languageRepoName(ctx: Context): Promise<string> {
@@ -554,6 +570,7 @@ async function verifyStep(ctx: Context): Promise<string> {
       });
     }
     const context = (await discoverAll(repoRoot, workspace.config)).map(toPackageEntry);
+    const restoreStarted = Date.now();
     const restored = await restore({ workspace: { ...workspace, assetsDir: scratch, layout: 'shared' }, entries, context, complete: false });
     const failed = restored.packages.filter((p) => p.status === 'failed');
     if (!restored.ok || failed.length > 0) {
@@ -561,6 +578,8 @@ async function verifyStep(ctx: Context): Promise<string> {
         hint: 'Nothing was removed from the language repo. Fix the cause, then run asset-sync migrate again: it resumes with the verification.',
       });
     }
+    const restoreMs = Date.now() - restoreStarted;
+    const compareStarted = Date.now();
     const locate = new Map(restored.packages.map((p) => [p.id, p.locate]));
     const oids = journal.oids ?? {};
     const mismatches: string[] = [];
@@ -591,7 +610,7 @@ async function verifyStep(ctx: Context): Promise<string> {
       });
     }
     const files = units.reduce((sum, u) => sum + u.files.length, 0);
-    return `${plural(files, 'file')} (${formatSize(bytes)}) identical after a restore from the server`;
+    return `${plural(files, 'file')} (${formatSize(bytes)}) identical after a restore from the server; restore ${secs(restoreMs)} (${plural(restored.plan.checkouts.length, 'checkout')}), compare ${secs(Date.now() - compareStarted)}`;
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -674,7 +693,7 @@ function reportOf(input: {
       if (record) state = input.ran?.has(step) ? 'done' : 'resumed';
       else if (input.dryRun) state = step === 'plan' && !input.resumed ? 'done' : 'skipped';
       else state = input.status === 'nothing-to-do' ? 'skipped' : 'pending';
-      return [step, { state, ms: record?.ms ?? 0 }];
+      return [step, { state, ms: record?.ms ?? 0, ...(record?.detail ? { detail: record.detail } : {}) }];
     }),
   ) as MigrationReport['steps'];
   const pins: UnitPin[] = commits.length

@@ -480,6 +480,49 @@ describe('migrate, real-world shapes', () => {
     expect(restore.plan.checkouts).toHaveLength(1);
   });
 
+  it('--dialect branch --branch main fast-forwards the fallback branch', async () => {
+    const shape = (await shapes())['cpp']!;
+    const assets = await newAssetsRepo();
+    const repo = await newLanguageRepo(shape.files);
+    const result = await migrateCli(repo, assets.name, ['--prefix', 'cpp', '--granularity', 'service', '--dialect', 'branch', '--branch', 'main']);
+    expect(result.exitCode, result.stderr + result.stdout).toBe(0);
+    const report = asJson<Report>(result);
+    expect(await git(['--git-dir', assets.path, 'rev-parse', 'refs/heads/main'])).toBe(report.commits[0]);
+    expect(await git(['--git-dir', assets.path, 'rev-parse', `${report.commits[0]}^`])).toBe(assets.seed);
+    expect(JSON.parse(await readFile(join(repo, 'sdk/keyvault/assets.json'), 'utf8'))).toMatchObject({ AssetsRepoBranch: 'main', SHA: report.commits[0] });
+  });
+
+  it('takes recording globs from asset-sync.yaml, and --recordings over both', async () => {
+    const files = {
+      'asset-sync.yaml': 'recordings:\n  python:\n    - "sdk/**/test_recordings"\n',
+      'sdk/a/azure-a/tests/recordings/default.json': rec('default'),
+      'sdk/a/azure-a/test_recordings/configured.json': rec('configured'),
+      'sdk/b/azure-b/fixtures/flag.json': rec('flag'),
+    };
+    const assets = await newAssetsRepo();
+    const repo = await newLanguageRepo(files);
+    const configured = asJson<Report>(await migrateCli(repo, assets.name, ['--prefix', 'python', '--dry-run']));
+    expect(configured.plan.units.flatMap((u) => u.files.map((f) => f.path))).toEqual(['sdk/a/azure-a/test_recordings/configured.json']);
+    const flagged = asJson<Report>(await migrateCli(repo, assets.name, ['--prefix', 'python', '--recordings', 'sdk/*/*/fixtures', '--dry-run']));
+    expect(flagged.plan.units.map((u) => [u.path, u.files.map((f) => f.path)])).toEqual([['sdk/b/azure-b', ['sdk/b/azure-b/fixtures/flag.json']]]);
+  });
+
+  it('keeps the originals when the restored copy does not match them', async () => {
+    const shape = (await shapes())['python']!;
+    const assets = await newAssetsRepo();
+    const repo = await newLanguageRepo(shape.files);
+    const crashed = await migrateCli(repo, assets.name, ['--prefix', 'python'], { ASSET_SYNC_MIGRATE_CRASH_AFTER: 'pin' });
+    expect(crashed.exitCode).toBe(86);
+    // An original changes after it was migrated: what the server has is no longer the same bytes.
+    const changed = 'sdk/tables/azure-data-tables/tests/recordings/test_table.pyTestTabletest_create_table.json';
+    await writeFile(join(repo, changed), rec('Tables', 'changed'));
+    const result = await cli(['migrate', '--json'], repo, server.env);
+    expect(result.exitCode).toBe(1);
+    expect(asJson<Report>(result).error).toMatchObject({ code: 'VERIFY_FAILED', message: expect.stringContaining(`${changed}: the original changed after it was migrated`) });
+    for (const path of recordingsOf(shape)) expect(existsSync(join(repo, path)), path).toBe(true);
+    expect(await readFile(join(repo, changed), 'utf8')).toBe(rec('Tables', 'changed'));
+  });
+
   it('explains a missing --prefix and an unknown language', async () => {
     const repo = await newLanguageRepo({ 'README.md': 'x\n' });
     const missing = await cli(['migrate', '--json'], repo, server.env);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 
+/** Bigger files are hashed as a stream rather than read whole. */
 const STREAM_ABOVE = 64 << 20;
 
 /**
@@ -9,11 +10,11 @@ const STREAM_ABOVE = 64 << 20;
  * migration compares, and the same id git gave the file when it was written, so a mismatch
  * names exactly which copy differs. Undefined when the file does not exist.
  */
-export async function blobIdOfFile(path: string): Promise<string | undefined> {
+export async function blobIdOfFile(path: string, options: { streamAbove?: number } = {}): Promise<string | undefined> {
   const info = await stat(path).catch(() => undefined);
   if (!info || !info.isFile()) return undefined;
   const hash = createHash('sha1');
-  if (info.size <= STREAM_ABOVE) {
+  if (info.size <= (options.streamAbove ?? STREAM_ABOVE)) {
     const data = await readFile(path);
     hash.update(`blob ${data.length}\0`);
     hash.update(data);

@@ -63,7 +63,7 @@ export interface MigrateOptions {
   yes?: boolean;
   /** Commit the result in the language repo (only the migration's own paths). */
   commit?: boolean;
-  /** Split the migration into commits of at most this many bytes (server push limits). */
+  /** Split the migration into commits of at most this many bytes; default 2 GB, GitHub's limit for one push. */
   maxCommitBytes?: number;
   /** Parallel blob writers; default: CPUs, at most 4. */
   jobs?: number;
@@ -133,6 +133,9 @@ interface Context {
 
 const CRASH_VARIABLE = 'ASSET_SYNC_MIGRATE_CRASH_AFTER';
 const DEFAULT_FALLBACK = 'main';
+/** GitHub refuses a push over 2 GB, and any file over 100 MB. */
+const DEFAULT_MAX_COMMIT_BYTES = 2_000_000_000;
+const MAX_FILE_BYTES = 100_000_000;
 
 /**
  * Moves every recordings folder of a language repo into the assets repo: plan, write (one commit
@@ -184,6 +187,14 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
       ...(settings.maxCommitBytes ? { maxCommitBytes: settings.maxCommitBytes } : {}),
     });
     journal = { version: 1, startedAt: new Date().toISOString(), settings, plan, sizeBefore: 0, steps: {} };
+    const huge = plan.units.flatMap((u) => u.files).filter((f) => f.size > MAX_FILE_BYTES);
+    if (huge.length > 0) {
+      warnings.push(`${plural(huge.length, 'recording')} over ${formatSize(MAX_FILE_BYTES)} (${huge.slice(0, 3).map((f) => f.path).join(', ')}${huge.length > 3 ? ', ...' : ''}): GitHub refuses files that large`);
+    }
+    const oversized = plan.units.filter((u) => settings.maxCommitBytes && u.bytes > settings.maxCommitBytes);
+    if (oversized.length > 0) {
+      warnings.push(`${plural(oversized.length, 'unit')} alone exceed the ${formatSize(settings.maxCommitBytes!)} push limit and get a commit each: ${oversized.map((u) => u.path).join(', ')}`);
+    }
     if (plan.problems.length > 0) {
       throw new AssetSyncError('MIGRATION_FAILED', `the migration cannot start: ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}\n${plan.problems.map(formatProblem).join('\n')}`, {
         problems: plan.problems,
@@ -316,7 +327,7 @@ export function resolveSettings(options: MigrateOptions, workspace: Pick<OpenedW
     fallbackBranch,
     ...(options.branch ? { branch: options.branch } : {}),
     force: options.force === true,
-    ...(options.maxCommitBytes ? { maxCommitBytes: options.maxCommitBytes } : {}),
+    maxCommitBytes: options.maxCommitBytes ?? DEFAULT_MAX_COMMIT_BYTES,
   };
 }
 

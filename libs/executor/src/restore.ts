@@ -214,6 +214,13 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     const selected = new Set(options.entries.map((e) => e.path));
     const byId = new Map(prepared.map((p) => [p.request.id, p]));
     const outcomes = new Map<string, PackageOutcome>();
+    // Results go out as they are known (the Nx batch executor reports per project as each finishes).
+    const emitted = new Set<string>();
+    const emit = (outcome: PackageOutcome): void => {
+      if (emitted.has(outcome.id)) return;
+      emitted.add(outcome.id);
+      events?.package?.(outcome);
+    };
     for (const f of plan.failures) {
       outcomes.set(f.id, { id: f.id, status: 'failed', error: { code: f.code, message: f.message, ...(f.hint ? { hint: f.hint } : {}) } });
     }
@@ -388,6 +395,17 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
       requests: {},
       ancestry: state.ancestry,
     };
+    const changedDirs = new Set(work.map((w) => w.target.dir));
+    const successOutcome = (a: Plan['assignments'][number]): PackageOutcome => {
+      const previous = state.requests[a.id];
+      const unchanged = previous && previous.checkout === a.checkout && previous.commit === a.commit && !changedDirs.has(a.checkout);
+      const discarded = work.some((w) => w.discardIds.includes(a.id));
+      const pending = discarded ? undefined : verified.get(a.checkout)?.pending.get(a.id);
+      const status = pending ? 'pending-kept' : unchanged ? 'up-to-date' : 'restored';
+      return { ...packageOutcome(workspace, byId.get(a.id)!, a.checkout, a.commit, status), ...(pending ? { pending } : {}) };
+    };
+    for (const a of plan.assignments) if (!outcomes.has(a.id) && !changedDirs.has(a.checkout)) emit(successOutcome(a));
+
     // A run that is killed part-way leaves `syncing` records, which the next run redoes.
     for (const w of work) {
       const previous = state.checkouts[w.target.dir];
@@ -426,6 +444,10 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
               completedAt: new Date().toISOString(),
             };
             checkoutOutcomes.push({ ...pick(w.target), action: w.action });
+            for (const id of w.target.serves) {
+              const a = assignmentOf.get(id);
+              if (a && a.checkout === w.target.dir && !outcomes.has(id)) emit(successOutcome(a));
+            }
           } catch (error) {
             const info = errorInfo(error);
             checkoutOutcomes.push({ ...pick(w.target), action: w.action, error: info });
@@ -452,12 +474,9 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     }
 
     events?.phase?.('record');
-    const changedDirs = new Set(work.map((w) => w.target.dir));
     for (const a of plan.assignments) {
       const p = byId.get(a.id)!;
       if (outcomes.has(a.id)) continue;
-      const previous = state.requests[a.id];
-      const unchanged = previous && previous.checkout === a.checkout && previous.commit === a.commit && !changedDirs.has(a.checkout);
       nextState.requests[a.id] = {
         assetsRepo: a.assetsRepo,
         pin: a.pin,
@@ -467,10 +486,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
         checkout: a.checkout,
         excludes: p.excludes,
       };
-      const discarded = work.some((w) => w.discardIds.includes(a.id));
-      const pending = discarded ? undefined : verified.get(a.checkout)?.pending.get(a.id);
-      const status = pending ? 'pending-kept' : unchanged ? 'up-to-date' : 'restored';
-      outcomes.set(a.id, { ...packageOutcome(workspace, p, a.checkout, a.commit, status), ...(pending ? { pending } : {}) });
+      outcomes.set(a.id, successOutcome(a));
     }
     for (const [id, record] of Object.entries(keptRecords)) nextState.requests[id] = record;
     for (const dir of Object.keys(nextState.checkouts)) {
@@ -492,7 +508,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
         if (!outcomes.has(e.path)) outcomes.set(e.path, { id: e.path, status: 'failed', error: { code: 'ASSETS_JSON_INVALID', message: e.problems.map(formatProblem).join('\n') } });
       }
       const packages = [...outcomes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-      for (const p of packages) events?.package?.(p);
+      for (const p of packages) emit(p);
       const count = (s: PackageOutcome['status']): number => packages.filter((p) => p.status === s).length;
       checkoutOutcomes.sort((a, b) => (a.dir < b.dir ? -1 : a.dir > b.dir ? 1 : 0));
       return {

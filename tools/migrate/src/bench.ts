@@ -1,6 +1,6 @@
 import { createCipheriv, createHash } from 'node:crypto';
 import { cp, mkdir, readFile, rm } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
   Prng,
@@ -64,6 +64,8 @@ export interface BenchMigrateResult {
   targetMs: number;
   /** The largest recording. */
   largest: number;
+  /** 1-minute load average when the migration started and when it ended (other work on the machine). */
+  load: { start: number; end: number };
   /** Printed by the bench. */
   text: string;
   /** The body of the `bench:migrate` section of BENCHMARKS.md. */
@@ -206,6 +208,7 @@ export async function benchMigrate(options: BenchMigrateOptions = {}): Promise<B
     generated.length = 0;
 
     log('migrate: asset-sync migrate --prefix java (verification included)');
+    const loadStart = loadavg()[0]!;
     const started = Date.now();
     const result = await runCli(['migrate', '--assets-repo', ASSETS_REPO, '--prefix', 'java', '--yes', '--json'], {
       cwd: repo,
@@ -213,6 +216,7 @@ export async function benchMigrate(options: BenchMigrateOptions = {}): Promise<B
       timeoutMs: 30 * 60_000,
     });
     const totalMs = Date.now() - started;
+    const load = { start: loadStart, end: loadavg()[0]! };
     if (result.exitCode !== 0) throw new Error(`asset-sync migrate failed (exit ${result.exitCode}):\n${result.stderr}\n${result.stdout.slice(0, 4000)}`);
     const report = JSON.parse(result.stdout) as MigrationReport;
     if (report.status !== 'complete' || report.totals.files !== files) {
@@ -235,6 +239,7 @@ export async function benchMigrate(options: BenchMigrateOptions = {}): Promise<B
       perPackageExtrapolatedMs: extrapolatedMs,
       targetMs: TARGET_MS,
       largest,
+      load,
     };
     log(`migrate: ${(totalMs / 1000).toFixed(1)} s for ${formatSize(report.totals.bytes)}`);
     return { ...numbers, text: renderText(numbers), markdown: await renderMarkdown(numbers, String(seed)) };
@@ -312,7 +317,7 @@ async function renderMarkdown(n: Numbers, seed: string): Promise<string> {
     '',
     `- **Language repo**: ${n.files.toLocaleString('en-US')} recordings, ${formatSize(n.bytes)}, in ${n.packages} packages of \`sdk/storage\` (azure-sdk-for-java names: \`src/test/resources/session-records/<Class>.<method>[<n>].json\`); sizes from the real distribution plus a heavy tail of storage downloads (random payloads, base64)${n.largest >= 50e6 ? `, the largest ${formatSize(n.largest)}` : ''}; seed \`${seed}\`.`,
     `- **Assets repo**: bare, served by \`git daemon\` on 127.0.0.1, with history of its own on main; the migration builds on it.`,
-    `- **Machine**: ${machine}.`,
+    `- **Machine**: ${machine}; 1-minute load average ${n.load.start.toFixed(2)} when the migration started, ${n.load.end.toFixed(2)} when it ended.`,
     '',
     '| step | time | what | this run |',
     '| --- | ---: | --- | --- |',

@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitFiles, git, listFilesAt, makeTempDir, tagCommit } from '@asset-sync/test-utils';
-import { ASSETS_REPO, asJson, cli, ensureBareRepo, expectSameFiles, startServer, tagAssetsJson, type Server } from './helpers.js';
+import { ASSETS_REPO, asJson, cli, ensureBareRepo, expectSameFiles, startCli, startServer, tagAssetsJson, type Server } from './helpers.js';
 
 interface PushReport {
   status: string;
@@ -285,6 +285,28 @@ describe('the developer loop', () => {
     const files = await listFilesAt(server.repoPath(), head, 'python/sdk/storage');
     expect(files.get('azure-storage-blob/tests/recordings/test_x.json')?.toString()).toBe(rec('x', 'A'));
     expect(files.get('azure-storage-queue/tests/recordings/test_q.json')?.toString()).toBe(rec('q', 'B'));
+  });
+
+  it('scenario 6, at the same moment: two pushes to one branch race; the loser rebuilds on the winner and both land', async () => {
+    const branchJson = `${JSON.stringify({ AssetsRepo: ASSETS_REPO, AssetsRepoPrefixPath: 'python', AssetsRepoBranch: 'auto/storage-race', SHA: c1 }, null, 2)}\n`;
+    const lang = await languageOrigin({ [`${BLOB}/assets.json`]: branchJson, [`${QUEUE}/assets.json`]: branchJson });
+    const a = await lang.clone('devA6r');
+    const b = await lang.clone('devB6r');
+    expect((await cli(['restore', BLOB], a, server.env)).exitCode).toBe(0);
+    expect((await cli(['restore', QUEUE], b, server.env)).exitCode).toBe(0);
+    await writeFile(join(await recordingsDir(a, BLOB, server.env), 'tests/recordings/test_x.json'), rec('x', 'race-A'));
+    await writeFile(join(await recordingsDir(b, QUEUE, server.env), 'tests/recordings/test_q.json'), rec('q', 'race-B'));
+    const [first, second] = await Promise.all([startCli(['push', BLOB, '--json'], a, server.env), startCli(['push', QUEUE, '--json'], b, server.env)]);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(second.exitCode, second.stderr).toBe(0);
+    const head = await git(['--git-dir', server.repoPath(), 'rev-parse', 'refs/heads/auto/storage-race']);
+    const reports = [asJson<PushReport>(first), asJson<PushReport>(second)];
+    expect(reports.map((r) => r.commit)).toContain(head);
+    // Whichever lost the race sits on the winner's commit (rebuilt before or after a rejected push).
+    expect(reports.some((r, i) => r.parent === reports[1 - i]!.commit)).toBe(true);
+    const files = await listFilesAt(server.repoPath(), head, 'python/sdk/storage');
+    expect(files.get('azure-storage-blob/tests/recordings/test_x.json')?.toString()).toBe(rec('x', 'race-A'));
+    expect(files.get('azure-storage-queue/tests/recordings/test_q.json')?.toString()).toBe(rec('q', 'race-B'));
   });
 
   it('init copies the nearest parent assets.json without its pin, in its formatting', async () => {

@@ -332,7 +332,7 @@ async function renderMarkdown(n: Numbers, seed: string): Promise<string> {
 
 const STEP_NOTES: Record<Step, string> = {
   plan: 'find the recordings folders, list and size every file, working-tree size',
-  write: 'every file into the store as blobs (parallel `git fast-import`, one pack each), one commit from a temporary index',
+  write: 'every file into the store as blobs (parallel `git fast-import`, one pack each; random payloads stored, text deflated), one commit from a temporary index',
   publish: 'one `git push` of the commit and every tag',
   pin: 'each assets.json, and `.assets` in .gitignore',
   verify: '`restore` of every unit from the server into a temporary folder, every file compared by content hash',

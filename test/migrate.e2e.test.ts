@@ -239,6 +239,12 @@ describe('migrate, on a language repo shaped like each real language', () => {
       // The language repo: recordings gone and their deletion staged, assets.json staged, nothing else.
       for (const path of moved) expect(existsSync(join(repo, path)), path).toBe(false);
       for (const path of shape.left ?? []) expect(existsSync(join(repo, path)), path).toBe(true);
+      // Emptied recordings folders go, with parents that held nothing else; the rest of the package stays.
+      for (const path of moved) expect(existsSync(join(repo, path, '..')), path).toBe(false);
+      if (language === 'java') {
+        expect(existsSync(join(repo, 'sdk/storage/azure-storage-blob/src/test'))).toBe(false);
+        expect(existsSync(join(repo, 'sdk/storage/azure-storage-blob/src/main/java/com/azure/storage/blob/BlobClient.java'))).toBe(true);
+      }
       expect(await statusOf(repo)).toEqual(
         [...moved.map((p) => `D  ${p}`), ...shape.units.map((u) => `A  ${u}/assets.json`), 'A  .gitignore'].sort(),
       );

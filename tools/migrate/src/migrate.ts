@@ -635,9 +635,17 @@ async function removeStep(ctx: Context): Promise<string> {
   const paths = units.flatMap((u) => u.files.map((f) => f.path));
   const limit = pLimit(32);
   await Promise.all(paths.map((path) => limit(() => rm(join(repoRoot, ...path.split('/')), { force: true }))));
-  const folders = units.flatMap((u) => u.folders);
   const leftovers: LeftFile[] = [];
-  for (const folder of folders) await pruneEmpty(join(repoRoot, ...folder.split('/')), folder, leftovers);
+  for (const unit of units) {
+    for (const folder of unit.folders) {
+      if (!(await pruneEmpty(join(repoRoot, ...folder.split('/')), folder, leftovers))) continue;
+      // Folders that held only the recordings folder (`src/test/resources`) go too, up to the unit.
+      for (let parent = folder.slice(0, folder.lastIndexOf('/')); parent.length > unit.path.length; parent = parent.slice(0, parent.lastIndexOf('/'))) {
+        const removed = await rmdir(join(repoRoot, ...parent.split('/'))).then(() => true, () => false);
+        if (!removed) break;
+      }
+    }
+  }
   await stageDeletions(repoRoot, paths);
   const assetsJsons = units.map((u) => u.assetsJson);
   await stageFiles(repoRoot, assetsJsons);

@@ -581,6 +581,11 @@ async function verifyStep(ctx: Context): Promise<string> {
       });
     }
     const context = (await discoverAll(repoRoot, workspace.config)).map(toPackageEntry);
+    const all = units.flatMap((unit) => unit.files.map((file) => ({ unit, file })));
+    // The originals are hashed while the restore runs: fetching is mostly one busy process, so a core is free.
+    const originalLimit = pLimit(2);
+    const originals = Promise.all(all.map(({ file }) => originalLimit(() => blobIdOfFile(join(repoRoot, ...file.path.split('/'))))));
+    originals.catch(() => undefined);
     const restoreStarted = Date.now();
     const restored = await restore({ workspace: { ...workspace, assetsDir: scratch, layout: 'shared' }, entries, context, complete: false });
     const failed = restored.packages.filter((p) => p.status === 'failed');
@@ -593,25 +598,22 @@ async function verifyStep(ctx: Context): Promise<string> {
     const compareStarted = Date.now();
     const locate = new Map(restored.packages.map((p) => [p.id, p.locate]));
     const oids = journal.oids ?? {};
+    const originalIds = await originals;
     const mismatches: string[] = [];
     const limit = pLimit(4);
     let bytes = 0;
     await Promise.all(
-      units.flatMap((unit) =>
-        unit.files.map((file) =>
-          limit(async () => {
-            const root = locate.get(unit.assetsJson);
-            const [copy, original] = await Promise.all([
-              root ? blobIdOfFile(join(root, ...file.path.split('/'))) : Promise.resolve(undefined),
-              blobIdOfFile(join(repoRoot, ...file.path.split('/'))),
-            ]);
-            if (copy === undefined) mismatches.push(`${file.path}: missing from the restore`);
-            else if (original === undefined) mismatches.push(`${file.path}: the original is gone`);
-            else if (copy !== original) {
-              mismatches.push(oids[file.path] === copy ? `${file.path}: the original changed after it was migrated` : `${file.path}: the restored copy differs from the original`);
-            } else bytes += file.size;
-          }),
-        ),
+      all.map(({ unit, file }, i) =>
+        limit(async () => {
+          const root = locate.get(unit.assetsJson);
+          const copy = root ? await blobIdOfFile(join(root, ...file.path.split('/'))) : undefined;
+          const original = originalIds[i];
+          if (copy === undefined) mismatches.push(`${file.path}: missing from the restore`);
+          else if (original === undefined) mismatches.push(`${file.path}: the original is gone`);
+          else if (copy !== original) {
+            mismatches.push(oids[file.path] === copy ? `${file.path}: the original changed after it was migrated` : `${file.path}: the restored copy differs from the original`);
+          } else bytes += file.size;
+        }),
       ),
     );
     if (mismatches.length > 0) {

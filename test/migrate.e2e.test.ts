@@ -498,6 +498,20 @@ describe('migrate, real-world shapes', () => {
     expect(JSON.parse(await readFile(join(repo, 'sdk/keyvault/assets.json'), 'utf8'))).toMatchObject({ AssetsRepoBranch: 'main', SHA: report.commits[0] });
   });
 
+  it('starts the history of an empty assets repo, and says so', async () => {
+    const shape = (await shapes())['go']!;
+    const name = `Azure/empty-${++assetsCount}`;
+    const bare = await ensureBareRepo(server, name);
+    const repo = await newLanguageRepo(shape.files);
+    const result = await migrateCli(repo, name, ['--prefix', 'go']);
+    expect(result.exitCode, result.stderr + result.stdout).toBe(0);
+    const report = asJson<Report & { warnings: string[] }>(result);
+    expect(report.parent).toBeNull();
+    expect(report.warnings).toEqual([`${name} has no branch main: the migration commit starts a new history`]);
+    expect(await commitCount(bare)).toBe(1);
+    expect((await tagsOf(bare)).size).toBe(3);
+  });
+
   it('takes recording globs from asset-sync.yaml, and --recordings over both', async () => {
     const files = {
       'asset-sync.yaml': 'recordings:\n  python:\n    - "sdk/**/test_recordings"\n',

@@ -361,14 +361,16 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
           const store = stores.get(repo);
           if (!store) return;
           const treeIds: string[] = [];
+          const coneFiles: string[] = [];
           for (const w of items) {
             const trees = await store.treeIds([w.target.commit], w.target.paths);
             for (const path of w.target.paths) {
               const tree = trees[w.target.commit]?.[path];
               if (tree) treeIds.push(tree);
             }
+            coneFiles.push(...(await store.coneFiles(w.target.commit, w.target.paths)));
           }
-          const missing = await store.missingObjects(treeIds);
+          const missing = [...new Set([...(await store.missingObjects(treeIds)), ...(await store.missingBlobs(coneFiles))])];
           if (missing.length === 0) return;
           network.objectFetches++;
           network.objects += missing.length;

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
-import { excludePathspec, literalPathspec, sparsePatternOf } from './refs.js';
+import { excludePathspec, literalPathspec } from './refs.js';
 import { runGit } from './run.js';
 import { assertSafePath, type Store } from './store.js';
 
@@ -77,18 +77,21 @@ export async function syncCheckout(store: Store, options: SyncCheckoutOptions): 
     await store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', dir, commit]);
   }
   const gitDir = (await worktreeGitDir(dir)) as string;
-  await mkdir(join(gitDir, 'info'), { recursive: true });
-  await writeFile(join(gitDir, 'info', 'sparse-checkout'), paths.map(sparsePatternOf).join('\n') + '\n');
   const head = await readCheckoutHead(dir);
   const hasIndex = existsSync(join(gitDir, 'index'));
-  if (head === commit && hasIndex) {
-    // Same commit: only the sparse set changed; read-tree re-applies it and keeps local changes.
-    await runGit(['read-tree', '-m', '-u', ...(options.force ? ['--reset'] : []), 'HEAD'], { cwd: dir });
-  } else if (!hasIndex) {
+  // Cone mode with a sparse index: matching thousands of folder patterns the non-cone way costs
+  // seconds per checkout; cone mode matches by folder, and the index holds only what is out.
+  // (Cone mode also writes the files that sit directly in the folders above each path.)
+  if (paths.includes('')) await runGit(['sparse-checkout', 'disable'], { cwd: dir });
+  else await runGit(['sparse-checkout', 'set', '--cone', '--sparse-index', '--stdin'], { cwd: dir, input: paths.join('\n') + '\n' });
+  if (!hasIndex) {
     await runGit(['update-ref', '--no-deref', 'HEAD', commit], { cwd: dir });
     await runGit(['read-tree', '-m', '-u', 'HEAD'], { cwd: dir });
-  } else {
+  } else if (head !== commit) {
     await runGit(['checkout', '--quiet', '--detach', ...(options.force ? ['--force'] : []), commit, '--'], { cwd: dir });
+  } else if (options.force) {
+    // Same commit: `sparse-checkout set` applied the folders; --force puts changed files back too.
+    await runGit(['read-tree', '-m', '-u', '--reset', 'HEAD'], { cwd: dir });
   }
   if (options.force) await runGit(['clean', '-f', '-d', '-x', '-q', '--', ...paths.map(literalPathspec)], { cwd: dir });
   // A package with no recordings yet still gets its folder, so recording can start there.

@@ -14,7 +14,7 @@ export {
 export type { PendingChanges, SyncCheckoutOptions } from './checkout.js';
 export { runGit, simpleGitIn, gitEnvironment, gitProcessCount, isTransient, isUnreachable, assertNotOption } from './run.js';
 export type { RunOptions, RunResult } from './run.js';
-export { localRefOf, refspecOf, sparsePatternOf, literalPathspec, excludePathspec } from './refs.js';
+export { localRefOf, refspecOf, literalPathspec, excludePathspec } from './refs.js';
 export { acquireLock } from './lock.js';
 export { buildCommit, workingTreeAt, pushRef, remoteRef, changedFiles, setLocalRef, mergeBase } from './commit.js';
 export type { Identity, FileChange, IndexEntry, BuildCommitOptions, PushRefResult } from './commit.js';

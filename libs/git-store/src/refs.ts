@@ -33,15 +33,6 @@ export function commitExpressionOf(pin: PinRef): string {
   return `${localRefOf(pin)}^{commit}`;
 }
 
-/**
- * A non-cone sparse-checkout pattern matching exactly one folder and everything below it. Glob
- * characters in real folder names (.NET's `[`, `*` in hostile input) are escaped, not expanded.
- */
-export function sparsePatternOf(path: string): string {
-  if (path === '') return '/*';
-  return `/${path.replace(/[\\*?[\]]/g, (c) => `\\${c}`)}/`;
-}
-
 /** A literal pathspec (no globbing, no magic from the name itself). */
 export function literalPathspec(path: string): string {
   return path === '' ? ':(top,literal).' : `:(top,literal)${path}`;

@@ -49,8 +49,9 @@ export class Store {
     assertNotOption(location.url, 'the remote URL');
     const store = new Store(location);
     if (!existsSync(join(store.gitDir, 'HEAD'))) await store.create();
-    else if ((await store.config('remote.origin.url')) !== location.url) {
-      await store.git(['config', 'remote.origin.url', location.url]);
+    else {
+      if ((await store.config('remote.origin.url')) !== location.url) await store.git(['config', 'remote.origin.url', location.url]);
+      if ((await store.config('extensions.worktreeConfig')) !== 'true') await store.enableWorktreeConfig();
     }
     return store;
   }
@@ -79,9 +80,6 @@ export class Store {
       ['remote.origin.partialclonefilter', 'blob:none'],
       ['core.repositoryformatversion', '1'],
       ['extensions.partialClone', 'origin'],
-      // Checkouts materialize only the planned folders, each worktree with its own pattern file.
-      ['core.sparseCheckout', 'true'],
-      ['core.sparseCheckoutCone', 'false'],
       // Exact bytes: no line-ending conversion, whatever the user's global config says.
       ['core.autocrlf', 'false'],
       ['core.safecrlf', 'false'],
@@ -94,9 +92,22 @@ export class Store {
       ['checkout.workers', '0'],
     ];
     for (const [key, value] of settings) await this.git(['config', key, value]);
+    await this.enableWorktreeConfig();
     // Attributes in the assets repo could ask for eol conversion or filters; the pinned bytes win.
     await mkdir(join(this.gitDir, 'info'), { recursive: true });
     await writeFile(join(this.gitDir, 'info', 'attributes'), '* -text -filter -ident -working-tree-encoding\n');
+  }
+
+  /**
+   * Each checkout keeps its sparse settings in its own config. This is set once, here: left to
+   * `git sparse-checkout`, parallel checkouts would race for the store's config.lock. As git does
+   * when it turns this on, core.bare moves to the store's own config.worktree, or every checkout
+   * would count as bare.
+   */
+  private async enableWorktreeConfig(): Promise<void> {
+    await this.git(['config', 'extensions.worktreeConfig', 'true']);
+    await this.git(['config', '--worktree', 'core.bare', 'true']);
+    await this.git(['config', '--unset', 'core.bare'], { okExitCodes: [5] });
   }
 
   /**
@@ -343,6 +354,37 @@ export class Store {
       input: unique.join('\n') + '\n',
     });
     return [...new Set(result.stdout.split('\n').filter((l) => l.startsWith('?')).map((l) => l.slice(1)))];
+  }
+
+  /**
+   * Files a cone-mode sparse checkout of `paths` writes besides the folders themselves: those
+   * directly in the root and in every folder above each path. Their ids, from trees the store has.
+   */
+  async coneFiles(commit: string, paths: string[]): Promise<string[]> {
+    const above = new Set<string>(['']);
+    for (const path of paths) {
+      const segments = path.split('/').filter(Boolean);
+      for (let i = 1; i < segments.length; i++) above.add(segments.slice(0, i).join('/'));
+    }
+    const trees = await this.treeIds([commit], [...above]);
+    const oids = Object.values(trees[commit] ?? {}).filter((oid): oid is string => typeof oid === 'string');
+    const blobs: string[] = [];
+    for (const entries of (await this.readTrees(oids)).values()) {
+      for (const entry of entries.values()) if (entry.type === 'blob') blobs.push(entry.oid);
+    }
+    return [...new Set(blobs)];
+  }
+
+  /**
+   * Which of these blobs the store lacks, without fetching them: asking git about a missing object
+   * directly makes it fetch it on the spot, so they are put in a throwaway tree (mktree --missing)
+   * and that tree is walked with --missing=print.
+   */
+  async missingBlobs(oids: string[]): Promise<string[]> {
+    const unique = [...new Set(oids)];
+    if (unique.length === 0) return [];
+    const tree = (await this.git(['mktree', '--missing'], { input: unique.map((oid, i) => `100644 blob ${oid}\t${i}\n`).join('') })).stdout.trim();
+    return this.missingObjects([tree]);
   }
 
   /** Fetches exactly these objects in one request (what git itself does for a partial clone). */

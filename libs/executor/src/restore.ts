@@ -554,13 +554,28 @@ function prepareRequests(entries: PackageEntry[], context: PackageEntry[], prepa
   }
   // A package's recordings belong to its nearest assets.json: nested packages are excluded from
   // a service-level package's status and push.
-  const others = [...entries, ...context]
-    .filter((e) => e.target)
-    .map((e) => ({ repo: e.target!.assetsRepo, path: assetsPathOf(e.target!.prefix, e.packagePath) }));
+  // Sorted, the folders below a path follow it directly: one binary search each, not a scan of all.
+  const byRepo = new Map<string, string[]>();
+  for (const e of [...entries, ...context]) {
+    if (!e.target) continue;
+    const list = byRepo.get(e.target.assetsRepo) ?? [];
+    list.push(assetsPathOf(e.target.prefix, e.packagePath));
+    byRepo.set(e.target.assetsRepo, list);
+  }
+  for (const [repo, list] of byRepo) byRepo.set(repo, [...new Set(list)].sort());
   for (const p of prepared) {
-    p.excludes = [
-      ...new Set(others.filter((o) => o.repo === p.request.assetsRepo && o.path !== p.path && isSameOrBelow(o.path, p.path)).map((o) => o.path)),
-    ].sort();
+    const sorted = byRepo.get(p.request.assetsRepo) ?? [];
+    const below = p.path === '' ? '' : `${p.path}/`;
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < below) lo = mid + 1;
+      else hi = mid;
+    }
+    const excludes: string[] = [];
+    for (let i = lo; i < sorted.length && sorted[i]!.startsWith(below); i++) if (sorted[i] !== p.path) excludes.push(sorted[i]!);
+    p.excludes = excludes;
   }
 }
 

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, release, totalmem, type as osType } from 'node:os';
-import { git } from '@asset-sync/test-utils';
+import { git, runGit, workspaceRoot } from '@asset-sync/test-utils';
 
 /** Where the numbers were measured: they mean little without it. */
 export interface Machine {
@@ -37,4 +37,17 @@ export async function describeMachine(): Promise<Machine> {
 
 export function formatMachine(machine: Machine): string {
   return `${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${machine.os}, Node ${machine.node}, git ${machine.git}, load ${machine.load} at the start, ${machine.date}`;
+}
+
+/**
+ * The asset-sync being measured: the workspace's commit, and whether the sources the CLI is built
+ * from differed from it (numbers from a work in progress say little about either).
+ */
+export async function describeRevision(): Promise<string> {
+  const root = workspaceRoot();
+  const head = await runGit(['rev-parse', '--short=10', 'HEAD'], { cwd: root, allowFailure: true });
+  if (head.exitCode !== 0) return 'unknown (not a git checkout)';
+  const status = await runGit(['status', '--porcelain', '--', 'libs', 'apps'], { cwd: root, allowFailure: true });
+  const changed = status.stdout.toString('utf8').split('\n').filter(Boolean).length;
+  return `${head.stdout.toString('utf8').trim()}${changed > 0 ? ` with ${changed} uncommitted changes in libs/ and apps/` : ''}`;
 }

@@ -4,7 +4,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exitCodeOf, isAssetSyncError, redact } from '@asset-sync/errors';
 import { workspaceRoot } from '@asset-sync/test-utils';
 import { setUpCorpus, tearDownCorpus } from './corpus.js';
-import { describeMachine } from './machine.js';
+import { describeMachine, describeRevision } from './machine.js';
 import { writeSections } from './markdown.js';
 import { parseBenchOptions, SEQUENCE_IDS, USAGE, type BenchOptions } from './options.js';
 import { renderReportText, renderRestoreMarkdown, renderScaleMarkdown, type BenchReport, type ScalePoint } from './report.js';
@@ -27,10 +27,11 @@ export async function runBench(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const machine = await describeMachine();
+  const [machine, revision] = await Promise.all([describeMachine(), describeRevision()]);
   const timed = SEQUENCE_IDS.some((id) => !options.skip.has(id)) ? await timeSequences(options) : undefined;
   const report: BenchReport = {
     command: ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' '),
+    revision,
     machine,
     sequences: [],
     ...timed,

@@ -232,10 +232,16 @@ export async function timeRestore(context: SequenceContext, id: 'd' | 'e'): Prom
     throw new AssetSyncError('VERIFY_FAILED', `asset-sync restore --all exited ${done.exitCode ?? done.signal} without a JSON report:\n${done.stderr.trim() || done.stdout.trim()}`);
   }
   if (done.exitCode !== 0 || !report.ok) {
-    const failed = report.packages.filter((p) => p.status === 'failed').slice(0, 5);
+    const failed = report.packages.filter((p) => p.status === 'failed');
+    const describe = (p: (typeof failed)[number]): string => {
+      const message = p.error?.message ?? p.status;
+      return message.startsWith(p.id) ? message : `${p.id}: ${message}`;
+    };
     throw new AssetSyncError(
       'VERIFY_FAILED',
-      `asset-sync restore --all failed (exit ${done.exitCode}): ${failed.map((p) => `${p.id}: ${p.error?.message ?? p.status}`).join('; ') || done.stderr.trim()}`,
+      `asset-sync restore --all failed (exit ${done.exitCode}), ${failed.length} of ${report.packages.length} packages:\n` +
+        (failed.slice(0, 3).map(describe).join('\n') || done.stderr.trim()),
+      { hint: 'this is restore failing, not the bench: rerun with ASSET_SYNC_KEEP_TEMP=1 to keep the language repo' },
     );
   }
   const n = report.network;

@@ -210,7 +210,7 @@ describe('restore', () => {
     const report = asJson<Report>(result);
     const status = Object.fromEntries(report.packages.map((p) => [p.id, p]));
     for (const good of ['sdk/tables/azure-data-tables', 'sdk/storage/azure-storage-blob', 'sdk/keyvault/azure-keyvault-keys']) {
-      expect(status[`${good}/assets.json`]!.status).toBe('restored');
+      expect(status[`${good}/assets.json`]!.status, JSON.stringify(status[`${good}/assets.json`])).toBe('restored');
     }
     const error = (pkg: string): { code: string; message: string; hint?: string } => status[`sdk/bad/${pkg}/assets.json`]!.error!;
     expect(error('invalid-json').code).toBe('ASSETS_JSON_INVALID');

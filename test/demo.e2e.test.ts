@@ -89,6 +89,7 @@ describe('npm run demo', () => {
     // CI mode: progress as plain lines, never a line that rewrites itself.
     expect(run.stderr).toContain('asset-sync: fetching recordings');
     expect(run.stderr).not.toContain('\u001b[');
+    expect(run.stdout).not.toContain('\u001b[');
 
     // locate: the folder exists now (kept), and holds the package's recordings.
     const packagePath = match(run.stdout, /\[2\/\d\] asset-sync locate\n(?:.*\n)*?\s+\(in (\S+)\)/)[1] as string;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { cliBinPath, cliEnv, runCli, type CliResult } from '@asset-sync/test-utils';
 
 /**
@@ -14,13 +14,43 @@ export function demoEnv(remoteUrlTemplate: string): NodeJS.ProcessEnv {
   });
 }
 
+const running = new Set<ChildProcess>();
+
 /** Runs the built CLI on the demo's own terminal (stdio inherited); resolves with its exit code. */
 export function runCliInherited(args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [cliBinPath(), ...args], { cwd, env, stdio: 'inherit' });
+    running.add(child);
     child.on('error', reject);
-    child.on('close', (code) => resolve(code ?? 1));
+    child.on('close', (code) => {
+      running.delete(child);
+      resolve(code ?? 1);
+    });
   });
+}
+
+/**
+ * Passes a signal on to a CLI still running and waits (briefly) for it to end, so it stops
+ * writing before the demo removes the sample. A terminal's Ctrl-C reaches it anyway; a `kill`
+ * of the demo alone does not.
+ */
+export async function stopRunningCli(signal: NodeJS.Signals): Promise<void> {
+  await Promise.all(
+    [...running].map(
+      (child) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => {
+            child.kill('SIGKILL');
+            resolve();
+          }, 3000);
+          child.once('close', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          child.kill(signal);
+        }),
+    ),
+  );
 }
 
 /** Runs the built CLI and collects its output, for the steps the demo reformats. */

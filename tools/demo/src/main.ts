@@ -3,10 +3,10 @@ import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { redact } from '@asset-sync/errors';
 import { removeTempDir, workspaceRoot, type GitDaemon } from '@asset-sync/test-utils';
-import { demoEnv, runCliCaptured, runCliInherited } from './cli.js';
+import { demoEnv, runCliCaptured, runCliInherited, stopRunningCli } from './cli.js';
 import { buildSample, makeSampleDir, type Sample } from './sample.js';
 
 const USAGE = `Usage: npm run demo -- [--keep]
@@ -66,7 +66,9 @@ export async function runDemo(argv: string[]): Promise<number> {
   // Ctrl-C reaches the CLI child too (same process group); the daemon must not outlive us.
   const onSignal = (signal: NodeJS.Signals): void => {
     say(`\ninterrupted (${signal}): cleaning up`);
-    void cleanUp().finally(() => process.exit(130));
+    void stopRunningCli(signal)
+      .then(cleanUp)
+      .finally(() => process.exit(130));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
@@ -221,9 +223,13 @@ type DemoNx = (
   options: { out?: (text: string) => void },
 ) => Promise<Array<{ command: string; exitCode: number | null }>>;
 
-/** Nx's output without runs of blank lines, and its long lists cut to their ends. */
+/**
+ * Nx's output without runs of blank lines, its long lists cut to their ends, and without colour
+ * when this is not a terminal (Nx colours its output in CI).
+ */
 function abridge(text: string, keep = 6): string {
-  const lines = text.replace(/\n{3,}/g, '\n\n').replace(/^\n+|\s+$/g, '').split('\n');
+  const plain = process.stdout.isTTY && process.env['NO_COLOR'] === undefined ? text : stripVTControlCharacters(text);
+  const lines = plain.replace(/\n{3,}/g, '\n\n').replace(/^\n+|\s+$/g, '').split('\n');
   if (lines.length <= 2 * keep + 2) return lines.join('\n');
   return [...lines.slice(0, keep), `  ... (${lines.length - 2 * keep} more lines)`, ...lines.slice(-keep)].join('\n');
 }

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import picomatch from 'picomatch';
 import { parseAssetsJson, setPin } from '@asset-sync/assets-json';
 import { AssetSyncError } from '@asset-sync/errors';
@@ -15,6 +13,10 @@ import {
   pushRefs,
   runGit,
   setLocalRef,
+  commitTree,
+  withTemporaryIndex,
+  type Identity,
+  type IndexLine,
 } from '@asset-sync/git-store';
 import { assetsPathOf, pinKey, shortSha, type PinRef } from '@asset-sync/planner';
 import { crashPoint } from './crash.js';
@@ -119,7 +121,7 @@ async function mergeRepo(
   assetsRepo: string,
   branch: string,
   entries: PackageEntry[],
-  identity: { name: string; email: string } | undefined,
+  identity: Identity | undefined,
   dryRun: boolean,
   report: MergeReport,
 ): Promise<void> {
@@ -197,14 +199,10 @@ async function mergeRepo(
 }
 
 /** The merged commit: the base's tree with each changing package's folder replaced by its pinned subtree. */
-async function writeMergedCommit(store: Store, base: string, parents: string[], changing: Member[], identity: { name: string; email: string }, assetsRepo: string): Promise<string> {
-  const index = join(store.gitDir, `asset-sync-index-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const env = { GIT_INDEX_FILE: index };
-  try {
-    await store.git(['read-tree', base], { env });
+async function writeMergedCommit(store: Store, base: string, parents: string[], changing: Member[], identity: Identity, assetsRepo: string): Promise<string> {
+  const tree = await withTemporaryIndex(store.gitDir, base, async (index) => {
     for (const m of changing) {
-      const listed = await store.git(['ls-files', '-z', '--cached', '--', `:(top,literal)${m.path}`], { env });
-      const lines = listed.stdout.split('\0').filter(Boolean).map((p) => `0 ${'0'.repeat(40)}\t${p}\0`);
+      const lines: IndexLine[] = (await index.list(m.path)).map((path) => ({ path, blob: null }));
       if (m.tree) {
         // The pinned subtree's entries (ids only: no file content is needed to write a tree).
         const entries = await store.git(['ls-tree', '-r', '-z', m.tree]);
@@ -212,23 +210,15 @@ async function writeMergedCommit(store: Store, base: string, parents: string[], 
           const tab = record.indexOf('\t');
           if (tab < 0) continue;
           const [mode, , oid] = record.slice(0, tab).split(' ');
-          lines.push(`${mode} ${oid}\t${m.path}/${record.slice(tab + 1)}\0`);
+          lines.push({ path: `${m.path}/${record.slice(tab + 1)}`, blob: { oid: oid!, mode: mode! } });
         }
       }
-      if (lines.length > 0) await store.git(['update-index', '-z', '--index-info'], { env, input: lines.join('') });
+      await index.update(lines);
     }
-    const tree = (await store.git(['write-tree', '--missing-ok'], { env })).stdout.trim();
-    const identityEnv = {
-      GIT_AUTHOR_NAME: identity.name,
-      GIT_AUTHOR_EMAIL: identity.email,
-      GIT_COMMITTER_NAME: identity.name,
-      GIT_COMMITTER_EMAIL: identity.email,
-    };
-    const message = `Merge ${changing.length} pinned package folder${changing.length === 1 ? '' : 's'} into ${assetsRepo} (asset-sync merge).\n`;
-    return (await store.git(['commit-tree', tree, ...parents.flatMap((p) => ['-p', p]), '-F', '-'], { env: identityEnv, input: message })).stdout.trim();
-  } finally {
-    await rm(index, { force: true });
-  }
+    return index.writeTree();
+  });
+  const message = `Merge ${changing.length} pinned package folder${changing.length === 1 ? '' : 's'} into ${assetsRepo} (asset-sync merge).`;
+  return commitTree(store.gitDir, tree, parents, message, identity);
 }
 
 /** Tags (one push for all) or SHAs for the repinned packages, then each assets.json in place. */

@@ -1,25 +1,15 @@
-import { randomBytes } from 'node:crypto';
-import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AssetSyncError, isAssetSyncError } from '@asset-sync/errors';
 import { assertNotOption, runGit, simpleGitIn } from './run.js';
 import { assertSafePath, type Store } from './store.js';
+import { commitTree, withTemporaryIndex, type Identity, type IndexLine } from './tree.js';
 
-/** Who a commit is by: from GIT_COMMIT_OWNER / GIT_COMMIT_EMAIL, or git config. */
-export interface Identity {
-  name: string;
-  email: string;
-}
+export type { Identity };
 
 /** One file of a package's new state: its content comes from a worktree file, or it goes away. */
 export type FileChange = { path: string; action: 'write' } | { path: string; action: 'delete' };
 
 /** One file set to a known blob (no worktree involved), for merges. */
-export interface IndexEntry {
-  path: string;
-  /** 40-hex blob id and mode, or null to delete. */
-  blob: { oid: string; mode: string } | null;
-}
+export type IndexEntry = IndexLine;
 
 export interface BuildCommitOptions {
   /** The commit the new one sits on; its tree is the starting point, so nothing else changes. */
@@ -41,43 +31,22 @@ export interface BuildCommitOptions {
  * published: the result is an object in the store until pushRef() sends it.
  */
 export async function buildCommit(store: Store, options: BuildCommitOptions): Promise<{ commit: string; tree: string }> {
-  const index = join(store.gitDir, `asset-sync-index-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const env = { GIT_INDEX_FILE: index };
-  try {
-    await store.git(['read-tree', options.parent], { env });
-    const changes = options.changes ?? [];
-    for (const change of changes) assertSafePath(change.path);
-    if (changes.length > 0) {
-      if (!options.workTree) throw new AssetSyncError('GIT_FAILED', 'file changes need a worktree to read the files from');
-      // update-index hashes each listed file from the worktree, and drops the ones that are gone.
-      await runGit(['update-index', '--add', '--remove', '-z', '--stdin'], {
-        cwd: options.workTree,
-        env,
-        input: changes.map((c) => c.path).join('\0') + '\0',
-      });
-    }
-    const entries = options.entries ?? [];
-    if (entries.length > 0) {
-      for (const entry of entries) assertSafePath(entry.path);
-      await store.git(['update-index', '-z', '--index-info'], {
-        env,
-        input: entries.map((e) => (e.blob ? `${e.blob.mode} ${e.blob.oid}\t${e.path}` : `0 ${'0'.repeat(40)}\t${e.path}`)).join('\0') + '\0',
-      });
-    }
-    // The parent's unchanged subtrees are reused as they are; their file contents need not be here.
-    const tree = (await store.git(['write-tree', '--missing-ok'], { env })).stdout.trim();
-    const parents = [options.parent, ...(options.otherParents ?? [])].flatMap((p) => ['-p', p]);
-    const identityEnv = {
-      GIT_AUTHOR_NAME: options.identity.name,
-      GIT_AUTHOR_EMAIL: options.identity.email,
-      GIT_COMMITTER_NAME: options.identity.name,
-      GIT_COMMITTER_EMAIL: options.identity.email,
-    };
-    const commit = (await store.git(['commit-tree', tree, ...parents, '-F', '-'], { env: identityEnv, input: `${options.message}\n` })).stdout.trim();
-    return { commit, tree };
-  } finally {
-    await rm(index, { force: true });
-  }
+  const changes = options.changes ?? [];
+  for (const change of changes) assertSafePath(change.path);
+  for (const entry of options.entries ?? []) assertSafePath(entry.path);
+  if (changes.length > 0 && !options.workTree) throw new AssetSyncError('GIT_FAILED', 'file changes need a worktree to read the files from');
+  const tree = await withTemporaryIndex(store.gitDir, options.parent, async (index) => {
+    // update-index hashes each listed file from the worktree, and drops the ones that are gone.
+    if (changes.length > 0) await hashWorktreeFiles(options.workTree!, index.env, changes);
+    await index.update(options.entries ?? []);
+    return index.writeTree();
+  });
+  const commit = await commitTree(store.gitDir, tree, [options.parent, ...(options.otherParents ?? [])], options.message, options.identity);
+  return { commit, tree };
+}
+
+async function hashWorktreeFiles(workTree: string, env: { GIT_INDEX_FILE: string }, changes: FileChange[]): Promise<void> {
+  await runGit(['update-index', '--add', '--remove', '-z', '--stdin'], { cwd: workTree, env, input: changes.map((c) => c.path).join('\0') + '\0' });
 }
 
 /**
@@ -86,21 +55,14 @@ export async function buildCommit(store: Store, options: BuildCommitOptions): Pr
  * see that pending changes are exactly a new pin's content (after a push), so moving is safe.
  */
 export async function workingTreeAt(store: Store, workTree: string, base: string, path: string, changes: FileChange[]): Promise<string | null> {
-  const index = join(store.gitDir, `asset-sync-index-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const env = { GIT_INDEX_FILE: index };
-  try {
-    await store.git(['read-tree', base], { env });
-    for (const change of changes) assertSafePath(change.path);
-    if (changes.length > 0) {
-      await runGit(['update-index', '--add', '--remove', '-z', '--stdin'], { cwd: workTree, env, input: changes.map((c) => c.path).join('\0') + '\0' });
-    }
-    const tree = (await store.git(['write-tree', '--missing-ok'], { env })).stdout.trim();
-    if (path === '') return tree;
-    const found = await store.git(['rev-parse', '--verify', '--quiet', `${tree}:${path}`], { okExitCodes: [1] });
-    return found.exitCode === 0 ? found.stdout.trim() : null;
-  } finally {
-    await rm(index, { force: true });
-  }
+  for (const change of changes) assertSafePath(change.path);
+  const tree = await withTemporaryIndex(store.gitDir, base, async (index) => {
+    if (changes.length > 0) await hashWorktreeFiles(workTree, index.env, changes);
+    return index.writeTree();
+  });
+  if (path === '') return tree;
+  const found = await store.git(['rev-parse', '--verify', '--quiet', `${tree}:${path}`], { okExitCodes: [1] });
+  return found.exitCode === 0 ? found.stdout.trim() : null;
 }
 
 /** The commit a ref points at on the server (one ls-remote), or undefined when it does not exist. */

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { AssetSyncError, redact } from '@asset-sync/errors';
-import type { Identity } from './commit.js';
+import { commitTree, withTemporaryIndex, type Identity, type IndexLine } from './tree.js';
 import { assertNotOption, gitEnvironment, runGit } from './run.js';
 import { assertSafePath, type Store } from './store.js';
 
@@ -17,7 +17,6 @@ import { assertSafePath, type Store } from './store.js';
  * spaces, quotes, `%`, non-ASCII and leading dashes are plain bytes to git.
  */
 
-const ZERO_OID = '0'.repeat(40);
 const HEX40 = /^[0-9a-f]{40}$/;
 
 /** One file to store: where its bytes are on disk. */
@@ -227,57 +226,26 @@ export interface WriteCommitsOptions {
  * store is blob-less, so `write-tree --missing-ok` skips the existence check that would fetch them).
  */
 export async function writeCommits(store: Store, options: WriteCommitsOptions): Promise<Array<{ commit: string; tree: string }>> {
-  const index = join(store.gitDir, `asset-sync-index-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const env = { GIT_INDEX_FILE: index };
-  const when = `${Math.floor((options.date ?? new Date()).getTime() / 1000)} +0000`;
-  const identityEnv = {
-    GIT_AUTHOR_NAME: options.identity.name,
-    GIT_AUTHOR_EMAIL: options.identity.email,
-    GIT_AUTHOR_DATE: when,
-    GIT_COMMITTER_NAME: options.identity.name,
-    GIT_COMMITTER_EMAIL: options.identity.email,
-    GIT_COMMITTER_DATE: when,
-  };
-  try {
-    if (options.parent) {
-      if (!HEX40.test(options.parent)) throw new AssetSyncError('GIT_FAILED', `not a commit id: ${options.parent}`);
-      await store.git(['read-tree', options.parent], { env });
-    } else {
-      await store.git(['read-tree', '--empty'], { env });
-    }
+  const date = options.date ?? new Date();
+  return withTemporaryIndex(store.gitDir, options.parent, async (index) => {
     const results: Array<{ commit: string; tree: string }> = [];
     let parent = options.parent;
     for (const layer of options.layers) {
       for (const path of [...layer.replace, ...layer.add.map((a) => a.path)]) assertSafePath(path);
-      const lines: string[] = [];
-      if (layer.replace.length > 0) {
-        const listed = await store.git(['ls-files', '-z', '--cached'], { env });
-        const folders = layer.replace.map((f) => `${f}/`);
-        for (const path of listed.stdout.split('\0')) {
-          if (path && folders.some((f) => path.startsWith(f))) lines.push(`0 ${ZERO_OID}\t${path}\0`);
-        }
-      }
+      const lines: IndexLine[] = [];
+      for (const folder of layer.replace) for (const path of await index.list(folder)) lines.push({ path, blob: null });
       for (const change of layer.add) {
         if (!HEX40.test(change.oid)) throw new AssetSyncError('GIT_FAILED', `not an object id: ${change.oid}`);
-        lines.push(`${change.mode ?? '100644'} ${change.oid}\t${change.path}\0`);
+        lines.push({ path: change.path, blob: { oid: change.oid, mode: change.mode ?? '100644' } });
       }
-      if (lines.length > 0) await store.git(['update-index', '-z', '--index-info'], { env, input: lines.join('') });
-      const tree = (await store.git(['write-tree', '--missing-ok'], { env })).stdout.trim();
-      const commit = (
-        await store.git(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'], {
-          env: { ...env, ...identityEnv },
-          input: layer.message.endsWith('\n') ? layer.message : `${layer.message}\n`,
-        })
-      ).stdout.trim();
-      if (!HEX40.test(commit)) throw new AssetSyncError('GIT_FAILED', `git commit-tree printed no commit id: ${commit}`);
+      await index.update(lines);
+      const tree = await index.writeTree();
+      const commit = await commitTree(store.gitDir, tree, parent ? [parent] : [], layer.message, options.identity, date);
       results.push({ commit, tree });
       parent = commit;
     }
     return results;
-  } finally {
-    await rm(index, { force: true });
-    await rm(`${index}.lock`, { force: true });
-  }
+  });
 }
 
 /** True when the store holds this commit (no lazy fetch: `cat-file --batch-check` reports it missing). */
@@ -471,37 +439,34 @@ export async function stageContent(repoRoot: string, path: string, content: Buff
  */
 export async function commitStagedPaths(repoRoot: string, paths: string[], message: string): Promise<string> {
   const gitDir = await gitDirOf(repoRoot);
-  const index = join(gitDir, `asset-sync-index-${process.pid}-${randomBytes(4).toString('hex')}`);
-  const env = { GIT_INDEX_FILE: index };
-  try {
-    const head = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: repoRoot, okExitCodes: [1] });
-    const parent = head.exitCode === 0 ? head.stdout.trim() : undefined;
-    await runGit(parent ? ['read-tree', parent] : ['read-tree', '--empty'], { cwd: repoRoot, env });
-    const wanted = new Set(paths);
-    const staged = await runGit(['ls-files', '--stage', '-z'], { cwd: repoRoot });
-    const present = new Set<string>();
-    const lines: string[] = [];
-    for (const entry of staged.stdout.split('\0')) {
-      const tab = entry.indexOf('\t');
-      if (tab < 0) continue;
-      const path = entry.slice(tab + 1);
-      if (!wanted.has(path)) continue;
-      const [mode, oid] = entry.slice(0, tab).split(' ');
-      present.add(path);
-      lines.push(`${mode} ${oid}\t${path}\0`);
-    }
-    for (const path of wanted) if (!present.has(path)) lines.push(`0 ${ZERO_OID}\t${path}\0`);
-    if (lines.length > 0) await runGit(['update-index', '-z', '--index-info'], { cwd: repoRoot, env, input: lines.join('') });
-    const tree = (await runGit(['write-tree'], { cwd: repoRoot, env })).stdout.trim();
-    const commit = (
-      await runGit(['commit-tree', tree, ...(parent ? ['-p', parent] : []), '-F', '-'], { cwd: repoRoot, input: message.endsWith('\n') ? message : `${message}\n` })
-    ).stdout.trim();
-    await runGit(['update-ref', '-m', 'asset-sync migrate', 'HEAD', commit, ...(parent ? [parent] : [])], { cwd: repoRoot });
-    return commit;
-  } finally {
-    await rm(index, { force: true });
-    await rm(`${index}.lock`, { force: true });
-  }
+  const head = await runGit(['rev-parse', '--verify', '--quiet', 'HEAD^{commit}'], { cwd: repoRoot, okExitCodes: [1] });
+  const parent = head.exitCode === 0 ? head.stdout.trim() : undefined;
+  const tree = await withTemporaryIndex(
+    gitDir,
+    parent,
+    async (index) => {
+      const wanted = new Set(paths);
+      const staged = await runGit(['ls-files', '--stage', '-z'], { cwd: repoRoot });
+      const present = new Set<string>();
+      const lines: IndexLine[] = [];
+      for (const entry of staged.stdout.split('\0')) {
+        const tab = entry.indexOf('\t');
+        if (tab < 0) continue;
+        const path = entry.slice(tab + 1);
+        if (!wanted.has(path)) continue;
+        const [mode, oid] = entry.slice(0, tab).split(' ');
+        present.add(path);
+        lines.push({ path, blob: { oid: oid!, mode: mode! } });
+      }
+      for (const path of wanted) if (!present.has(path)) lines.push({ path, blob: null });
+      await index.update(lines);
+      return index.writeTree();
+    },
+    repoRoot,
+  );
+  const commit = await commitTree(repoRoot, tree, parent ? [parent] : [], message);
+  await runGit(['update-ref', '-m', 'asset-sync migrate', 'HEAD', commit, ...(parent ? [parent] : [])], { cwd: repoRoot });
+  return commit;
 }
 
 function nulList(paths: string[]): string {

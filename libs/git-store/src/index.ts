@@ -19,3 +19,5 @@ export { acquireLock } from './lock.js';
 export { buildCommit, workingTreeAt, pushRef, remoteRef, changedFiles, setLocalRef, mergeBase } from './commit.js';
 export type { Identity, FileChange, IndexEntry, BuildCommitOptions, PushRefResult } from './commit.js';
 export { writeBlobs, writeCommits, hasCommit, isAncestor, listRemoteRefs, pushRefs, gitDirOf, workingTreeChanges, ignoredPaths, stageDeletions, stageFiles, readStaged, stageContent, commitStagedPaths, type BlobSource, type WriteBlobsOptions, type TreeChange, type CommitLayer, type WriteCommitsOptions, type RemoteRefQuery, type PushRefsOptions, type PushedRef, type WorkingTreeChange } from './import.js';
+export { withTemporaryIndex, commitTree } from './tree.js';
+export type { TemporaryIndex, IndexLine } from './tree.js';

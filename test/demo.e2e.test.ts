@@ -83,9 +83,10 @@ describe('npm run demo', () => {
     expect(packages).toBeGreaterThan(20);
 
     // The summary restore printed: every package restored, nothing failed.
-    const summary = match(run.stdout, /Restored (\d+) assets\.json in (\d+) checkouts? \([\d.]+ s\)\n\s+restored (\d+) · up to date 0 · pending changes kept 0 · failed 0/);
+    const summary = match(run.stdout, /Restored (\d+) of (\d+) assets\.json \((\d+) checkouts?, [\d.]+ s\)\n\s+restored (\d+) · up to date 0 · pending changes kept 0 · failed 0/);
     expect(Number(summary[1])).toBe(packages);
-    expect(Number(summary[3])).toBe(packages);
+    expect(Number(summary[2])).toBe(packages);
+    expect(Number(summary[4])).toBe(packages);
     // CI mode: progress as plain lines, never a line that rewrites itself.
     expect(run.stderr).toContain('asset-sync: fetching recordings');
     expect(run.stderr).not.toContain('\u001b[');

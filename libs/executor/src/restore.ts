@@ -353,13 +353,13 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     }
 
     // File contents for every checkout that changes, in one request per assets repo.
-    events?.phase?.('fetch-objects');
     const workByRepo = groupBy(work, (w) => w.target.assetsRepo);
     await Promise.all(
       [...workByRepo].map(([repo, items]) =>
         networkLimit(async () => {
           const store = stores.get(repo);
           if (!store) return;
+          events?.phase?.('fetch-objects', repo);
           const treeIds: string[] = [];
           const coneFiles: string[] = [];
           for (const w of items) {
@@ -384,7 +384,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     );
 
     crashPoint('fetch-objects');
-    events?.phase?.('checkout', `${work.length} checkouts`);
+    if (work.length > 0) events?.phase?.('checkout', `${work.length} checkout${work.length === 1 ? '' : 's'}`);
     const localLimit = pLimit(Math.max(1, options.jobs ?? workspace.concurrency.local));
     // Progress counts packages: those already in place are done before any checkout starts.
     const total = plan.assignments.length;

@@ -74,7 +74,7 @@ export async function syncCheckout(store: Store, options: SyncCheckoutOptions): 
   if (!(await isCheckoutOf(store, dir))) {
     await removeCheckoutDir(store, dir);
     await mkdir(dir, { recursive: true });
-    await store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', dir, commit]);
+    await store.serializeAdmin(() => store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', dir, commit]));
   }
   const gitDir = (await worktreeGitDir(dir)) as string;
   const head = await readCheckoutHead(dir);
@@ -134,7 +134,7 @@ export async function removeCheckoutDir(store: Store, dir: string): Promise<void
   const gitDir = await worktreeGitDir(dir);
   await rm(dir, { recursive: true, force: true });
   if (gitDir && gitDir.startsWith(join(store.gitDir, 'worktrees'))) await rm(gitDir, { recursive: true, force: true });
-  await store.git(['worktree', 'prune']);
+  await store.serializeAdmin(() => store.git(['worktree', 'prune']));
 }
 
 export function assertInside(parent: string, child: string): void {

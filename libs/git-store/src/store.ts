@@ -62,6 +62,19 @@ export class Store {
     return existsSync(join(store.gitDir, 'HEAD')) ? store : undefined;
   }
 
+  private adminQueue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs `work` alone among the store's worktree administration (worktree add, prune): git 2.39
+   * does not make those safe to run together (one prunes another's half-made worktree), while
+   * the checkouts themselves still run in parallel.
+   */
+  serializeAdmin<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.adminQueue.then(work, work);
+    this.adminQueue = run.catch(() => undefined);
+    return run;
+  }
+
   git(args: string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<RunResult> {
     return runGit(args, { cwd: this.gitDir, ...options });
   }

@@ -57,9 +57,13 @@ export function formatRestore(report: RestoreReport, verbose: boolean): string {
   const lines: string[] = [];
   const s = report.summary;
   const seconds = (s.durationMs / 1000).toFixed(1);
-  const verb = report.dryRun ? 'Would restore' : 'Restored';
+  const total = report.packages.length;
   const checkouts = report.plan.checkouts.length;
-  lines.push(`${verb} ${report.packages.length} assets.json in ${checkouts} checkout${checkouts === 1 ? '' : 's'} (${seconds} s)`);
+  const where = `${checkouts} checkout${checkouts === 1 ? '' : 's'}, ${seconds} s`;
+  if (report.dryRun) lines.push(`Would restore ${s.restored} of ${total} assets.json (${where})`);
+  else if (s.restored > 0) lines.push(`Restored ${s.restored} of ${total} assets.json (${where})`);
+  else if (s.failed === total) lines.push(`Restored nothing: ${s.failed} of ${total} assets.json failed (${seconds} s)`);
+  else lines.push(`${total - s.failed} of ${total} assets.json already up to date (${where})`);
   lines.push(`  restored ${s.restored} · up to date ${s.upToDate} · pending changes kept ${s.pendingKept} · failed ${s.failed}`);
   const n = report.network;
   if (n.pinFetches + n.objectFetches > 0) {

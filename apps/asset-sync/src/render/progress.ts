@@ -22,7 +22,10 @@ export interface ProgressDisplay {
  */
 export async function progressDisplay(options: { interactive: boolean; quiet: boolean; write: (text: string) => void; stream?: NodeJS.WriteStream }): Promise<ProgressDisplay> {
   if (options.quiet) return { events: {}, stop: () => undefined };
-  if (!options.interactive || !options.stream) {
+  // A terminal that reports no size (some CI shells, `script` without one) gets plain lines: a
+  // live line fitted to 0 rows would show nothing at all.
+  const sized = (options.stream?.rows ?? 0) > 0 && (options.stream?.columns ?? 0) > 0;
+  if (!options.interactive || !options.stream || !sized) {
     let lastPhase = '';
     return {
       events: {

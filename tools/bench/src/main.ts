@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { exitCodeOf, isAssetSyncError, redact } from '@asset-sync/errors';
-import { workspaceRoot } from '@asset-sync/test-utils';
 import { setUpCorpus, tearDownCorpus } from './corpus.js';
 import { describeMachine, describeRevision } from './machine.js';
 import { writeSections } from './markdown.js';
+import { benchMigrate } from './migrate.js';
 import { parseBenchOptions, SEQUENCE_IDS, USAGE, type BenchOptions } from './options.js';
 import { renderReportText, renderRestoreMarkdown, renderScaleMarkdown, type BenchReport, type ScalePoint } from './report.js';
 import { measureScalePoint } from './scale.js';
@@ -97,41 +96,10 @@ async function measureScale(options: BenchOptions, main: BenchReport): Promise<S
   return points;
 }
 
-// ---------------------------------------------------------------------------------------------
-// --migrate: the migration benchmark. `@asset-sync/migrate` provides it as `benchMigrate`,
-// exported from tools/migrate/dist/bench.js (source: tools/migrate/src/bench.ts). This bench only
-// calls it, prints its text and writes its markdown between the `bench:migrate` markers of
-// BENCHMARKS.md. It is loaded dynamically so the bench builds and runs before it exists.
-// ---------------------------------------------------------------------------------------------
-
-/** What `benchMigrate` is called with. */
-export interface MigrateBenchOptions {
-  packages: number;
-  recordings: number;
-  seed: string;
-  quick: boolean;
-  /** Progress lines (stderr). */
-  log: (line: string) => void;
-}
-
-/** What `benchMigrate` returns. */
-export interface MigrateBenchResult {
-  /** Printed to the terminal after the restore table (with --json, the whole result goes under "migrate"). */
-  text: string;
-  /** The body of the `bench:migrate` section of BENCHMARKS.md. */
-  markdown: string;
-}
-
-export type BenchMigrate = (options: MigrateBenchOptions) => Promise<MigrateBenchResult>;
-
-async function runMigrateBench(options: BenchOptions): Promise<MigrateBenchResult | undefined> {
-  const path = join(workspaceRoot(), 'tools', 'migrate', 'dist', 'bench.js');
-  const module = existsSync(path) ? ((await import(pathToFileURL(path).href)) as { benchMigrate?: BenchMigrate }) : {};
-  if (typeof module.benchMigrate !== 'function') {
-    log(`--migrate: skipped, ${path} does not export benchMigrate yet (build tools/migrate once it does)`);
-    return undefined;
-  }
-  return module.benchMigrate({ packages: options.packages, recordings: options.recordings, seed: options.seed, quick: options.quick, log });
+// --migrate: the migration benchmark (./migrate.ts), printed after the restore table and written
+// between the `bench:migrate` markers of BENCHMARKS.md.
+async function runMigrateBench(options: BenchOptions): Promise<{ text: string; markdown: string }> {
+  return benchMigrate({ packages: options.packages, recordings: options.recordings, seed: options.seed, quick: options.quick, log });
 }
 
 function reportError(error: unknown): number {

@@ -21,7 +21,7 @@ export interface BenchOptions {
   skip: Set<SequenceId>;
   /** Also time (d) and (e) at each of these corpus sizes. */
   scale: number[] | undefined;
-  /** Run the migration benchmark from `tools/migrate/dist/bench.js`. */
+  /** Also run the migration benchmark (./migrate.ts). */
   migrate: boolean;
   /** Markdown file to update; undefined with `--out -`. */
   out: string | undefined;
@@ -48,7 +48,7 @@ Options:
   --sample <n>       packages (a) times with --quick (default 30)
   --skip <ids>       sequences to leave out, e.g. --skip a,b
   --scale            also time (d) and (e) at ${SCALE_POINTS.join(', ')} packages
-  --migrate          also run the migration benchmark (tools/migrate/dist/bench.js)
+  --migrate          also run the migration benchmark (4,693 Java recordings, 666 MB)
   --out <file>       markdown file to update (default BENCHMARKS.md at the workspace root; - for none)
   --json             print the results as JSON instead of the table
   -h, --help         this text`;

@@ -15,17 +15,14 @@ import {
   startGitDaemon,
   type GitDaemon,
 } from '@asset-sync/test-utils';
-import { STEPS, type Step } from './journal.js';
-import type { MigrationReport } from './migrate.js';
-import { formatSize } from './migrate.js';
-import { tagPrefixOf } from './plan.js';
+import { STEPS, formatSize, tagPrefixOf, type MigrationReport, type Step } from '@asset-sync/migrate';
 
 /**
  * The migration benchmark: a language repo shaped like azure-sdk-for-java's storage service
  * (4,693 session records, 666 MB, the case production took about 7 minutes for), migrated with
  * the built CLI to an assets repo served by git daemon on loopback, verification included; and
  * the production per-package sequence (copy, add, commit, tag, push for each package) timed on a
- * slice of the same files and extrapolated by bytes. `npm run bench -- --migrate` calls it.
+ * slice of the same files and extrapolated by bytes. `npm run bench -- --migrate` runs it.
  */
 
 export interface BenchMigrateOptions {

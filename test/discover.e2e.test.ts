@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { realWorldFixture } from '@asset-sync/test-utils';
 import { asJson, cli, languageRepo } from './helpers.js';
 
 interface Entry {
@@ -12,7 +12,7 @@ interface Entry {
   problems: Array<{ file: string; field?: string; message: string }>;
 }
 
-const FIXTURES = join(__dirname, '../../shared/fixtures/real-world/assets-json.jsonl');
+const FIXTURES = realWorldFixture('assets-json.jsonl');
 
 describe('asset-sync discover', () => {
   it('lists every real assets.json with its fields, and flags the broken ones with file and field', async () => {

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, git, listFilesAt, makeLanguageRepo, makeTempDir, readFilesInDir, runGit, type FileContent } from '@asset-sync/test-utils';
+import { commitFiles, git, listFilesAt, makeLanguageRepo, makeTempDir, readFilesInDir, realWorldFixture, runGit, type FileContent } from '@asset-sync/test-utils';
 import { asJson, cli, ensureBareRepo, startServer, type Server } from './helpers.js';
 
 /**
@@ -11,7 +11,7 @@ import { asJson, cli, ensureBareRepo, startServer, type Server } from './helpers
  * on language repos shaped like the real ones (paths and names from fixtures/real-world).
  */
 
-const FIXTURES = join(import.meta.dirname, '..', '..', 'shared', 'fixtures', 'real-world', 'recordings');
+const FIXTURES = realWorldFixture('recordings');
 const fixture = (path: string): Promise<string> => readFile(join(FIXTURES, path), 'utf8');
 
 interface Report {

@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { realWorldFixture } from '@asset-sync/test-utils';
 import { scanFiles, scanText } from './secrets.js';
 
-const REAL = join(__dirname, '../../../../shared/fixtures/real-world/recordings');
+const REAL = realWorldFixture('recordings');
 // 64 bytes in base64, the shape of a storage account key.
 const key88 = createHash('sha512').update('not a real key').digest('base64');
 

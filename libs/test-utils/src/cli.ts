@@ -103,3 +103,15 @@ export function runCli(args: readonly string[], options: RunCliOptions): Promise
     });
   });
 }
+
+/**
+ * A path inside the shared real-world fixtures (`../shared/fixtures/real-world` next to the
+ * workspace, as on developers' machines and in CI). Only tests read them; the product ships none.
+ */
+export function realWorldFixture(...segments: string[]): string {
+  const dir = join(workspaceRoot(), '..', 'shared', 'fixtures', 'real-world');
+  if (!existsSync(dir)) {
+    throw new Error(`the real-world fixtures are not at ${dir}: tests expect the workspace to sit next to shared/ (clone it beside ../shared)`);
+  }
+  return join(dir, ...segments);
+}

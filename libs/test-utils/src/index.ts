@@ -19,7 +19,7 @@ export { FastImportWriter } from './fast-import.js';
 export type { FastImportCommit, FastImportOptions } from './fast-import.js';
 export { startGitDaemon } from './daemon.js';
 export type { GitDaemon, DaemonRequest, DaemonService, StartGitDaemonOptions } from './daemon.js';
-export { runCli, cliEnv, cliBinPath, workspaceRoot } from './cli.js';
+export { runCli, cliEnv, cliBinPath, workspaceRoot, realWorldFixture } from './cli.js';
 export type { RunCliOptions, CliResult } from './cli.js';
 export { normalizeOutput } from './normalize.js';
 export type { NormalizeOptions } from './normalize.js';

@@ -13,7 +13,7 @@ import {
   setPin,
   type ConflictedAssetsJson,
 } from '@asset-sync/assets-json';
-import { readFixtureLines } from '../fixtures/real-world.js';
+import { readFixtureLines } from '../../../test/fixtures/real-world.js';
 
 const FILE = 'sdk/tables/azure-data-tables/assets.json';
 const SHA_OURS = '1111111111111111111111111111111111111111';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AssetSyncError, isAssetSyncError } from '@asset-sync/errors';
 import { parseAssetsJson, pinOf, setField, setPin, type AssetsJson } from '@asset-sync/assets-json';
-import { readFixtureLines } from '../fixtures/real-world.js';
+import { readFixtureLines } from '../../../test/fixtures/real-world.js';
 
 const SHA = '3a56979db2720426a3e911240802f2c8765616f5';
 const OTHER_SHA = 'b0b1b2b3b4b5b6b7b8b9c0c1c2c3c4c5c6c7c8c9';

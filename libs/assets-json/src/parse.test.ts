@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatProblem, type Problem } from '@asset-sync/errors';
 import { parseAssetsJson, pinOf, readAssetsJson, type AssetsJson } from '@asset-sync/assets-json';
-import { readFixtureLines } from '../fixtures/real-world.js';
+import { readFixtureLines } from '../../../test/fixtures/real-world.js';
 
 const FILE = 'sdk/tables/azure-data-tables/assets.json';
 const SHA = '3a56979db2720426a3e911240802f2c8765616f5';

@@ -15,7 +15,7 @@ import {
   serviceOf,
   type AssetsJsonEntry,
 } from '@asset-sync/discovery';
-import { readFixtureLines, type FixtureRow } from '../../assets-json/fixtures/real-world.js';
+import { readFixtureLines, type FixtureRow } from '../../../test/fixtures/real-world.js';
 
 const rows = readFixtureLines('assets-json.jsonl').filter(
   (row): row is FixtureRow & { raw_text: string } => row.raw_text !== undefined,

@@ -105,13 +105,9 @@ export function runCli(args: readonly string[], options: RunCliOptions): Promise
 }
 
 /**
- * A path inside the shared real-world fixtures (`../shared/fixtures/real-world` next to the
- * workspace, as on developers' machines and in CI). Only tests read them; the product ships none.
+ * A path inside the real-world fixtures kept with the tests (`test/fixtures/real-world`, copied
+ * unmodified from the shared fixtures so `npm test` runs on any machine). Only tests read them.
  */
 export function realWorldFixture(...segments: string[]): string {
-  const dir = join(workspaceRoot(), '..', 'shared', 'fixtures', 'real-world');
-  if (!existsSync(dir)) {
-    throw new Error(`the real-world fixtures are not at ${dir}: tests expect the workspace to sit next to shared/ (clone it beside ../shared)`);
-  }
-  return join(dir, ...segments);
+  return join(workspaceRoot(), 'test', 'fixtures', 'real-world', ...segments);
 }

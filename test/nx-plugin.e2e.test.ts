@@ -91,7 +91,7 @@ const restoredLines = (output: string): string[] => output.match(/^(restored|up-
 
 beforeAll(async () => {
   const server = await makeTempDir('nx-e2e-server-');
-  manifest = await generateCorpus({ root: server, packages: 50, recordingsPerPackage: 6, nestedServicePins: 1, seed: 'nx-plugin-e2e' });
+  manifest = await generateCorpus({ root: server, shape: 'shared', packages: 50, recordingsPerPackage: 6, nestedServicePins: 1, seed: 'nx-plugin-e2e' });
   // Two packages whose folders share a basename, with recordings of their own.
   await commitFiles(
     manifest.repoPath,

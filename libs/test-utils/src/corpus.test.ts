@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -18,7 +19,8 @@ import {
 } from '@asset-sync/test-utils';
 import { REAL_PYTHON_PACKAGES } from './corpus/fixture-data.js';
 
-const OPTIONS = {
+const SHARED = {
+  shape: 'shared',
   packages: 60,
   recordingsPerPackage: 6,
   seed: 'unit',
@@ -28,30 +30,69 @@ const OPTIONS = {
   stalePins: 3,
 } as const;
 
+const PRODUCTION = {
+  packages: 40,
+  recordingsPerPackage: 6,
+  seed: 'unit',
+  shaPinnedPackages: 2,
+  emptyTagPackages: 1,
+  nestedServicePins: 1,
+  // More uploads than the default, so a corpus this small surely has some.
+  storageUploadShare: 0.15,
+} as const;
+
 let manifest: CorpusManifest;
+let production: CorpusManifest;
 
 beforeAll(async () => {
-  manifest = await generateCorpus({ root: await makeTempDir('corpus'), ...OPTIONS });
-}, 60_000);
+  [manifest, production] = await Promise.all([
+    generateCorpus({ root: await makeTempDir('corpus'), ...SHARED }),
+    generateCorpus({ root: await makeTempDir('corpus'), ...PRODUCTION }),
+  ]);
+}, 120_000);
 
 afterAll(removeTempDirs);
 
-const pinned = (): CorpusPackage[] => manifest.packages.filter((p) => p.commit !== '');
+const pinnedIn = (m: CorpusManifest): CorpusPackage[] => m.packages.filter((p) => p.commit !== '');
+const pinned = (): CorpusPackage[] => pinnedIn(manifest);
 const subtree = (p: CorpusPackage): string => `${p.prefix}/${p.packagePath}`;
+const treeId = async (m: CorpusManifest, commit: string, path: string): Promise<string> =>
+  git(['--git-dir', m.repoPath, 'rev-parse', `${commit}:${path}`]);
 
 function quantile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] as number;
 }
 
-describe('generateCorpus: pins', () => {
+/** Every pin's folder at its commit holds exactly the files and bytes the manifest says. */
+async function expectTruthfulManifest(m: CorpusManifest): Promise<void> {
+  for (const p of pinnedIn(m)) {
+    const tree = await listTreeAt(m.repoPath, p.commit, subtree(p));
+    expect([...tree.keys()].sort(), subtree(p)).toEqual(p.paths);
+    expect(tree.size).toBe(p.files);
+    expect([...tree.values()].reduce((sum, entry) => sum + entry.size, 0)).toBe(p.bytes);
+    expect(p.files).toBeGreaterThan(0);
+  }
+  expect(m.totalBytes).toBe(m.packages.reduce((sum, p) => sum + p.bytes, 0));
+}
+
+/** Commit → its parents, for every commit the refs reach. */
+async function parentsOf(m: CorpusManifest): Promise<Map<string, string[]>> {
+  const lines = (await git(['--git-dir', m.repoPath, 'rev-list', '--parents', '--all'])).split('\n').filter(Boolean);
+  return new Map(lines.map((line) => {
+    const [commit, ...parents] = line.split(' ');
+    return [commit as string, parents];
+  }));
+}
+
+describe('generateCorpus, shared shape: pins', () => {
   it('makes the requested number of packages with the special pins asked for', () => {
-    expect(manifest.packages).toHaveLength(OPTIONS.packages);
+    expect(manifest.packages).toHaveLength(SHARED.packages);
     expect(manifest.packages.filter((p) => p.dialect === 'sha')).toHaveLength(2);
     expect(manifest.packages.filter((p) => p.commit === '' && p.tag === '')).toHaveLength(1);
     expect(manifest.packages.filter((p) => p.nesting !== undefined)).toHaveLength(2);
     // Three asked for; a service pin whose nested package was pushed later is stale too.
     expect(manifest.packages.filter((p) => p.stale).length).toBeGreaterThanOrEqual(3);
-    expect(new Set(manifest.packages.map((p) => p.packagePath)).size).toBe(OPTIONS.packages);
+    expect(new Set(manifest.packages.map((p) => p.packagePath)).size).toBe(SHARED.packages);
   });
 
   it('names every tag <TagPrefix>_<first 10 hex of the commit> and points it at that commit', async () => {
@@ -62,14 +103,7 @@ describe('generateCorpus: pins', () => {
   });
 
   it('holds exactly the manifest files under <prefix>/<packagePath> at each pinned commit', async () => {
-    for (const p of pinned()) {
-      const tree = await listTreeAt(manifest.repoPath, p.commit, subtree(p));
-      expect([...tree.keys()].sort()).toEqual(p.paths);
-      expect(tree.size).toBe(p.files);
-      expect([...tree.values()].reduce((sum, entry) => sum + entry.size, 0)).toBe(p.bytes);
-      expect(p.files).toBeGreaterThan(0);
-    }
-    expect(manifest.totalBytes).toBe(manifest.packages.reduce((sum, p) => sum + p.bytes, 0));
+    await expectTruthfulManifest(manifest);
   });
 
   it('shares commits between packages', () => {
@@ -86,18 +120,14 @@ describe('generateCorpus: pins', () => {
     const later = fresh.filter((p) => p.commit !== manifest.headCommit);
     expect(later.length).toBeGreaterThan(10);
     for (const p of later) {
-      const atPin = await git(['--git-dir', manifest.repoPath, 'rev-parse', `${p.commit}:${subtree(p)}`]);
-      const atHead = await git(['--git-dir', manifest.repoPath, 'rev-parse', `${manifest.headCommit}:${subtree(p)}`]);
-      expect(atHead).toBe(atPin);
+      expect(await treeId(manifest, manifest.headCommit, subtree(p))).toBe(await treeId(manifest, p.commit, subtree(p)));
       await git(['--git-dir', manifest.repoPath, 'merge-base', '--is-ancestor', p.commit, manifest.headCommit]);
     }
   });
 
   it('changes stale pins’ subtrees after the pinned commit, so the newest commit must not serve them', async () => {
     for (const p of manifest.packages.filter((x) => x.stale)) {
-      const atPin = await git(['--git-dir', manifest.repoPath, 'rev-parse', `${p.commit}:${subtree(p)}`]);
-      const atHead = await git(['--git-dir', manifest.repoPath, 'rev-parse', `${manifest.headCommit}:${subtree(p)}`]);
-      expect(atHead).not.toBe(atPin);
+      expect(await treeId(manifest, manifest.headCommit, subtree(p))).not.toBe(await treeId(manifest, p.commit, subtree(p)));
     }
   });
 
@@ -126,6 +156,136 @@ describe('generateCorpus: pins', () => {
   });
 });
 
+describe('generateCorpus, production shape: pins', () => {
+  const own = (): CorpusPackage[] => production.packages.filter((p) => p.language === 'python');
+  const ownPinned = (): CorpusPackage[] => own().filter((p) => p.commit !== '');
+
+  it('pins the requested packages of one language; the other languages are server-side weight', () => {
+    expect(production.shape).toBe('production');
+    expect(production.languageRepoLanguages).toEqual(['python']);
+    expect(own()).toHaveLength(PRODUCTION.packages);
+    const others = production.packages.filter((p) => p.language !== 'python');
+    expect(new Set(others.map((p) => p.language))).toEqual(new Set(['js', 'net', 'java', 'go', 'cpp']));
+    // The default share is a half: as many other-language packages as the language repo's.
+    expect(others.length / production.packages.length).toBeCloseTo(0.5, 1);
+    expect(new Set(own().map((p) => p.packagePath)).size).toBe(PRODUCTION.packages);
+  });
+
+  it('takes the share of other-language data from otherLanguageShare', async () => {
+    const heavy = await generateCorpus({ root: await makeTempDir('corpus'), packages: 10, recordingsPerPackage: 2, seed: 'share', otherLanguageShare: 0.75 });
+    const bytes = (filter: (p: CorpusPackage) => boolean): number => heavy.packages.filter(filter).reduce((sum, p) => sum + p.bytes, 0);
+    expect(heavy.packages.filter((p) => p.language === 'python')).toHaveLength(10);
+    expect(heavy.packages.filter((p) => p.language !== 'python')).toHaveLength(30);
+    expect(bytes((p) => p.language !== 'python')).toBeGreaterThan(bytes((p) => p.language === 'python'));
+  }, 60_000);
+
+  it('keeps main near-empty: eng/, a README and the Visual Studio .gitignore', async () => {
+    const files = await listFilesAt(production.repoPath, 'refs/heads/main');
+    expect([...files.keys()].sort()).toEqual(['.gitignore', 'README.md', 'eng/CODEOWNERS', 'eng/common/README.md']);
+    const ignore = files.get('.gitignore')!.toString('utf8').split('\n');
+    for (const line of ['[Tt]est[Rr]esult*/', '[Ll]og/', '[Bb]in/', '[Rr]elease/', '*.log', '.env']) expect(ignore).toContain(line);
+    expect(await resolveCommit(production.repoPath, 'refs/heads/main')).toBe(production.headCommit);
+    expect(await git(['--git-dir', production.repoPath, 'rev-list', '--count', 'refs/heads/main'])).toBe('1');
+  });
+
+  it('gives every pin a commit of its own, none of them on main', async () => {
+    const pins = pinnedIn(production);
+    expect(new Set(pins.map((p) => p.commit)).size).toBe(pins.length);
+    expect([...production.distinctCommits].sort()).toEqual(pins.map((p) => p.commit).sort());
+    const onMain = new Set((await git(['--git-dir', production.repoPath, 'rev-list', 'refs/heads/main'])).split('\n'));
+    for (const p of pins) expect(onMain.has(p.commit), subtree(p)).toBe(false);
+  });
+
+  it('chains each package’s pushes: the first on main’s commit, each later one on the push before it', async () => {
+    const parents = await parentsOf(production);
+    const byFolder = new Map(production.packages.map((p) => [subtree(p), p]));
+    for (const p of pinnedIn(production)) {
+      const inner = p.nesting === 'service' ? production.packages.find((q) => q.nesting === 'package' && subtree(q).startsWith(`${subtree(p)}/`)) : undefined;
+      // A service pin's pushes build on its nested package's newest push, so its folder holds that package's files.
+      const base = inner === undefined ? production.headCommit : inner.pushes[inner.pushes.length - 1];
+      p.pushes.forEach((commit, i) => expect(parents.get(commit), `${subtree(p)} push ${i}`).toEqual([i === 0 ? base : p.pushes[i - 1]]));
+      expect(p.pushes).toContain(p.commit);
+    }
+    expect(byFolder.size).toBe(production.packages.length);
+    expect(Math.max(...production.packages.map((p) => p.pushes.length))).toBeGreaterThan(5);
+  });
+
+  it('tags every push of a Tag-dialect package <TagPrefix>_<sha10>', async () => {
+    const tags = new Map(
+      (await git(['--git-dir', production.repoPath, 'for-each-ref', '--format=%(refname:strip=2) %(objectname)', 'refs/tags']))
+        .split('\n')
+        .map((line) => line.split(' ') as [string, string]),
+    );
+    let pushes = 0;
+    for (const p of pinnedIn(production).filter((x) => x.dialect === 'tag')) {
+      expect(p.tag).toBe(`${p.tagPrefix}_${p.commit.slice(0, 10)}`);
+      for (const commit of p.pushes) expect(tags.get(`${p.tagPrefix}_${commit.slice(0, 10)}`)).toBe(commit);
+      pushes += p.pushes.length;
+    }
+    expect(tags.size).toBe(pushes);
+    expect(production.stats.tags).toBe(pushes);
+  });
+
+  it('pins about a fifth of the packages to an older push, whose folder differs from the newest tag’s', async () => {
+    const stale = ownPinned().filter((p) => p.stale);
+    expect(stale.length / ownPinned().length).toBeGreaterThan(0.12);
+    expect(stale.length / ownPinned().length).toBeLessThan(0.28);
+    for (const p of stale) {
+      const newest = p.pushes[p.pushes.length - 1]!;
+      expect(p.commit).not.toBe(newest);
+      expect(await treeId(production, p.commit, subtree(p))).not.toBe(await treeId(production, newest, subtree(p)));
+    }
+    for (const p of pinnedIn(production).filter((x) => !x.stale)) expect(p.commit).toBe(p.pushes[p.pushes.length - 1]);
+  });
+
+  it('holds exactly the manifest files under <prefix>/<packagePath> at each pinned commit', async () => {
+    await expectTruthfulManifest(production);
+  });
+
+  it('puts SHA-dialect pins on their auto/<service> branch, one package per branch', async () => {
+    const sha = production.packages.filter((p) => p.dialect === 'sha');
+    expect(sha).toHaveLength(2);
+    expect(new Set(sha.map((p) => p.branch)).size).toBe(2);
+    for (const p of sha) {
+      expect(p.language).toBe('python');
+      expect(p.branch).toBe(`auto/${p.service}`);
+      expect(p.tag).toBe('');
+      await git(['--git-dir', production.repoPath, 'merge-base', '--is-ancestor', p.commit, `refs/heads/${p.branch}`]);
+    }
+  });
+
+  it('has an empty Tag with nothing pushed', async () => {
+    const empty = production.packages.filter((p) => p.commit === '');
+    expect(empty).toHaveLength(1);
+    expect(empty[0]).toMatchObject({ language: 'python', tag: '', files: 0, pushes: [] });
+    expect(await git(['--git-dir', production.repoPath, 'tag', '--list', `${empty[0]!.tagPrefix}_*`])).toBe('');
+  });
+
+  it('nests python’s real sdk/tables pin above sdk/tables/azure-data-tables; the service folder holds the package’s files at its pin', async () => {
+    const service = production.packages.find((p) => p.nesting === 'service')!;
+    const inner = production.packages.find((p) => p.nesting === 'package')!;
+    expect([service.packagePath, inner.packagePath]).toEqual(['sdk/tables', 'sdk/tables/azure-data-tables']);
+    expect(await treeId(production, service.commit, subtree(inner))).toBe(await treeId(production, inner.commit, subtree(inner)));
+    expect(service.paths.some((path) => !path.startsWith('azure-data-tables/'))).toBe(true);
+  });
+
+  it('has MB-sized storage uploads of random data, base64, that barely compress', async () => {
+    const uploads: Buffer[] = [];
+    for (const p of pinnedIn(production).filter((x) => x.service === 'storage')) {
+      for (const bytes of (await listFilesAt(production.repoPath, p.commit, subtree(p))).values()) {
+        if (bytes.length >= 256 * 1024) uploads.push(bytes);
+      }
+    }
+    expect(uploads.length).toBeGreaterThan(0);
+    for (const bytes of uploads) {
+      const json = JSON.parse(bytes.toString('utf8')) as { Entries: Array<{ RequestBody: string; RequestMethod: string }> };
+      expect(json.Entries[0]!.RequestMethod).toBe('PUT');
+      expect(json.Entries[0]!.RequestBody).toMatch(/^[A-Za-z0-9+/]{1000}/);
+      expect(deflateSync(bytes, { level: 6 }).length / bytes.length).toBeGreaterThan(0.7);
+    }
+  });
+});
+
 describe('generateCorpus: realistic content', () => {
   const SHAPES: Record<string, RegExp> = {
     python: /^tests\/recordings\/test_\w+\.pyTest\w+test_\w+\.json$/,
@@ -137,29 +297,42 @@ describe('generateCorpus: realistic content', () => {
     rust: /^([\w]+\/)?tests\/recordings\/\w+\/\w+\.json$/,
   };
 
-  it('uses the real languages and path shapes', () => {
-    const languages = new Set(manifest.packages.map((p) => p.language));
-    for (const language of ['python', 'js', 'net', 'java', 'go', 'cpp', 'rust']) expect(languages).toContain(language);
-    for (const p of pinned()) {
-      for (const path of p.paths) expect(path, `${p.language} ${p.packagePath}`).toMatch(SHAPES[p.language]!);
+  const BOTH = [
+    ['shared', () => manifest, ['python', 'js', 'net', 'java', 'go', 'cpp', 'rust']],
+    ['production', () => production, ['python', 'js', 'net', 'java', 'go', 'cpp']],
+  ] as const;
+
+  /** A path relative to the folder of the pin that owns it: a service pin's folder also holds its nested package's. */
+  function ownPath(m: CorpusManifest, p: CorpusPackage, path: string): string {
+    const inner = m.packages.find((q) => q !== p && q.language === p.language && q.packagePath.startsWith(`${p.packagePath}/`));
+    const dir = inner === undefined ? undefined : `${inner.packagePath.slice(p.packagePath.length + 1)}/`;
+    return dir !== undefined && p.language !== 'rust' && path.startsWith(dir) ? path.slice(dir.length) : path;
+  }
+
+  it.each(BOTH)('uses the real languages and path shapes (%s shape)', (_, corpus, expected) => {
+    const m = corpus();
+    expect(new Set(m.packages.map((p) => p.language))).toEqual(new Set(expected));
+    for (const p of pinnedIn(m)) {
+      for (const path of p.paths) expect(ownPath(m, p, path), `${p.language} ${p.packagePath}`).toMatch(SHAPES[p.language]!);
     }
-    const netNames = pinned()
+    const netNames = pinnedIn(m)
       .filter((p) => p.language === 'net')
       .flatMap((p) => p.paths)
       .join('\n');
     for (const char of ['(', ')', '%', "'", ',', ' ']) expect(netNames).toContain(char);
   });
 
-  it('uses real package names before inventing any', () => {
-    const python = manifest.packages.filter((p) => p.language === 'python');
+  it.each(BOTH)('uses real package names before inventing any (%s shape)', (_, corpus) => {
+    const python = corpus().packages.filter((p) => p.language === 'python' && p.nesting !== 'service');
     expect(python.length).toBeGreaterThan(10);
     for (const p of python) expect(REAL_PYTHON_PACKAGES).toContain(p.packagePath);
   });
 
-  it('writes test-proxy recordings: JSON with Entries and Variables, ASCII, 2-space indent, final newline', async () => {
+  it.each(BOTH)('writes test-proxy recordings: JSON with Entries and Variables, ASCII, 2-space indent, final newline (%s shape)', async (_, corpus) => {
+    const m = corpus();
     let checked = 0;
-    for (const p of pinned().slice(0, 20)) {
-      const files = await listFilesAt(manifest.repoPath, p.commit, subtree(p));
+    for (const p of pinnedIn(m).slice(0, 20)) {
+      const files = await listFilesAt(m.repoPath, p.commit, subtree(p));
       for (const [path, bytes] of files) {
         if (bytes.length === 0) continue;
         const text = bytes.toString('utf8');
@@ -193,10 +366,11 @@ describe('generateCorpus: realistic content', () => {
     expect(all.filter((size) => size === 0).length).toBeGreaterThan(0);
   });
 
-  it('generates files of exactly the drawn sizes, so the corpus follows the distribution too', async () => {
+  it.each(BOTH)('generates files of exactly the drawn sizes, so the corpus follows the distribution too (%s shape)', async (_, corpus) => {
+    const m = corpus();
     const sizes: number[] = [];
-    for (const p of pinned()) {
-      const tree = await listTreeAt(manifest.repoPath, p.commit, subtree(p));
+    for (const p of pinnedIn(m)) {
+      const tree = await listTreeAt(m.repoPath, p.commit, subtree(p));
       for (const entry of tree.values()) sizes.push(entry.size);
     }
     sizes.sort((a, b) => a - b);
@@ -209,17 +383,21 @@ describe('generateCorpus: realistic content', () => {
 
 describe('generateCorpus: determinism', () => {
   const strip = (m: CorpusManifest): unknown => ({ ...m, repoPath: undefined, stats: { ...m.stats, elapsedMs: undefined } });
+  const refs = async (m: CorpusManifest): Promise<string> => git(['--git-dir', m.repoPath, 'show-ref']);
 
-  it('gives the same repository, commit ids included, for the same seed', async () => {
-    const again = await generateCorpus({ root: await makeTempDir('corpus'), ...OPTIONS });
-    expect(strip(again)).toEqual(strip(manifest));
-    const refs = async (m: CorpusManifest): Promise<string> => git(['--git-dir', m.repoPath, 'show-ref']);
-    expect(await refs(again)).toBe(await refs(manifest));
+  it.each([
+    ['shared', SHARED, () => manifest],
+    ['production', PRODUCTION, () => production],
+  ] as const)('gives the same repository, commit ids included, for the same seed (%s shape)', async (_, options, first) => {
+    const again = await generateCorpus({ root: await makeTempDir('corpus'), ...options });
+    expect(strip(again)).toEqual(strip(first()));
+    expect(await refs(again)).toBe(await refs(first()));
   }, 60_000);
 
   it('gives a different repository for another seed', async () => {
-    const other = await generateCorpus({ root: await makeTempDir('corpus'), ...OPTIONS, seed: 'other' });
-    expect(other.headCommit).not.toBe(manifest.headCommit);
+    const other = await generateCorpus({ root: await makeTempDir('corpus'), ...PRODUCTION, seed: 'other' });
+    expect(other.distinctCommits).not.toEqual(production.distinctCommits);
+    expect(await refs(other)).not.toBe(await refs(production));
   }, 60_000);
 });
 
@@ -245,6 +423,18 @@ describe('writeLanguageRepoFromCorpus', () => {
     const tracked = (await git(['ls-files'], { cwd: dir })).split('\n');
     expect(tracked.length).toBeGreaterThan(manifest.packages.length * 2);
     expect(tracked.some((path) => path.includes('/recordings/') || path.includes('SessionRecords'))).toBe(false);
+  });
+
+  it('writes only the language repo’s language by default for a production corpus', async () => {
+    const dir = join(await makeTempDir('lang'), 'azure-sdk-for-python');
+    const repo = await writeLanguageRepoFromCorpus(dir, production);
+    const python = production.packages.filter((p) => p.language === 'python');
+    expect(repo.packages).toEqual(python);
+    expect(repo.assetsJsonPaths).toEqual(python.map((p) => `${p.packagePath}/assets.json`));
+    const tracked = (await git(['ls-files'], { cwd: dir })).split('\n').filter((path) => path.endsWith('/assets.json'));
+    expect(tracked.sort()).toEqual([...repo.assetsJsonPaths].sort());
+    const empty = python.find((p) => p.commit === '')!;
+    expect(JSON.parse(await readFile(join(dir, empty.packagePath, 'assets.json'), 'utf8'))).toMatchObject({ Tag: '' });
   });
 
   it('filters by language and overrides AssetsRepo', async () => {

@@ -25,7 +25,7 @@ export { normalizeOutput } from './normalize.js';
 export type { NormalizeOptions } from './normalize.js';
 export { Prng } from './prng.js';
 export { generateCorpus } from './corpus/generate.js';
-export type { GenerateCorpusOptions, CorpusManifest, CorpusPackage, PinDialect } from './corpus/generate.js';
+export type { GenerateCorpusOptions, CorpusManifest, CorpusPackage, CorpusShape, PinDialect } from './corpus/generate.js';
 export { writeLanguageRepoFromCorpus, assetsJsonFor } from './corpus/language-repo.js';
 export type { WriteLanguageRepoOptions, CorpusLanguageRepo } from './corpus/language-repo.js';
 export { CORPUS_LANGUAGES } from './corpus/catalog.js';

@@ -26,6 +26,8 @@ export interface Sample {
 
 /** A few dozen packages: enough for shared checkouts to show, small enough to restore in a second. */
 const SAMPLE = {
+  // Pins shared between packages show the shared checkouts; the production shape has none.
+  shape: 'shared',
   packages: 36,
   recordingsPerPackage: 8,
   seed: 'asset-sync-demo',

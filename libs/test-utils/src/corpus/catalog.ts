@@ -241,6 +241,37 @@ export function rustNestedPair(index: number): [CatalogEntry, CatalogEntry] {
   return [servicePin, packagePin];
 }
 
+/**
+ * The service-level and package-level pins of the `index`-th service that nests them, in
+ * `language`'s layout: rust's crates (sdk/eventhubs above sdk/eventhubs/azure_messaging_eventhubs),
+ * or a service folder above one of its real packages (python's real sdk/tables/assets.json above
+ * sdk/tables/azure-data-tables/assets.json comes first). The service pin's own recordings sit in
+ * the service folder, beside the package's folder. Undefined once the real services run out, and
+ * for cpp, whose pins are service-level already.
+ */
+export function nestedPair(language: CorpusLanguage, index: number): [CatalogEntry, CatalogEntry] | undefined {
+  if (language === 'rust') return rustNestedPair(index);
+  if (language === 'cpp') return undefined;
+  const firstByFolder = new Map<string, CatalogEntry>();
+  for (const candidate of realCandidates(language)) {
+    const folder = candidate.packagePath.slice(0, candidate.packagePath.lastIndexOf('/'));
+    if (!firstByFolder.has(folder)) firstByFolder.set(folder, candidate);
+  }
+  const folders = [...firstByFolder.keys()].sort((a, b) => (a === 'sdk/tables' ? -1 : b === 'sdk/tables' ? 1 : a < b ? -1 : 1));
+  const folder = folders[index];
+  if (folder === undefined) return undefined;
+  const inner = firstByFolder.get(folder) as CatalogEntry;
+  const servicePin: CatalogEntry = {
+    language,
+    service: inner.service,
+    packagePath: folder,
+    tagPrefix: `${language}/${folder.replace(/^sdk\//, '')}`,
+    mgmt: false,
+    nesting: 'service',
+  };
+  return [servicePin, { ...inner, nesting: 'package' }];
+}
+
 /** Real cpp test names for a `<service>/<package>`, when the fixtures have some. */
 export function realCppNames(service: string, pkg: string): readonly string[] {
   return REAL_CPP_RECORDING_NAMES[`${service}/${pkg}`] ?? [];

@@ -1,3 +1,4 @@
+import { createCipheriv } from 'node:crypto';
 import type { Prng } from '../prng.js';
 import { pascal, type CatalogEntry } from './catalog.js';
 
@@ -300,4 +301,37 @@ export function renderRecording(style: RecordingStyle, targetBytes: number, rng:
     text = `${text.slice(0, at)}"value": [\n${items.join(',\n')}${closing}${text.slice(at + marker.length)}`;
   }
   return text.replace(PAD_SENTINEL, filler(rng, remaining));
+}
+
+/** Pseudo-random bytes from the PRNG's stream (AES-CTR keyed by it): fast, and the same for the same seed. */
+function randomBytes(rng: Prng, length: number): Buffer {
+  const key = Buffer.from(rng.hex(64), 'hex');
+  return createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32)).update(Buffer.alloc(length));
+}
+
+/**
+ * A storage upload recording of exactly `targetBytes` bytes: one PUT whose request body is random
+ * data, base64 as the test proxy stores binary bodies, so it barely compresses (like the real
+ * Java storage recordings). Falls back to an ordinary recording when the target is too small.
+ */
+export function renderUploadRecording(style: RecordingStyle, targetBytes: number, rng: Prng): string {
+  const escape = style.entry.language === 'net' ? asciiEscape : proxyEscape;
+  const entry = makeEntry(style, rng, false);
+  const room = (text: string): number => targetBytes - (text.length - PAD_SENTINEL.length);
+  entry.RequestMethod = 'PUT';
+  entry.RequestHeaders['Content-Type'] = 'application/octet-stream';
+  entry.RequestHeaders['Content-Length'] = String(Math.floor((targetBytes * 3) / 4));
+  entry.RequestBody = PAD_SENTINEL;
+  entry.StatusCode = 201;
+  entry.ResponseBody = null;
+  const text = `${escape(JSON.stringify({ Entries: [entry], Variables: {} }, null, 2))}\n`;
+  const length = room(text);
+  if (length < 64) return renderRecording(style, targetBytes, rng);
+  // Base64 holds no character the proxy escapes but `+`; a plain replace is much faster than the regex on MBs.
+  const base64 = randomBytes(rng, Math.ceil((length * 3) / 4) + 3).toString('base64');
+  let body = (escape === proxyEscape ? base64.replaceAll('+', '\\u002B') : base64).slice(0, length);
+  // The cut must not split an escape such as \u002B: pad from its backslash instead.
+  const cut = body.lastIndexOf('\\', body.length - 1);
+  if (cut !== -1 && cut > body.length - 6) body = body.slice(0, cut).padEnd(length, 'A');
+  return text.replace(PAD_SENTINEL, body);
 }

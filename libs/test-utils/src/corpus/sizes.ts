@@ -22,3 +22,17 @@ export function realSizeStats(): { median: number; p90: number; max: number; emp
     emptyFraction: sizes.filter((size) => size === 0).length / sizes.length,
   };
 }
+
+/** Smallest and largest storage upload recording, bytes. */
+const UPLOAD_MIN = 256 * 1024;
+const UPLOAD_MAX = 8 * 1024 * 1024;
+
+/**
+ * The size of a storage upload recording (a request body of random bytes, base64): log-uniform
+ * from 256 KiB to 8 MiB, mean about 2.2 MiB. With the default share of uploads among a storage
+ * package's recordings (see generateCorpus), a storage package averages roughly the 140 KB per
+ * recording of the real Java storage recordings (4,693 files, 666 MB).
+ */
+export function drawUploadSize(rng: Prng): number {
+  return Math.round(Math.exp(Math.log(UPLOAD_MIN) + rng.next() * (Math.log(UPLOAD_MAX) - Math.log(UPLOAD_MIN))));
+}

@@ -19,6 +19,8 @@ export { FastImportWriter } from './fast-import.js';
 export type { FastImportCommit, FastImportOptions } from './fast-import.js';
 export { startGitDaemon } from './daemon.js';
 export type { GitDaemon, DaemonRequest, DaemonService, StartGitDaemonOptions } from './daemon.js';
+export { startWanLink } from './netem.js';
+export type { WanLink, WanLinkOptions, WanLinkStats } from './netem.js';
 export { runCli, cliEnv, cliBinPath, workspaceRoot, realWorldFixture } from './cli.js';
 export type { RunCliOptions, CliResult } from './cli.js';
 export { normalizeOutput } from './normalize.js';

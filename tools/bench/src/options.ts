@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AssetSyncError } from '@asset-sync/errors';
-import { workspaceRoot } from '@asset-sync/test-utils';
+import { workspaceRoot, type CorpusShape } from '@asset-sync/test-utils';
 
-/** The sequences `npm run bench` times; each can be left out with `--skip`. */
-export const SEQUENCE_IDS = ['a', 'b', 'c', 'd', 'e'] as const;
+/** The sequences `npm run bench` times, in table order; each can be left out with `--skip`. */
+export const SEQUENCE_IDS = ['a', 'b', 'c', 'r', 'd', 'e', 'f'] as const;
 export type SequenceId = (typeof SEQUENCE_IDS)[number];
 
 export interface BenchOptions {
@@ -12,14 +12,19 @@ export interface BenchOptions {
   /** Average recordings per package. */
   recordings: number;
   seed: string;
-  /** Runs of (c), (d) and (e); their medians are reported. */
+  shape: CorpusShape;
+  /** production shape: share of the assets repo's packages in other languages. */
+  otherShare: number;
+  /** Runs of (c), (r), (d), (e) and (f); their medians are reported. */
   runs: number;
-  /** Time (a) on a sample of packages and extrapolate linearly. */
+  /** A quick look: (a) and the per-package part of (b) on `sample` packages, extrapolated. */
   quick: boolean;
-  /** Packages (a) times in quick mode. */
-  sample: number;
+  /** Packages (a) times (extrapolated linearly); undefined for all of them. */
+  sample: number | undefined;
+  /** The simulated wide-area link every sequence also runs through. */
+  wan: { rttMs: number; mbit: number };
   skip: Set<SequenceId>;
-  /** Also time (d) and (e) at each of these corpus sizes. */
+  /** Also time (c), (d) and (e) at each of these corpus sizes. */
   scale: number[] | undefined;
   /** Also run the migration benchmark (./migrate.ts). */
   migrate: boolean;
@@ -30,33 +35,59 @@ export interface BenchOptions {
 }
 
 export const SCALE_POINTS = [50, 300, 1000];
+export const DEFAULT_WAN = { rttMs: 60, mbit: 200 } as const;
+const DEFAULT_SAMPLE = 30;
+const QUICK_SAMPLE = 5;
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-Times, on one generated corpus served by git daemon on 127.0.0.1:
-  (a) the production test-proxy sequence, one package at a time
+Times, on one generated corpus served by git daemon on 127.0.0.1, once on loopback and once
+through a simulated wide-area link (a TCP proxy adding latency and a bandwidth cap):
+  (a) the production test-proxy sequence, one package at a time (on a sample, extrapolated)
   (b) the azure-sdk-for-net shared clone, then a local clone per package
-  (c) the floor: one plain git clone
-  (d) asset-sync restore --all from scratch, and (e) its no-op re-run
+  (c) the floor: a plain git clone of one commit holding exactly the pinned folders
+  (r) a plain git clone of the whole assets repo
+  (d) asset-sync restore --all from scratch, checked byte for byte against the pins
+  (e) its no-op re-run
+  (f) a re-run after 10 assets.json files move to newer pins
+Bytes received and connections are counted at the proxy (on loopback by one that adds nothing).
 
 Options:
-  --packages <n>     packages in the corpus (default 300)
-  --recordings <n>   average recordings per package (default 20)
-  --seed <text>      corpus seed (default "bench")
-  --runs <n>         runs of (c), (d) and (e), medians reported (default 3)
-  --quick            time (a) on a sample of packages and extrapolate linearly
-  --sample <n>       packages (a) times with --quick (default 30)
-  --skip <ids>       sequences to leave out, e.g. --skip a,b
-  --scale            also time (d) and (e) at ${SCALE_POINTS.join(', ')} packages
-  --migrate          also run the migration benchmark (4,693 Java recordings, 666 MB)
-  --out <file>       markdown file to update (default BENCHMARKS.md at the workspace root; - for none)
-  --json             print the results as JSON instead of the table
-  -h, --help         this text`;
+  --packages <n>       packages in the language repo (default 300)
+  --recordings <n>     average recordings per package (default 20)
+  --seed <text>        corpus seed (default "bench")
+  --shape <name>       production (a chain of pushes per package, the default) or shared
+                       (pushes on main, many packages to a commit)
+  --other-share <x>    production shape: share of the assets repo's packages in other
+                       languages, server-side weight only (default 0.5)
+  --runs <n>           runs of (c), (r), (d), (e) and (f), medians reported (default 3)
+  --sample <n|all>     packages (a) is timed on, extrapolated linearly (default ${DEFAULT_SAMPLE})
+  --quick              a quick look: (a) on ${QUICK_SAMPLE} packages, the per-package part of (b) on a
+                       sample too
+  --wan-rtt <ms>       round-trip time of the simulated link (default ${DEFAULT_WAN.rttMs})
+  --wan-mbit <n>       bandwidth of the simulated link per direction, Mbit/s (default ${DEFAULT_WAN.mbit})
+  --skip <ids>         sequences to leave out, e.g. --skip a,b
+  --scale              also time (c), (d) and (e) at ${SCALE_POINTS.join(', ')} packages, on both links
+  --migrate            also run the migration benchmark (4,693 Java recordings, 666 MB)
+  --out <file>         markdown file to update (default BENCHMARKS.md at the workspace root; - for none)
+  --json               print the results as JSON instead of the table
+  -h, --help           this text`;
+
+function usageError(message: string): AssetSyncError {
+  return new AssetSyncError('USAGE', message, { hint: 'run npm run bench -- --help' });
+}
 
 function positiveInt(value: string | undefined, flag: string, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new AssetSyncError('USAGE', `${flag} must be a positive whole number, found "${value}"`, { hint: 'run npm run bench -- --help' });
+  if (!Number.isInteger(n) || n < 1) throw usageError(`${flag} must be a positive whole number, found "${value}"`);
+  return n;
+}
+
+function nonNegative(value: string | undefined, flag: string, fallback: number, max = Infinity): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0 || n > max) throw usageError(`${flag} must be a number from 0 to ${max}, found "${value}"`);
   return n;
 }
 
@@ -74,6 +105,17 @@ function parseSkip(value: string | undefined): Set<SequenceId> {
   return skip;
 }
 
+function parseShape(value: string | undefined): CorpusShape {
+  if (value === undefined || value === 'production' || value === 'shared') return value ?? 'production';
+  throw usageError(`--shape takes production or shared, found "${value}"`);
+}
+
+function parseSample(value: string | undefined, quick: boolean, packages: number): number | undefined {
+  if (value === 'all') return undefined;
+  const sample = positiveInt(value, '--sample', quick ? QUICK_SAMPLE : DEFAULT_SAMPLE);
+  return sample >= packages ? undefined : sample;
+}
+
 export function parseBenchOptions(argv: string[]): BenchOptions {
   let parsed;
   try {
@@ -85,9 +127,13 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         packages: { type: 'string' },
         recordings: { type: 'string' },
         seed: { type: 'string' },
+        shape: { type: 'string' },
+        'other-share': { type: 'string' },
         runs: { type: 'string' },
         quick: { type: 'boolean' },
         sample: { type: 'string' },
+        'wan-rtt': { type: 'string' },
+        'wan-mbit': { type: 'string' },
         skip: { type: 'string' },
         scale: { type: 'boolean' },
         migrate: { type: 'boolean' },
@@ -97,18 +143,25 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       },
     });
   } catch (error) {
-    throw new AssetSyncError('USAGE', (error as Error).message, { hint: 'run npm run bench -- --help' });
+    throw usageError((error as Error).message);
   }
   const { values } = parsed;
   const packages = positiveInt(values.packages, '--packages', 300);
+  const quick = values.quick === true;
   const out = values.out === '-' ? undefined : resolve(values.out ?? resolve(workspaceRoot(), 'BENCHMARKS.md'));
   return {
     packages,
     recordings: positiveInt(values.recordings, '--recordings', 20),
     seed: values.seed ?? 'bench',
+    shape: parseShape(values.shape),
+    otherShare: nonNegative(values['other-share'], '--other-share', 0.5, 0.95),
     runs: positiveInt(values.runs, '--runs', 3),
-    quick: values.quick === true,
-    sample: Math.min(positiveInt(values.sample, '--sample', 30), packages),
+    quick,
+    sample: parseSample(values.sample, quick, packages),
+    wan: {
+      rttMs: nonNegative(values['wan-rtt'], '--wan-rtt', DEFAULT_WAN.rttMs, 10_000),
+      mbit: nonNegative(values['wan-mbit'], '--wan-mbit', DEFAULT_WAN.mbit, 100_000),
+    },
     skip: parseSkip(values.skip),
     scale: values.scale === true ? SCALE_POINTS : undefined,
     migrate: values.migrate === true,

@@ -4,7 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
 import { generateCorpus, listFilesAt, makeTempDir, removeTempDirs, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
 import { assetsPathOf } from './corpus.js';
-import type { RestoreReportJson } from './sequences.js';
+import type { RestoreReportJson } from './restore.js';
 import { verifyRestore } from './verify.js';
 
 let manifest: CorpusManifest | undefined;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
 import { listFilesAt, readFilesInDir, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
 import { assetsPathOf, restorablePackages } from './corpus.js';
-import type { RestoreReportJson } from './sequences.js';
+import type { RestoreReportJson } from './restore.js';
 
 export interface Verification {
   packages: number;

@@ -1,0 +1,188 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AssetSyncError } from '@asset-sync/errors';
+import { assetsJsonFor, commitWorkingFiles, git, listTreeAt, runCli, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
+import { assetsPathOf, restorablePackages, type BenchCorpus } from './corpus.js';
+import { describeRuns, formatMiB, measure, median, transferSeconds, type SequenceResult } from './measure.js';
+import { samplePackages, type SequenceContext } from './sequences.js';
+import type { Verification } from './verify.js';
+
+/** The part of the CLI's `restore --json` report the bench reads (see libs/executor/src/types.ts). */
+export interface RestoreReportJson {
+  ok: boolean;
+  packages: Array<{ id: string; status: string; commit?: string; locate?: string; checkout?: string; error?: { message: string } }>;
+  checkouts: Array<{ dir: string; action: string }>;
+  network: { pinFetches: number; objectFetches: number; objects: number; bytes: number };
+  summary: { restored: number; upToDate: number; pendingKept: number; failed: number; durationMs: number };
+}
+
+/** Restore as a user runs it: the built CLI, in the language repo, through the context's link. */
+export interface RestoreRun {
+  result: SequenceResult;
+  report: RestoreReportJson;
+}
+
+/** How many assets.json files (f) moves to a newer pin. */
+export const PIN_CHANGES = 10;
+
+const LABELS = {
+  d: 'asset-sync restore --all, from scratch',
+  e: 'asset-sync restore --all, no-op re-run',
+  f: `asset-sync restore --all after ${PIN_CHANGES} pins moved`,
+} as const;
+
+/** The report of a run that worked; a failed restore or a missing report stops the bench, naming the packages. */
+function parseReport(done: Awaited<ReturnType<typeof runCli>>): RestoreReportJson {
+  let report: RestoreReportJson;
+  try {
+    report = JSON.parse(done.stdout) as RestoreReportJson;
+  } catch {
+    throw new AssetSyncError('VERIFY_FAILED', `asset-sync restore --all exited ${done.exitCode ?? done.signal} without a JSON report:\n${done.stderr.trim() || done.stdout.trim()}`);
+  }
+  if (done.exitCode === 0 && report.ok) return report;
+  const failed = report.packages.filter((p) => p.status === 'failed');
+  const describe = (p: (typeof failed)[number]): string => {
+    const message = p.error?.message ?? p.status;
+    return message.startsWith(p.id) ? message : `${p.id}: ${message}`;
+  };
+  throw new AssetSyncError(
+    'VERIFY_FAILED',
+    `asset-sync restore --all failed (exit ${done.exitCode}), ${failed.length} of ${report.packages.length} packages:\n` +
+      (failed.slice(0, 3).map(describe).join('\n') || done.stderr.trim()),
+    { hint: 'this is restore failing, not the bench: rerun with ASSET_SYNC_KEEP_TEMP=1 to keep the language repo' },
+  );
+}
+
+/** One `asset-sync restore --all --json` in the language repo, timed and counted at the link. */
+export async function timeRestore(context: SequenceContext, id: 'd' | 'e' | 'f'): Promise<RestoreRun> {
+  const { corpus, link, log } = context;
+  let done: Awaited<ReturnType<typeof runCli>> | undefined;
+  const timed = await measure(link, async () => {
+    done = await runCli(['restore', '--all', '--json'], {
+      cwd: corpus.languageRepo,
+      env: { ASSET_SYNC_REMOTE_URL_TEMPLATE: link.urlTemplate, CI: 'true' },
+      timeoutMs: 30 * 60_000,
+    });
+  });
+  const report = parseReport(done as Awaited<ReturnType<typeof runCli>>);
+  const n = report.network;
+  const fetches = n.pinFetches + n.objectFetches;
+  // Lazy fetches of a partial clone would show up here as connections the report did not count.
+  const uncounted = timed.connections !== fetches ? [`the link carried ${timed.connections} connections, the report counts ${fetches} fetches`] : [];
+  log(`(${id}) asset-sync restore --all: ${timed.seconds.toFixed(2)} s, ${report.summary.restored} restored, ${report.summary.upToDate} up to date, ${formatMiB(timed.bytesReceived)} received`);
+  const notes = {
+    d: `${report.checkouts.length} checkout${report.checkouts.length === 1 ? '' : 's'}; pins in ${n.pinFetches} fetch, ${n.objects} recordings in ${n.objectFetches} fetch`,
+    e: `${report.summary.upToDate} up to date, ${fetches} fetches` + (report.summary.restored > 0 || fetches > 0 ? ` (NOT a no-op: ${report.summary.restored} restored again)` : ''),
+    f: `${report.summary.restored} restored, ${report.summary.upToDate} up to date, ${fetches} fetches`,
+  };
+  return {
+    report,
+    result: { id, label: LABELS[id], ...timed, network: { ...n, checkouts: report.checkouts.length }, notes: [notes[id], ...uncounted] },
+  };
+}
+
+/** (f)'s edit: which packages move to which newer pin, and what that changes. */
+export interface PinChanges {
+  /** The manifest with the moved pins, for the check after (f). */
+  manifest: CorpusManifest;
+  moved: CorpusPackage[];
+  files: number;
+  bytes: number;
+}
+
+/**
+ * Up to PIN_CHANGES Tag pins that name an older push than their package's newest, spread over
+ * the corpus, moved to that newest push (which exists on the server, tagged). The changed bytes
+ * are those of the files the newer pin adds or changes.
+ */
+export async function planPinChanges(manifest: CorpusManifest): Promise<PinChanges> {
+  const older = restorablePackages(manifest).filter((pkg) => pkg.dialect === 'tag' && pkg.nesting === undefined && pkg.commit !== pkg.pushes[pkg.pushes.length - 1]);
+  const chosen = samplePackages(older, PIN_CHANGES);
+  const moved: CorpusPackage[] = [];
+  let files = 0;
+  let bytes = 0;
+  for (const pkg of chosen) {
+    const commit = pkg.pushes[pkg.pushes.length - 1] as string;
+    const before = await listTreeAt(manifest.repoPath, pkg.commit, assetsPathOf(pkg));
+    const after = await listTreeAt(manifest.repoPath, commit, assetsPathOf(pkg));
+    const changed = [...after].filter(([path, entry]) => before.get(path)?.id !== entry.id);
+    files += changed.length;
+    bytes += changed.reduce((sum, [, entry]) => sum + entry.size, 0);
+    const paths = [...after.keys()].sort();
+    const size = [...after.values()].reduce((sum, entry) => sum + entry.size, 0);
+    moved.push({ ...pkg, commit, tag: `${pkg.tagPrefix}_${commit.slice(0, 10)}`, stale: false, files: paths.length, bytes: size, paths });
+  }
+  const byPath = new Map(moved.map((pkg) => [pkg.packagePath, pkg]));
+  const packages = manifest.packages.map((pkg) => byPath.get(pkg.packagePath) ?? pkg);
+  return { manifest: { ...manifest, packages, totalBytes: packages.reduce((sum, pkg) => sum + pkg.bytes, 0) }, moved, files, bytes };
+}
+
+/** Writes the moved pins' assets.json files and commits them, as a pull bringing new pins would. */
+async function movePins(corpus: BenchCorpus, changes: PinChanges): Promise<void> {
+  const files = Object.fromEntries(changes.moved.map((pkg) => [`${pkg.packagePath}/assets.json`, assetsJsonFor(pkg, corpus.manifest.assetsRepo)]));
+  await commitWorkingFiles(corpus.languageRepo, files, `Move ${changes.moved.length} packages to newer recordings`);
+}
+
+/** The language repo as written, nothing restored: no `.assets` (no store, no checkouts, no state). */
+async function resetLanguageRepo(corpus: BenchCorpus): Promise<void> {
+  await git(['reset', '--quiet', '--hard', corpus.languageRepoHead], { cwd: corpus.languageRepo });
+  await rm(join(corpus.languageRepo, '.assets'), { recursive: true, force: true });
+}
+
+/**
+ * (d), (e) and (f), `runs` times: (d) from scratch, checked byte for byte; (e) right after; then
+ * PIN_CHANGES assets.json files move to newer pins and (f) restores again, checked too. Medians
+ * reported; the language repo is put back as written after each run.
+ */
+export async function timeRestoreRuns(
+  context: SequenceContext,
+  runs: number,
+  verify: (manifest: CorpusManifest, report: RestoreReportJson) => Promise<Verification>,
+  withPinChanges: boolean,
+): Promise<{ restore: SequenceResult; noop: SequenceResult; pinChange?: SequenceResult; verification: Verification }> {
+  const { corpus, link } = context;
+  const changes = withPinChanges ? await planPinChanges(corpus.manifest) : undefined;
+  const runsOf = { d: [] as RestoreRun[], e: [] as RestoreRun[], f: [] as RestoreRun[] };
+  let verification: Verification | undefined;
+  try {
+    for (let run = 0; run < runs; run++) {
+      await resetLanguageRepo(corpus);
+      const restore = await timeRestore(context, 'd');
+      verification = await verify(corpus.manifest, restore.report);
+      runsOf.d.push(restore);
+      runsOf.e.push(await timeRestore(context, 'e'));
+      if (changes === undefined || changes.moved.length === 0) continue;
+      await movePins(corpus, changes);
+      const moved = await timeRestore(context, 'f');
+      await verify(changes.manifest, moved.report);
+      runsOf.f.push(moved);
+    }
+  } finally {
+    await resetLanguageRepo(corpus);
+  }
+  const pinChange = runsOf.f.length > 0 && changes ? withChanges(medianRun(runsOf.f), changes, link.mbit) : undefined;
+  return { restore: medianRun(runsOf.d), noop: medianRun(runsOf.e), ...(pinChange ? { pinChange } : {}), verification: verification as Verification };
+}
+
+function withChanges(result: SequenceResult, changes: PinChanges, mbit: number): SequenceResult {
+  const transfer = transferSeconds(changes.bytes, mbit);
+  return {
+    ...result,
+    changed: { packages: changes.moved.length, files: changes.files, bytes: changes.bytes, transferSeconds: transfer },
+    notes: [
+      `${changes.moved.length} assets.json moved to their package's newest push (tagged on the server): ${changes.files} files, ${formatMiB(changes.bytes)} new or changed` +
+        (mbit > 0 ? ` (${transfer.toFixed(2)} s at ${mbit} Mbit/s)` : ''),
+      ...result.notes,
+      'verified byte for byte after each run',
+    ],
+  };
+}
+
+/** The run with the median time, carrying every run's time. */
+function medianRun(runs: RestoreRun[]): SequenceResult {
+  const times = runs.map((run) => run.result.seconds);
+  const sorted = [...runs].sort((x, y) => x.result.seconds - y.result.seconds);
+  const middle = (sorted[Math.floor((sorted.length - 1) / 2)] as RestoreRun).result;
+  if (runs.length === 1) return middle;
+  return { ...middle, seconds: median(times), runs: times, notes: [...middle.notes, describeRuns(times)] };
+}

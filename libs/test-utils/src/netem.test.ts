@@ -4,7 +4,7 @@ import { createConnection, createServer, type Server, type Socket } from 'node:n
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { commitFiles, git, makeBareAssetsRepo, makeTempDir, removeTempDirs, startGitDaemon, startWanLink, type GitDaemon, type WanLink } from '@asset-sync/test-utils';
-import { proxyScript } from './netem.js';
+import { linkBucket, proxyScript } from './netem.js';
 
 /** A server on a free port: echoes what it gets, or answers a request line `send <n>` with n bytes. */
 let upstream: Server;
@@ -81,6 +81,25 @@ function portIsFree(port: number): Promise<boolean> {
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
 }
+
+describe('linkBucket', () => {
+  const config = { rttMs: 0, bytesPerMs: 10, burstBytes: 100, upstreamPort: 0 };
+
+  it('lets a burst leave at once, then paces at the rate, queueing later callers behind earlier ones', () => {
+    const depart = linkBucket(config);
+    expect(depart(0, 100)).toBe(0);
+    expect(depart(0, 100)).toBe(10);
+    expect(depart(5, 50)).toBe(15);
+    // Idle long enough to refill the bucket, but never beyond the burst.
+    expect(depart(1000, 100)).toBe(1000);
+    expect(depart(1000, 300)).toBe(1030);
+  });
+
+  it('adds nothing without a cap', () => {
+    const depart = linkBucket({ ...config, bytesPerMs: 0 });
+    expect(depart(7, 1e9)).toBe(7);
+  });
+});
 
 describe('startWanLink', () => {
   it('adds one RTT per round trip, and one more for the connection setup', async () => {

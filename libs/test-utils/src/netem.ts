@@ -54,85 +54,97 @@ export interface ProxyConfig {
   upstreamPort: number;
 }
 
+/** When `bytes` ready at `ready` (ms) may leave; later callers queue behind earlier ones. */
+export type Departure = (ready: number, bytes: number) => number;
+
+/**
+ * A token bucket for one direction of the link: `burstBytes` may leave at once after an idle
+ * spell, then `bytesPerMs`. Shared by every connection, as one link is.
+ */
+export function linkBucket(config: ProxyConfig): Departure {
+  let tokens = config.burstBytes;
+  let at = 0;
+  return (ready, bytes) => {
+    if (config.bytesPerMs <= 0) return ready;
+    const start = Math.max(ready, at);
+    tokens = Math.min(config.burstBytes, tokens + (start - at) * config.bytesPerMs);
+    at = start;
+    if (tokens >= bytes) {
+      tokens -= bytes;
+      return start;
+    }
+    at = start + (bytes - tokens) / config.bytesPerMs;
+    tokens = 0;
+    return at;
+  };
+}
+
+/**
+ * Forwards what `from` sends to `to`, each chunk delivered when the bucket lets it leave plus
+ * `delayMs`, never before `notBefore`; the end too, after the last chunk. Stops reading once
+ * `window` bytes wait, as a TCP window would, and counts what it delivers.
+ */
+export function delayedPipe(
+  from: NodeNet.Socket,
+  to: NodeNet.Socket,
+  link: { depart: Departure; delayMs: number; notBefore: number; window: number; count: (bytes: number) => void },
+): void {
+  const now = (): number => performance.now();
+  const queue: Array<{ at: number; data: Buffer | undefined }> = [];
+  let queued = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let draining = false;
+  const flush = (): void => {
+    timer = undefined;
+    while (!draining && queue.length > 0 && queue[0]!.at <= now()) {
+      const { data } = queue.shift()!;
+      if (data === undefined) {
+        to.end();
+        continue;
+      }
+      queued -= data.length;
+      link.count(data.length);
+      if (!to.write(data)) {
+        draining = true;
+        to.once('drain', () => {
+          draining = false;
+          flush();
+        });
+      }
+    }
+    if (from.isPaused() && queued < link.window / 2) from.resume();
+    if (!draining && timer === undefined && queue.length > 0) timer = setTimeout(flush, Math.max(0, queue[0]!.at - now()));
+  };
+  const enqueue = (at: number, data: Buffer | undefined): void => {
+    queue.push({ at, data });
+    if (data !== undefined) queued += data.length;
+    if (queued > link.window) from.pause();
+    if (timer === undefined) flush();
+  };
+  from.on('data', (chunk: Buffer) => enqueue(link.depart(Math.max(now(), link.notBefore), chunk.length) + link.delayMs, chunk));
+  from.on('end', () => enqueue(Math.max(now() + link.delayMs, queue[queue.length - 1]?.at ?? 0), undefined));
+}
+
 /**
  * The proxy program, run in a process of its own: its timers then fire on time whatever the
  * starting process is busy with, and it ends when its stdin closes, which happens when stop()
  * ends it or when the starting process dies by any means, SIGKILL included (as the daemon's
- * watchdog does). It is serialized with toString(), so it must use nothing but its arguments.
+ * watchdog does). It and the two functions above are serialized with toString(), so they use
+ * nothing but their arguments, each other and globals.
  *
- * The model: data a side sends leaves after the bandwidth allows (a token bucket per direction,
- * shared by all connections, as on one link) and arrives RTT/2 later; nothing reaches the server
- * before one RTT after the connection was accepted, the time a TCP handshake takes. Each
- * direction queues at most a few bandwidth-delay products before it stops reading, as a TCP
- * window would.
+ * The model: data a side sends leaves when the bandwidth allows (linkBucket) and arrives RTT/2
+ * later; nothing reaches the server before one RTT after the connection was accepted, the time a
+ * TCP handshake takes. Each direction queues at most a few bandwidth-delay products.
  */
 export function runLinkProxy(net: typeof NodeNet, config: ProxyConfig, io: { stdin: NodeJS.ReadableStream; send: (message: object) => void }): void {
-  const now = (): number => performance.now();
   const stats = { connections: 0, bytesToServer: 0, bytesToClient: 0 };
   const window = Math.max(8 << 20, 4 * config.bytesPerMs * Math.max(config.rttMs, 1));
-  const bucket = (): ((ready: number, bytes: number) => number) => {
-    let tokens = config.burstBytes;
-    let at = 0;
-    // When `bytes` ready at `ready` may leave; callers queue behind earlier ones.
-    return (ready, bytes) => {
-      if (config.bytesPerMs <= 0) return ready;
-      const start = Math.max(ready, at);
-      tokens = Math.min(config.burstBytes, tokens + (start - at) * config.bytesPerMs);
-      at = start;
-      if (tokens >= bytes) {
-        tokens -= bytes;
-        return start;
-      }
-      at = start + (bytes - tokens) / config.bytesPerMs;
-      tokens = 0;
-      return at;
-    };
-  };
-  const links = { toServer: bucket(), toClient: bucket() };
+  const toServer = linkBucket(config);
+  const toClient = linkBucket(config);
   const sockets = new Set<NodeNet.Socket>();
-
-  const pipe = (from: NodeNet.Socket, to: NodeNet.Socket, depart: (ready: number, bytes: number) => number, notBefore: number, count: (n: number) => void): void => {
-    const queue: Array<{ at: number; data: Buffer | undefined }> = [];
-    let queued = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let draining = false;
-    const flush = (): void => {
-      timer = undefined;
-      while (!draining && queue.length > 0 && queue[0]!.at <= now()) {
-        const { data } = queue.shift()!;
-        if (data === undefined) {
-          to.end();
-          continue;
-        }
-        queued -= data.length;
-        count(data.length);
-        if (!to.write(data)) {
-          draining = true;
-          to.once('drain', () => {
-            draining = false;
-            flush();
-          });
-        }
-      }
-      if (from.isPaused() && queued < window / 2) from.resume();
-      if (!draining && timer === undefined && queue.length > 0) timer = setTimeout(flush, Math.max(0, queue[0]!.at - now()));
-    };
-    const enqueue = (at: number, data: Buffer | undefined): void => {
-      queue.push({ at, data });
-      if (data !== undefined) queued += data.length;
-      if (queued > window) from.pause();
-      if (timer === undefined) flush();
-    };
-    from.on('data', (chunk: Buffer) => {
-      const ready = Math.max(now(), notBefore);
-      enqueue(depart(ready, chunk.length) + config.rttMs / 2, chunk);
-    });
-    from.on('end', () => enqueue(Math.max(now() + config.rttMs / 2, queue[queue.length - 1]?.at ?? 0), undefined));
-  };
-
   const server = net.createServer({ allowHalfOpen: true }, (client) => {
     stats.connections += 1;
-    const accepted = now();
+    const accepted = performance.now();
     const upstream = net.connect({ port: config.upstreamPort, host: '127.0.0.1', allowHalfOpen: true });
     for (const socket of [client, upstream]) {
       sockets.add(socket);
@@ -145,8 +157,9 @@ export function runLinkProxy(net: typeof NodeNet, config: ProxyConfig, io: { std
     }
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-    pipe(client, upstream, links.toServer, accepted + config.rttMs, (n) => (stats.bytesToServer += n));
-    pipe(upstream, client, links.toClient, 0, (n) => (stats.bytesToClient += n));
+    const delayMs = config.rttMs / 2;
+    delayedPipe(client, upstream, { depart: toServer, delayMs, notBefore: accepted + config.rttMs, window, count: (n) => (stats.bytesToServer += n) });
+    delayedPipe(upstream, client, { depart: toClient, delayMs, notBefore: 0, window, count: (n) => (stats.bytesToClient += n) });
   });
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
@@ -175,7 +188,7 @@ export function runLinkProxy(net: typeof NodeNet, config: ProxyConfig, io: { std
 
 /** The proxy's program for `node --input-type=module -e`, listening on a free port and printing it first. */
 export const proxyScript = (config: ProxyConfig): string =>
-  `import * as net from 'node:net';\n(${runLinkProxy.toString()})(net, ${JSON.stringify(config)}, ` +
+  `import * as net from 'node:net';\n${linkBucket.toString()}\n${delayedPipe.toString()}\n(${runLinkProxy.toString()})(net, ${JSON.stringify(config)}, ` +
   `{ stdin: process.stdin, send: (message) => process.stdout.write(JSON.stringify(message) + '\\n') });\n`;
 
 const live = new Set<ChildProcess>();

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { exitCodeOf, isAssetSyncError, redact } from '@asset-sync/errors';
 import { LINK_NAMES, setUpCorpus, tearDownCorpus } from './corpus.js';
@@ -12,8 +13,10 @@ import { renderReportText, renderRestoreMarkdown, renderScaleMarkdown, type Benc
 import { measureScalePoint } from './scale.js';
 import type { Verification } from './verify.js';
 
+const started = performance.now();
+// Seconds since the start on every line show where a run spends its time.
 const log = (line: string): void => {
-  process.stderr.write(`bench: ${line}\n`);
+  process.stderr.write(`bench: [${((performance.now() - started) / 1000).toFixed(1)} s] ${line}\n`);
 };
 
 /**

@@ -37,7 +37,7 @@ export interface BenchOptions {
 export const SCALE_POINTS = [50, 300, 1000];
 export const DEFAULT_WAN = { rttMs: 60, mbit: 200 } as const;
 const DEFAULT_SAMPLE = 30;
-const QUICK_SAMPLE = 5;
+const QUICK_SAMPLE = 3;
 
 export const USAGE = `Usage: npm run bench -- [options]
 

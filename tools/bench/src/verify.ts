@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
-import { listFilesAt, readFilesInDir, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
+import { listTreeAt, readFilesInDir, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
 import { assetsPathOf, restorablePackages } from './corpus.js';
 import type { RestoreReportJson } from './restore.js';
 
@@ -12,10 +13,15 @@ export interface Verification {
 
 const CONCURRENCY = 4;
 
+/** The git blob id of `content`: equal ids mean equal bytes, so a tree listing is all a check needs from git. */
+function blobId(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
 /**
- * Every package the report restored holds exactly the files of its pin, byte for byte: the
- * folder under `locate` is compared with the pinned commit's tree read straight from the
- * server's repository. Throws VERIFY_FAILED listing every package that differs.
+ * Every package the report restored holds exactly the files of its pin, byte for byte: each file
+ * under `locate` is hashed as git hashes a blob and compared with the pinned commit's tree read
+ * straight from the server's repository. Throws VERIFY_FAILED listing every package that differs.
  */
 export async function verifyRestore(manifest: CorpusManifest, report: RestoreReportJson): Promise<Verification> {
   const outcomes = new Map(report.packages.map((outcome) => [outcome.id, outcome]));
@@ -33,11 +39,11 @@ export async function verifyRestore(manifest: CorpusManifest, report: RestoreRep
     if (outcome.commit !== pkg.commit) {
       problems.push({ file: id, message: `resolved to ${outcome.commit ?? 'nothing'}, the pin is ${pkg.commit}` });
     }
-    const expected = await listFilesAt(manifest.repoPath, pkg.commit, assetsPathOf(pkg));
+    const expected = await listTreeAt(manifest.repoPath, pkg.commit, assetsPathOf(pkg));
     const found = await readFilesInDir(join(outcome.locate, pkg.packagePath));
     const missing = [...expected.keys()].filter((path) => !found.has(path));
     const extra = [...found.keys()].filter((path) => !expected.has(path));
-    const differing = [...expected].filter(([path, bytes]) => found.has(path) && !bytes.equals(found.get(path) as Buffer)).map(([path]) => path);
+    const differing = [...expected].filter(([path, entry]) => found.has(path) && blobId(found.get(path) as Buffer) !== entry.id).map(([path]) => path);
     if (missing.length + extra.length + differing.length > 0) {
       const some = (paths: string[]): string => paths.slice(0, 3).join(', ') + (paths.length > 3 ? ', ...' : '');
       problems.push({

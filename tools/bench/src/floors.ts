@@ -1,8 +1,9 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FIXTURE_EPOCH, git, makeBareAssetsRepo, makeTempDir, removeTempDir, runGit, type CorpusManifest, type WanLink } from '@asset-sync/test-utils';
+import { FIXTURE_EPOCH, git, makeBareAssetsRepo, makeTempDir, removeTempDir, runGit, type CorpusManifest } from '@asset-sync/test-utils';
 import { assetsPathOf, diskUsage, restorablePackages } from './corpus.js';
-import { describeRuns, measure, median, type SequenceResult } from './measure.js';
+import { describeRuns, measure, median, type Measured, type SequenceResult } from './measure.js';
+import type { SequenceContext } from './sequences.js';
 
 /** A bare repository whose one commit holds exactly the pinned folders. */
 export interface SameBytesRepo {
@@ -48,36 +49,44 @@ export async function buildSameBytesRepo(serverRoot: string, manifest: CorpusMan
   }
 }
 
-/** A plain `git clone` of `repo` through `link`, `runs` times, each into a fresh folder; the median reported. */
+/**
+ * A plain `git clone` of `repo` through each context's link, `runs` times, each into a fresh
+ * folder; the links take turns run by run, so a change in the machine's load hits them alike.
+ * One result per context, the median reported.
+ */
 export async function timePlainClone(
-  link: WanLink,
+  contexts: SequenceContext[],
   repo: string,
   runs: number,
   result: Pick<SequenceResult, 'id' | 'label'> & { describe: (checkedOut: number) => string },
-  log: (line: string) => void,
-): Promise<SequenceResult> {
+): Promise<SequenceResult[]> {
   const work = await makeTempDir(`asset-sync-bench-${result.id}`);
   try {
-    const times: number[] = [];
-    let last: Awaited<ReturnType<typeof measure>> | undefined;
+    const measured = contexts.map(() => [] as Measured[]);
     let checkedOut = 0;
     for (let run = 0; run < runs; run++) {
-      const dir = join(work, `clone-${run}`);
-      last = await measure(link, () => git(['clone', '--quiet', link.url(repo), dir]).then(() => undefined));
-      times.push(last.seconds);
-      checkedOut = (await diskUsage(dir)) - (await diskUsage(join(dir, '.git')));
-      await rm(dir, { recursive: true, force: true });
+      for (const [i, { link }] of contexts.entries()) {
+        const dir = join(work, `clone-${run}-${i}`);
+        measured[i]!.push(await measure(link, () => git(['clone', '--quiet', link.url(repo), dir]).then(() => undefined)));
+        checkedOut = (await diskUsage(dir)) - (await diskUsage(join(dir, '.git')));
+        await rm(dir, { recursive: true, force: true });
+      }
     }
-    log(`(${result.id}) ${result.label}: ${describeRuns(times)}`);
-    return {
-      id: result.id,
-      label: result.label,
-      seconds: median(times),
-      connections: last?.connections ?? 0,
-      bytesReceived: last?.bytesReceived ?? 0,
-      ...(runs > 1 ? { runs: times } : {}),
-      notes: [`${result.describe(checkedOut)}${runs > 1 ? `; ${describeRuns(times)}` : ''}`],
-    };
+    return contexts.map((context, i) => {
+      const all = measured[i]!;
+      const times = all.map((m) => m.seconds);
+      context.log(`(${result.id}) ${result.label}: ${describeRuns(times)}`);
+      const last = all[all.length - 1]!;
+      return {
+        id: result.id,
+        label: result.label,
+        seconds: median(times),
+        connections: last.connections,
+        bytesReceived: last.bytesReceived,
+        ...(runs > 1 ? { runs: times } : {}),
+        notes: [`${result.describe(checkedOut)}${runs > 1 ? `; ${describeRuns(times)}` : ''}`],
+      };
+    });
   } finally {
     await removeTempDir(work);
   }

@@ -1,5 +1,4 @@
-import type { BenchCorpus } from './corpus.js';
-import { formatBytes } from './corpus.js';
+import { LINK_NAMES, formatBytes, type BenchCorpus } from './corpus.js';
 import { timePlainClone } from './floors.js';
 import type { LinkResults, SequenceResult } from './measure.js';
 import type { BenchOptions, SequenceId } from './options.js';
@@ -7,52 +6,67 @@ import { timeRestoreRuns } from './restore.js';
 import { timeProductionSequence, timeSharedCloneSequence, type SequenceContext } from './sequences.js';
 import { verifyRestore, type Verification } from './verify.js';
 
+/** One context per link, each logging with the link's name. */
+export function linkContexts(corpus: BenchCorpus, log: (line: string) => void): SequenceContext[] {
+  return LINK_NAMES.map((name) => ({ corpus, link: corpus.links[name], log: (line: string) => log(`[${name}] ${line}`) }));
+}
+
 /** (c): a plain clone of the one commit that holds exactly the pinned folders. */
-export function timeSameBytesClone(context: SequenceContext, runs: number): Promise<SequenceResult> {
-  const { corpus, link, log } = context;
-  return timePlainClone(link, corpus.sameBytes.name, runs, {
+export function timeSameBytesClone(contexts: SequenceContext[], runs: number): Promise<SequenceResult[]> {
+  const { sameBytes } = contexts[0]!.corpus;
+  return timePlainClone(contexts, sameBytes.name, runs, {
     id: 'c',
     label: 'floor: the same bytes in one commit, plain git clone',
-    describe: (checkedOut) => `${corpus.sameBytes.files.toLocaleString('en-US')} files, ${formatBytes(checkedOut)} checked out: every package's folder at its pin, nothing else`,
-  }, log);
+    describe: (checkedOut) => `${sameBytes.files.toLocaleString('en-US')} files, ${formatBytes(checkedOut)} checked out: every package's folder at its pin, nothing else`,
+  });
 }
 
 /** (r): a plain clone of the whole assets repo, every language and every push. */
-function timeWholeRepoClone(context: SequenceContext, runs: number): Promise<SequenceResult> {
-  const { corpus, link, log } = context;
-  const { commits, tags } = corpus.stats;
-  return timePlainClone(link, corpus.manifest.assetsRepo, runs, {
+function timeWholeRepoClone(contexts: SequenceContext[], runs: number): Promise<SequenceResult[]> {
+  const { manifest, stats } = contexts[0]!.corpus;
+  return timePlainClone(contexts, manifest.assetsRepo, runs, {
     id: 'r',
     label: 'plain git clone of the whole assets repo',
-    describe: (checkedOut) => `whole history (${commits.toLocaleString('en-US')} commits, ${tags.toLocaleString('en-US')} tags), ${formatBytes(checkedOut)} checked out at the tip of main`,
-  }, log);
+    describe: (checkedOut) =>
+      `whole history (${stats.commits.toLocaleString('en-US')} commits, ${stats.tags.toLocaleString('en-US')} tags), ${formatBytes(checkedOut)} checked out at the tip of main`,
+  });
+}
+
+/** Runs a per-link sequence on each link in turn. */
+async function eachLink(contexts: SequenceContext[], time: (context: SequenceContext) => Promise<SequenceResult>): Promise<SequenceResult[]> {
+  const results: SequenceResult[] = [];
+  for (const context of contexts) results.push(await time(context));
+  return results;
 }
 
 /**
- * Every wanted sequence over one link, cheapest first, so a broken restore fails the run before
- * minutes of (a); (d) and (f) checked byte for byte after every run.
+ * Every wanted sequence over both links, cheapest first, so a broken restore fails the run before
+ * minutes of (a); the links take turns, sequence by sequence and run by run, so the machine's
+ * load changes hit them alike. (d) and (f) are checked byte for byte after every run.
  */
-export async function timeLink(corpus: BenchCorpus, name: LinkResults['link'], options: BenchOptions, log: (line: string) => void): Promise<{ results: LinkResults; verification?: Verification }> {
-  const link = corpus.links[name];
-  const context: SequenceContext = { corpus, link, log: (line) => log(`[${name}] ${line}`) };
+export async function timeLinks(corpus: BenchCorpus, options: BenchOptions, log: (line: string) => void): Promise<{ links: LinkResults[]; verification?: Verification }> {
+  const contexts = linkContexts(corpus, log);
   const wanted = (id: SequenceId): boolean => !options.skip.has(id);
-  const sequences: SequenceResult[] = [];
+  const perLink: SequenceResult[][] = contexts.map(() => []);
+  const add = (results: Array<SequenceResult | undefined>): void => results.forEach((result, i) => result && perLink[i]!.push(result));
   let verification: Verification | undefined;
-  if (wanted('c')) sequences.push(await timeSameBytesClone(context, options.runs));
+  if (wanted('c')) add(await timeSameBytesClone(contexts, options.runs));
   if (wanted('d') || wanted('e') || wanted('f')) {
     // (e) and (f) need a restored language repo, so (d) runs (unreported) even when skipped.
-    const runs = await timeRestoreRuns(context, options.runs, async (manifest, report) => {
-      const checked = await verifyRestore(manifest, report);
-      context.log(`verified ${checked.files} files of ${checked.packages} packages byte for byte`);
-      return checked;
-    }, wanted('f'));
-    verification = runs.verification;
-    if (wanted('d')) sequences.push(runs.restore);
-    if (wanted('e')) sequences.push(runs.noop);
-    if (runs.pinChange) sequences.push(runs.pinChange);
+    const restored = await timeRestoreRuns(contexts, options.runs, verifyRestore, wanted('f'));
+    verification = restored.verification;
+    if (wanted('d')) add(restored.results.map((r) => r.restore));
+    if (wanted('e')) add(restored.results.map((r) => r.noop));
+    add(restored.results.map((r) => r.pinChange));
   }
-  if (wanted('r')) sequences.push(await timeWholeRepoClone(context, options.runs));
-  if (wanted('b')) sequences.push(await timeSharedCloneSequence(context, options.quick ? options.sample : undefined));
-  if (wanted('a')) sequences.push(await timeProductionSequence(context, options.sample));
-  return { results: { link: name, rttMs: link.rttMs, mbit: link.mbit, sequences }, ...(verification ? { verification } : {}) };
+  if (wanted('r')) add(await timeWholeRepoClone(contexts, options.runs));
+  if (wanted('b')) add(await eachLink(contexts, (context) => timeSharedCloneSequence(context, options.quick ? options.sample : undefined)));
+  if (wanted('a')) add(await eachLink(contexts, (context) => timeProductionSequence(context, options.sample)));
+  const links = contexts.map((context, i): LinkResults => ({
+    link: LINK_NAMES[i]!,
+    rttMs: context.link.rttMs,
+    mbit: context.link.mbit,
+    sequences: perLink[i]!,
+  }));
+  return { links, ...(verification ? { verification } : {}) };
 }

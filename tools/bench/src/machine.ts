@@ -12,6 +12,8 @@ export interface Machine {
   git: string;
   /** 1-minute load average when the run started: other work on the machine skews the times. */
   load: number;
+  /** The same when the run ended, once known. */
+  loadAtEnd?: number;
   /** ISO date and time of the run. */
   date: string;
 }
@@ -22,6 +24,11 @@ async function osName(): Promise<string> {
   return `${pretty ?? osType()} (${osType()} ${release()})`;
 }
 
+/** The 1-minute load average now, rounded. */
+export function currentLoad(): number {
+  return Number((loadavg()[0] ?? 0).toFixed(2));
+}
+
 export async function describeMachine(): Promise<Machine> {
   return {
     cpu: cpus()[0]?.model.trim() ?? 'unknown',
@@ -30,13 +37,14 @@ export async function describeMachine(): Promise<Machine> {
     os: await osName(),
     node: process.version,
     git: (await git(['--version'])).replace(/^git version /, ''),
-    load: Number((loadavg()[0] ?? 0).toFixed(2)),
+    load: currentLoad(),
     date: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
   };
 }
 
 export function formatMachine(machine: Machine): string {
-  return `${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${machine.os}, Node ${machine.node}, git ${machine.git}, load ${machine.load} at the start, ${machine.date}`;
+  const load = `load ${machine.load} at the start${machine.loadAtEnd === undefined ? '' : `, ${machine.loadAtEnd} at the end`}`;
+  return `${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${machine.os}, Node ${machine.node}, git ${machine.git}, ${load}, ${machine.date}`;
 }
 
 /**

@@ -2,16 +2,14 @@ import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { exitCodeOf, isAssetSyncError, redact } from '@asset-sync/errors';
-import { LINK_NAMES, setUpCorpus, tearDownCorpus } from './corpus.js';
-import { timeLink } from './link-sequences.js';
-import { describeMachine, describeRevision } from './machine.js';
+import { setUpCorpus, tearDownCorpus } from './corpus.js';
+import { timeLinks } from './link-sequences.js';
+import { currentLoad, describeMachine, describeRevision } from './machine.js';
 import { writeSections } from './markdown.js';
-import type { LinkResults } from './measure.js';
 import { benchMigrate } from './migrate.js';
 import { parseBenchOptions, SEQUENCE_IDS, USAGE, type BenchOptions } from './options.js';
 import { renderReportText, renderRestoreMarkdown, renderScaleMarkdown, type BenchReport, type ScalePoint } from './report.js';
 import { measureScalePoint } from './scale.js';
-import type { Verification } from './verify.js';
 
 const started = performance.now();
 // Seconds since the start on every line show where a run spends its time.
@@ -41,6 +39,7 @@ export async function runBench(argv: string[]): Promise<number> {
     ...timed,
   };
   if (options.scale) report.scale = await measureScale(options, report);
+  report.machine.loadAtEnd = currentLoad();
 
   // A run that timed nothing here (e.g. only --migrate) leaves the restore section as it was.
   const sections: Record<string, string> = report.links.length > 0 ? { restore: renderRestoreMarkdown(report) } : {};
@@ -57,18 +56,11 @@ export async function runBench(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Every sequence on one corpus, over loopback and then over the WAN. */
+/** Every sequence on one corpus, over loopback and over the WAN. */
 async function timeSequences(options: BenchOptions): Promise<Pick<BenchReport, 'corpus' | 'links' | 'verification'>> {
   const corpus = await setUpCorpus({ ...options, log });
   try {
-    const links: LinkResults[] = [];
-    let verification: Verification | undefined;
-    for (const name of LINK_NAMES) {
-      const timed = await timeLink(corpus, name, options, log);
-      links.push(timed.results);
-      verification ??= timed.verification;
-    }
-    return { corpus: corpus.stats, links, ...(verification ? { verification } : {}) };
+    return { corpus: corpus.stats, ...(await timeLinks(corpus, options, log)) };
   } finally {
     await tearDownCorpus(corpus);
   }

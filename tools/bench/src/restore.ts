@@ -129,39 +129,55 @@ async function resetLanguageRepo(corpus: BenchCorpus): Promise<void> {
   await rm(join(corpus.languageRepo, '.assets'), { recursive: true, force: true });
 }
 
+/** (d), (e) and (f) on one link. */
+export interface RestoreResults {
+  restore: SequenceResult;
+  noop: SequenceResult;
+  pinChange?: SequenceResult;
+}
+
 /**
- * (d), (e) and (f), `runs` times: (d) from scratch, checked byte for byte; (e) right after; then
- * PIN_CHANGES assets.json files move to newer pins and (f) restores again, checked too. Medians
- * reported; the language repo is put back as written after each run.
+ * (d), (e) and (f), `runs` times on each context's link, the links taking turns run by run: (d)
+ * from scratch, checked byte for byte; (e) right after; then PIN_CHANGES assets.json files move
+ * to newer pins and (f) restores again, checked too. Medians reported, one result per context;
+ * the language repo is put back as written before every (d) and at the end.
  */
 export async function timeRestoreRuns(
-  context: SequenceContext,
+  contexts: SequenceContext[],
   runs: number,
   verify: (manifest: CorpusManifest, report: RestoreReportJson) => Promise<Verification>,
   withPinChanges: boolean,
-): Promise<{ restore: SequenceResult; noop: SequenceResult; pinChange?: SequenceResult; verification: Verification }> {
-  const { corpus, link } = context;
+): Promise<{ results: RestoreResults[]; verification: Verification }> {
+  const corpus = contexts[0]!.corpus;
   const changes = withPinChanges ? await planPinChanges(corpus.manifest) : undefined;
-  const runsOf = { d: [] as RestoreRun[], e: [] as RestoreRun[], f: [] as RestoreRun[] };
+  const runsOf = contexts.map(() => ({ d: [] as RestoreRun[], e: [] as RestoreRun[], f: [] as RestoreRun[] }));
   let verification: Verification | undefined;
   try {
     for (let run = 0; run < runs; run++) {
-      await resetLanguageRepo(corpus);
-      const restore = await timeRestore(context, 'd');
-      verification = await verify(corpus.manifest, restore.report);
-      runsOf.d.push(restore);
-      runsOf.e.push(await timeRestore(context, 'e'));
-      if (changes === undefined || changes.moved.length === 0) continue;
-      await movePins(corpus, changes);
-      const moved = await timeRestore(context, 'f');
-      await verify(changes.manifest, moved.report);
-      runsOf.f.push(moved);
+      for (const [i, context] of contexts.entries()) {
+        await resetLanguageRepo(corpus);
+        const restore = await timeRestore(context, 'd');
+        verification = await verify(corpus.manifest, restore.report);
+        context.log(`(d) verified: ${verification.files} files of ${verification.packages} packages byte for byte`);
+        runsOf[i]!.d.push(restore);
+        runsOf[i]!.e.push(await timeRestore(context, 'e'));
+        if (changes === undefined || changes.moved.length === 0) continue;
+        await movePins(corpus, changes);
+        const moved = await timeRestore(context, 'f');
+        const checked = await verify(changes.manifest, moved.report);
+        context.log(`(f) verified: ${checked.files} files of ${checked.packages} packages byte for byte`);
+        runsOf[i]!.f.push(moved);
+      }
     }
   } finally {
     await resetLanguageRepo(corpus);
   }
-  const pinChange = runsOf.f.length > 0 && changes ? withChanges(medianRun(runsOf.f), changes, link.mbit) : undefined;
-  return { restore: medianRun(runsOf.d), noop: medianRun(runsOf.e), ...(pinChange ? { pinChange } : {}), verification: verification as Verification };
+  const results = contexts.map((context, i): RestoreResults => {
+    const { d, e, f } = runsOf[i]!;
+    const pinChange = f.length > 0 && changes ? withChanges(medianRun(f), changes, context.link.mbit) : undefined;
+    return { restore: medianRun(d), noop: medianRun(e), ...(pinChange ? { pinChange } : {}) };
+  });
+  return { results, verification: verification as Verification };
 }
 
 function withChanges(result: SequenceResult, changes: PinChanges, mbit: number): SequenceResult {

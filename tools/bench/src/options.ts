@@ -65,7 +65,8 @@ Options:
   --quick              a quick look: (a) on ${QUICK_SAMPLE} packages, the per-package part of (b) on a
                        sample too
   --wan-rtt <ms>       round-trip time of the simulated link (default ${DEFAULT_WAN.rttMs})
-  --wan-mbit <n>       bandwidth of the simulated link per direction, Mbit/s (default ${DEFAULT_WAN.mbit})
+  --wan-mbit <n>       bandwidth of the simulated link per direction, Mbit/s; 0 for no cap
+                       (default ${DEFAULT_WAN.mbit})
   --skip <ids>         sequences to leave out, e.g. --skip a,b
   --scale              also time (c), (d) and (e) at ${SCALE_POINTS.join(', ')} packages, on both links
   --migrate            also run the migration benchmark (4,693 Java recordings, 666 MB)

@@ -224,14 +224,15 @@ function growthLines(points: ScalePoint[]): string[] {
   if (!first || !last || first === last) return [];
   const mib = (last.corpus.bytesAtPins - first.corpus.bytesAtPins) / 1024 ** 2;
   const packages = last.corpus.packages - first.corpus.packages;
+  const signed = (value: number): string => `${value < 0 ? '−' : '+'}${seconds(Math.abs(value))}`;
   return [
     '',
     ...last.links.map((l, i) => {
       const f = first.links[i]!;
       return (
-        `${describeLink(l)}, from ${first.corpus.packages} to ${last.corpus.packages} packages: (d) +${seconds(l.restore.seconds - f.restore.seconds)} ` +
+        `${describeLink(l)}, from ${first.corpus.packages} to ${last.corpus.packages} packages: (d) ${signed(l.restore.seconds - f.restore.seconds)} ` +
         `(${((1000 * (l.restore.seconds - f.restore.seconds)) / mib).toFixed(0)} ms per MiB restored, (c) ${((1000 * (l.floor.seconds - f.floor.seconds)) / mib).toFixed(0)} ms per MiB); ` +
-        `(e) +${seconds(l.noop.seconds - f.noop.seconds)} (${((1000 * (l.noop.seconds - f.noop.seconds)) / packages).toFixed(1)} ms per package).`
+        `(e) ${signed(l.noop.seconds - f.noop.seconds)} (${((1000 * (l.noop.seconds - f.noop.seconds)) / packages).toFixed(1)} ms per package).`
       );
     }),
   ];

@@ -1,24 +1,35 @@
-export { planRestore } from './plan.js';
+export { planRestore } from './plan-restore.js';
+export { planFetch } from './plan-fetch.js';
+export type { FetchInput } from './plan-fetch.js';
+export { unsafeTreePaths, escapingSymlinks, nameProblem, symlinkProblem } from './tree-paths.js';
+export type { TreeFile, UnsafePath, PathRules } from './tree-paths.js';
 export {
   assetsPathOf,
   describePin,
   isSameOrBelow,
+  nestedBelow,
   outermostPaths,
+  ownerOf,
   pinKey,
   sharedCheckoutDir,
   shortSha,
   testProxyHash,
 } from './paths.js';
 export type {
-  Assignment,
-  AssignmentReason,
-  CurrentCheckout,
+  CheckoutAction,
+  CheckoutFacts,
+  CheckoutPlan,
+  FetchPlan,
+  Graft,
   Layout,
+  PackageAction,
+  PackagePlan,
+  PendingFiles,
+  PinFact,
   PinRef,
-  Plan,
   PlanInput,
-  PlannedCheckout,
-  RepoFacts,
   RequestFailure,
+  RestoredPackage,
+  RestorePlan,
   RestoreRequest,
 } from './types.js';

@@ -26,7 +26,15 @@ export type ErrorCode =
   | 'CONFIRMATION_REQUIRED'
   | 'MIGRATION_FAILED'
   | 'VERIFY_FAILED'
-  | 'INTERRUPTED';
+  | 'INTERRUPTED'
+  /** A value from assets.json or the assets repo that asset-sync refuses to hand to git or the file system. */
+  | 'UNSAFE_INPUT'
+  /** Files could not be written: disk full, read-only, permissions. */
+  | 'WRITE_FAILED'
+  /** A push stopped between publishing and writing the pin; running push again finishes it. */
+  | 'PUSH_IN_PROGRESS'
+  /** A bug in asset-sync: the stack is printed and a report asked for. */
+  | 'INTERNAL';
 
 export const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'USAGE',

@@ -14,22 +14,20 @@ import {
   acquireLock,
   buildCommit,
   changedFiles,
-  discardChanges,
-  hasPendingChanges,
+  changedFilesBetween,
   mergeBase,
-  pendingChanges,
   pushRef,
   remoteRef,
+  resetFolders,
   setLocalRef,
   type IndexEntry,
-  type PendingChanges,
 } from '@asset-sync/git-store';
-import { assetsPathOf, isSameOrBelow, pinKey, type PinRef } from '@asset-sync/planner';
+import { assetsPathOf, isSameOrBelow, pinKey, type PendingFiles, type PinRef } from '@asset-sync/planner';
+import { hasFiles } from './errors.js';
 import { commitIdentity } from './identity.js';
 import { derivedTagPrefix } from './push.js';
 import { restore } from './restore.js';
-import { readState } from './state.js';
-import { findRestored } from './status.js';
+import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
 import type { PackageEntry, RestoreReport } from './types.js';
 import type { OpenedWorkspace } from './workspace.js';
 
@@ -40,12 +38,12 @@ export interface ResetOptions {
   /** Discard without asking. */
   yes?: boolean;
   /** Asked with the list of what would be discarded (a TTY); without it and without `yes`, reset refuses. */
-  confirm?: (changes: PendingChanges) => Promise<boolean>;
+  confirm?: (changes: PendingFiles) => Promise<boolean>;
 }
 
 export interface ResetReport {
   id: string;
-  discarded: PendingChanges;
+  discarded: PendingFiles;
   /** The pin the package is at now. */
   pin: string;
   restore: Pick<RestoreReport, 'ok' | 'summary'>;
@@ -59,19 +57,21 @@ export async function reset(options: ResetOptions): Promise<ResetReport> {
   }
   const release = await acquireLock(workspace.assetsDir);
   try {
-    const found = await findRestored(workspace, entry, await readState(workspace.assetsDir));
-    const empty: PendingChanges = { added: [], modified: [], deleted: [] };
-    let discarded = empty;
+    const state = await readCurrentState(workspace);
+    const found = await findRestored(workspace, entry, state);
+    let discarded: PendingFiles = { added: [], modified: [], deleted: [] };
     if (found) {
-      const changes = await pendingChanges(found.checkoutDir, found.record.path, found.record.excludes);
-      if (hasPendingChanges(changes)) {
+      const owners = ownersIn(state, workspace, found.record.checkout);
+      const changes = pendingOf(found.record, owners, await changedFiles(found.checkoutDir));
+      if (hasFiles(changes)) {
         const approved = options.yes === true || (options.confirm ? await options.confirm(changes) : false);
         if (!approved) {
-          throw new AssetSyncError('CONFIRMATION_REQUIRED', `reset would discard ${count(changes)} pending change${count(changes) === 1 ? '' : 's'} in ${entry.packagePath || '.'} and asks first`, {
+          throw new AssetSyncError('CONFIRMATION_REQUIRED', `reset would discard ${plural(count(changes), 'pending change')} in ${entry.packagePath || '.'} and asks first`, {
             hint: `Rerun with --yes to discard them (asset-sync status ${entry.packagePath || '.'} lists them).`,
           });
         }
-        await discardChanges(found.checkoutDir, found.record.path, found.record.excludes);
+        const nested = owners.filter((o) => o !== found.record.path && isSameOrBelow(o, found.record.path));
+        await resetFolders(found.checkoutDir, [found.record.path], nested);
         discarded = changes;
       }
     }
@@ -84,8 +84,12 @@ export async function reset(options: ResetOptions): Promise<ResetReport> {
   }
 }
 
-function count(changes: PendingChanges): number {
+function count(changes: PendingFiles): number {
   return changes.added.length + changes.modified.length + changes.deleted.length;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 export interface InitOptions {
@@ -224,8 +228,8 @@ export async function resolve(options: ResolveOptions): Promise<ResolveReport> {
     const theirsCommit = resolved.get(pinKey(pins[1]!))!;
     const base = await mergeBase(store, oursCommit, theirsCommit);
     if (!base) throw new AssetSyncError('CONFLICT', `${pinText(ours)} and ${pinText(theirs)} share no history in ${assetsJson.assetsRepo}`, { hint: 'Pick one pin by hand.' });
-    const mine = await changedFiles(store, base, oursCommit, path, excludes);
-    const yours = await changedFiles(store, base, theirsCommit, path, excludes);
+    const mine = await changedFilesBetween(store, base, oursCommit, path, excludes);
+    const yours = await changedFilesBetween(store, base, theirsCommit, path, excludes);
     const clashing = [...yours.keys()].filter((f) => mine.has(f) && mine.get(f)?.after?.oid !== yours.get(f)?.after?.oid);
     if (clashing.length > 0) {
       throw new AssetSyncError('CONFLICT', `both pins changed the same recordings differently; ${rel} is left as it is:\n${clashing.map((f) => `  ${f}`).join('\n')}`, {

@@ -1,7 +1,8 @@
-export { restore, describeChanges, errorInfo } from './restore.js';
+export { restore } from './restore.js';
 export type { RestoreOptions } from './restore.js';
-export { readState, writeState, statePath, emptyState, buildManifest, manifestMatches } from './state.js';
-export type { RestoreState, CheckoutRecord, RequestRecord } from './state.js';
+export { describeChanges, errorInfo } from './errors.js';
+export { readStateFile, writeState, statePath, emptyState, layoutState } from './state.js';
+export type { RestoreState, LayoutState, CheckoutRecord, PackageRecord } from './state.js';
 export type {
   PackageEntry,
   Workspace,
@@ -18,8 +19,8 @@ export { openWorkspace, toPackageEntry, pinRefOf } from './workspace.js';
 export type { OpenWorkspaceOptions, OpenedWorkspace } from './workspace.js';
 export { selectPackages } from './select.js';
 export type { SelectOptions, Selection } from './select.js';
-export { status, locate, findRestored } from './status.js';
-export type { PackageStatusReport } from './status.js';
+export { status, locate, findRestored, readCurrentState } from './status.js';
+export type { PackageStatusReport, Restored } from './status.js';
 export { push, derivedTagPrefix } from './push.js';
 export type { PushOptions, PushReport } from './push.js';
 export { reset, init, resolve } from './develop.js';

@@ -6,9 +6,8 @@ import { effectiveBranch } from '@asset-sync/discovery';
 import {
   Store,
   acquireLock,
-  hasPendingChanges,
+  changedFiles,
   listRemoteRefs,
-  pendingChanges,
   pushRef,
   pushRefs,
   runGit,
@@ -22,8 +21,8 @@ import { assetsPathOf, pinKey, shortSha, type PinRef } from '@asset-sync/planner
 import { crashPoint } from './crash.js';
 import { commitIdentity } from './identity.js';
 import { derivedTagPrefix } from './push.js';
-import { readState } from './state.js';
-import { findRestored } from './status.js';
+import { hasFiles } from './errors.js';
+import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
 import type { PackageEntry } from './types.js';
 import type { OpenedWorkspace } from './workspace.js';
 
@@ -88,7 +87,7 @@ export async function merge(options: MergeOptions): Promise<MergeReport> {
   const identity = dryRun ? undefined : await commitIdentity(workspace.repoRoot, options.env);
   const release = await acquireLock(workspace.assetsDir);
   try {
-    const state = await readState(workspace.assetsDir);
+    const state = await readCurrentState(workspace);
     const groups = new Map<string, PackageEntry[]>();
     for (const entry of options.entries) {
       if (!entry.target) {
@@ -97,7 +96,7 @@ export async function merge(options: MergeOptions): Promise<MergeReport> {
       }
       // Local unpushed recordings would be left behind by a new pin: skip, say so.
       const found = await findRestored(workspace, entry, state);
-      if (found && hasPendingChanges(await pendingChanges(found.checkoutDir, found.record.path, found.record.excludes))) {
+      if (found && hasFiles(pendingOf(found.record, ownersIn(state, workspace, found.record.checkout), await changedFiles(found.checkoutDir, { readOnly: true })))) {
         report.skipped.push({ id: entry.path, reason: 'has local unpushed changes; push or reset them first' });
         continue;
       }

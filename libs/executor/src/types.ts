@@ -1,6 +1,5 @@
 import type { Problem } from '@asset-sync/errors';
-import type { Layout, Plan, PinRef } from '@asset-sync/planner';
-import type { PendingChanges } from '@asset-sync/git-store';
+import type { Layout, PendingFiles, PinRef, RestorePlan } from '@asset-sync/planner';
 
 /** The part of a discovered assets.json the executor needs. */
 export interface PackageEntry {
@@ -8,6 +7,8 @@ export interface PackageEntry {
   path: string;
   /** Absolute path of the assets.json (for in-place edits). */
   absPath?: string;
+  /** When it was read (ms since the epoch): a change after that makes restore read it again. */
+  readAt?: number;
   /** Folder of the assets.json relative to the repo root ('' at the root). */
   packagePath: string;
   /** Present when the file is valid. */
@@ -45,7 +46,7 @@ export interface ErrorInfo {
   hint?: string;
 }
 
-export type PackageStatus = 'restored' | 'up-to-date' | 'pending-kept' | 'failed' | 'would-restore';
+export type PackageStatus = 'restored' | 'up-to-date' | 'pending-kept' | 'failed' | 'would-restore' | 'removed' | 'would-remove';
 
 export interface PackageOutcome {
   /** assets.json path relative to the repo root. */
@@ -59,18 +60,21 @@ export interface PackageOutcome {
   locate?: string;
   /** Absolute folder of the checkout that serves it. */
   checkout?: string;
-  pending?: PendingChanges;
+  pending?: PendingFiles;
   error?: ErrorInfo;
 }
 
-export type CheckoutAction = 'created' | 'updated' | 'repaired' | 'unchanged' | 'removed' | 'kept' | 'would-create' | 'would-update' | 'would-remove';
+export type CheckoutAction = 'created' | 'updated' | 'repaired' | 'unchanged' | 'removed' | 'would-create' | 'would-update' | 'would-repair' | 'would-remove';
 
 export interface CheckoutOutcome {
+  /** Directory relative to the assets dir. */
   dir: string;
   assetsRepo: string;
-  commit: string;
-  paths: string[];
   action: CheckoutAction;
+  /** Package folders it holds after the run. */
+  packages: number;
+  /** Packages whose files changed. */
+  changing: number;
   error?: ErrorInfo;
 }
 
@@ -90,11 +94,11 @@ export interface RestoreReport {
   dryRun: boolean;
   layout: Layout;
   assetsDir: string;
-  plan: Plan;
+  plan: RestorePlan;
   packages: PackageOutcome[];
   checkouts: CheckoutOutcome[];
   network: NetworkCounts;
-  summary: { restored: number; upToDate: number; pendingKept: number; failed: number; durationMs: number };
+  summary: { restored: number; upToDate: number; pendingKept: number; removed: number; failed: number; durationMs: number };
 }
 
 /** Progress as it happens, for the live display (TTY) or plain lines (CI). */

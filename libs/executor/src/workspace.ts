@@ -63,7 +63,7 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
 /** What the executor needs from a discovered assets.json. */
 export function toPackageEntry(entry: { path: string; absPath?: string; packagePath: string; value?: AssetsJson; branch?: string; problems: Problem[] }): PackageEntry {
   const value = entry.value;
-  const base = { path: entry.path, packagePath: entry.packagePath, ...(entry.absPath ? { absPath: entry.absPath } : {}) };
+  const base = { path: entry.path, packagePath: entry.packagePath, readAt: Date.now(), ...(entry.absPath ? { absPath: entry.absPath } : {}) };
   if (!value || entry.problems.length > 0) return { ...base, problems: entry.problems };
   return {
     ...base,

@@ -16,8 +16,12 @@ export { runGit, simpleGitIn, gitEnvironment, gitProcessCount, isTransient, isUn
 export type { RunOptions, RunResult } from './run.js';
 export { localRefOf, refspecOf, literalPathspec, excludePathspec } from './refs.js';
 export { acquireLock } from './lock.js';
-export { buildCommit, workingTreeAt, pushRef, remoteRef, changedFiles, setLocalRef, mergeBase } from './commit.js';
+export { buildCommit, workingTreeAt, pushRef, remoteRef, changedFiles as changedFilesBetween, setLocalRef, mergeBase } from './commit.js';
 export type { Identity, FileChange, IndexEntry, BuildCommitOptions, PushRefResult } from './commit.js';
 export { writeBlobs, writeCommits, hasCommit, isAncestor, listRemoteRefs, pushRefs, gitDirOf, workingTreeChanges, ignoredPaths, stageDeletions, stageFiles, readStaged, stageContent, commitStagedPaths, type BlobSource, type WriteBlobsOptions, type TreeChange, type CommitLayer, type WriteCommitsOptions, type RemoteRefQuery, type PushRefsOptions, type PushedRef, type WorkingTreeChange } from './import.js';
 export { withTemporaryIndex, commitTree } from './tree.js';
 export type { TemporaryIndex, IndexLine } from './tree.js';
+export { composeTree, foldersAt, listTreeFiles, readBlobs, readTreeObjects, syntheticCommit, EMPTY_TREE } from './trees.js';
+export type { FolderAt, ListedFile, TreeEntry } from './trees.js';
+export { inspectCheckout, changedFiles, adoptCommit, checkoutCommit, moveCheckout, repairCheckout, resetIndexTo, finishMove, resetFolders, removeSharedCheckout } from './shared-checkout.js';
+export type { ChangedFile, CheckoutCondition, CheckoutInspection, MoveOptions } from './shared-checkout.js';

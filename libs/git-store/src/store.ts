@@ -3,7 +3,7 @@ import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssetSyncError, isAssetSyncError, redact } from '@asset-sync/errors';
 import { pinKey, type PinRef } from '@asset-sync/planner';
-import { commitExpressionOf, refspecOf } from './refs.js';
+import { commitExpressionOf, localRefOf, refspecOf } from './refs.js';
 import { assertNotOption, runGit, type RunOptions, type RunResult } from './run.js';
 
 export interface FetchProgress {
@@ -161,6 +161,39 @@ export class Store {
       if (line && line.type === 'commit') resolved.set(pinKey(pin), line.oid);
     });
     return resolved;
+  }
+
+  /**
+   * What each pin's local ref peels to: a commit normally, but a hostile or broken assets repo
+   * can tag a tree or a blob. Unknown pins are absent. No network.
+   */
+  async peelPins(pins: PinRef[]): Promise<Map<string, { oid: string; type: string }>> {
+    const unique = uniquePins(pins);
+    const peeled = new Map<string, { oid: string; type: string }>();
+    const lines = await this.batchCheck(unique.map((pin) => `${localRefOf(pin)}^{}`));
+    unique.forEach((pin, i) => {
+      const line = lines[i];
+      if (line && line.type !== 'missing' && line.oid) peeled.set(pinKey(pin), line);
+    });
+    return peeled;
+  }
+
+  /**
+   * Which of these commits the store already has in the history of its refs. Asking git about a
+   * commit id directly would fetch it on the spot if missing; walking the refs' history never does.
+   */
+  async presentCommits(shas: string[]): Promise<string[]> {
+    const wanted = new Set(shas);
+    if (wanted.size === 0) return [];
+    const result = await this.git(['rev-list', '--all']);
+    return result.stdout.split('\n').filter((line) => wanted.has(line));
+  }
+
+  /** Names SHA pins that arrived in another pin's history, so they resolve through refs from now on. */
+  async namePins(shas: string[]): Promise<void> {
+    if (shas.length === 0) return;
+    for (const sha of shas) if (!HEX40.test(sha)) throw new AssetSyncError('UNSAFE_INPUT', `not a commit id: ${JSON.stringify(sha)}`);
+    await this.git(['update-ref', '--stdin'], { input: shas.map((sha) => `update refs/asset-sync/pins/${sha} ${sha}\n`).join('') });
   }
 
   /**

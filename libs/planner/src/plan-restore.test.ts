@@ -85,7 +85,8 @@ describe('planRestore, shared layout', () => {
     const pending = { [TABLES.id]: { added: [], modified: ['python/sdk/tables/azure-data-tables/recordings/a.json'], deleted: [] } };
     const plan = planRestore({ ...input, restored: restoredAll(), checkouts: [present()], pending });
     const tables = plan.packages.find((p) => p.id === TABLES.id)!;
-    expect(tables).toMatchObject({ action: 'blocked', tree: 'T-tables-1', commit: sha('tables-1'), pending: pending[TABLES.id] });
+    // Recorded at the pin it has, not the one it asked for: the next run must still see the move.
+    expect(tables).toMatchObject({ action: 'blocked', tree: 'T-tables-1', commit: sha('tables-1'), pinText: 'tables_1', pending: pending[TABLES.id] });
     expect(tables.why).toContain('pending changes');
     expect(plan.checkouts[0]!.changing).toEqual([blob2.id]);
     expect(plan.checkouts[0]!.grafts.find((g) => g.id === TABLES.id)?.tree).toBe('T-tables-1');

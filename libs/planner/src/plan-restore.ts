@@ -141,9 +141,10 @@ function previous(current: RestoredPackage | undefined): Pick<PackagePlan, 'prev
 }
 
 function blockedPackage(target: PackagePlan, current: RestoredPackage | undefined, withPending: { pending?: PendingFiles }, why: string): PackagePlan {
-  // It stays exactly where and as it is; the pin it asked for is named in `why` only.
+  // It stays exactly where and as it is, recorded at the pin it has; the pin it asked for is in `why`.
   const { commit: _commit, tree: _tree, checkout: _checkout, ...rest } = target;
-  const stays = current ? { commit: current.commit, tree: current.tree, checkout: current.checkout, path: current.path, previousTree: current.tree } : {};
+  if (!current) return { ...rest, action: 'blocked', ...withPending, why };
+  const stays = { assetsRepo: current.assetsRepo, path: current.path, prefix: current.prefix, pin: current.pin, pinText: current.pinText, commit: current.commit, tree: current.tree, checkout: current.checkout, previousTree: current.tree };
   return { ...rest, ...stays, action: 'blocked', ...withPending, why };
 }
 
@@ -170,9 +171,10 @@ function decideUnnamed(current: RestoredPackage, scope: PlanInput['scope'], cont
     why: 'outside this run: left as it is',
   };
   if (scope === 'subset') return base;
+  // Even --force keeps these: the assets.json may only be missing on the branch checked out now.
   const pending = context.pending[current.id];
-  if (pending && hasFiles(pending) && !context.force) return { ...base, pending, why: 'no assets.json names it any more, but it has pending changes: kept' };
-  return { ...base, action: 'remove', previousTree: current.tree, ...(pending && hasFiles(pending) ? { pending, discard: true } : {}), why: 'no assets.json names it any more: its folder is removed' };
+  if (pending && hasFiles(pending)) return { ...base, pending, why: 'no assets.json names it any more, but it has pending changes: kept' };
+  return { ...base, action: 'remove', previousTree: current.tree, why: 'no assets.json names it any more: its folder is removed' };
 }
 
 /** What each checkout holds after the run, and which packages' files change in it. */

@@ -1,7 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import { describeChanges, restore, selectPackages, type RestoreReport } from '@asset-sync/executor';
-import type { PendingChanges } from '@asset-sync/git-store';
-import { shortSha } from '@asset-sync/planner';
+import type { PendingFiles } from '@asset-sync/planner';
 import { workspaceFor, parsePositiveInt } from '../context.js';
 import { formatBytes, progressDisplay } from '../render/progress.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
@@ -41,7 +40,7 @@ export async function restoreCommand(globals: GlobalOptions, io: Io, paths: stri
   return { exitCode: report.ok ? 0 : 1, json: report, text: formatRestore(report, globals.verbose) };
 }
 
-async function confirmDiscard(io: Io, items: Array<{ id: string; changes: PendingChanges }>): Promise<boolean> {
+async function confirmDiscard(io: Io, items: Array<{ id: string; changes: PendingFiles }>): Promise<boolean> {
   io.err('These packages have pending local changes that restore would discard:\n');
   for (const item of items) io.err(`  ${item.id}: ${describeChanges(item.changes)}\n`);
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -58,7 +57,7 @@ export function formatRestore(report: RestoreReport, verbose: boolean): string {
   const s = report.summary;
   const seconds = (s.durationMs / 1000).toFixed(1);
   const total = report.packages.length;
-  const checkouts = report.plan.checkouts.length;
+  const checkouts = report.plan.summary.checkouts;
   const where = `${checkouts} checkout${checkouts === 1 ? '' : 's'}, ${seconds} s`;
   if (report.dryRun) lines.push(`Would restore ${s.restored} of ${total} assets.json (${where})`);
   else if (s.restored > 0) lines.push(`Restored ${s.restored} of ${total} assets.json (${where})`);
@@ -72,7 +71,7 @@ export function formatRestore(report: RestoreReport, verbose: boolean): string {
     lines.push('  no network I/O');
   }
   if (report.dryRun || verbose) {
-    for (const c of report.checkouts) lines.push(`  ${c.action.padEnd(12)} ${c.dir} @ ${shortSha(c.commit)} (${c.paths.length} folder${c.paths.length === 1 ? '' : 's'})`);
+    for (const c of report.checkouts) lines.push(`  ${c.action.padEnd(12)} ${c.dir} (${c.packages} package folder${c.packages === 1 ? '' : 's'}, ${c.changing} changing)`);
   }
   if (verbose || report.packages.length === 1) {
     for (const p of report.packages) {

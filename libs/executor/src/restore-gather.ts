@@ -1,0 +1,329 @@
+import { join } from 'node:path';
+import pLimit from 'p-limit';
+import { formatProblem } from '@asset-sync/errors';
+import {
+  Store,
+  changedFiles,
+  finishMove,
+  foldersAt,
+  inspectCheckout,
+  checkoutCommit,
+  listTreeFiles,
+  moveCheckout,
+  readBlobs,
+  resetIndexTo,
+  repairCheckout,
+  type ChangedFile,
+} from '@asset-sync/git-store';
+import {
+  assetsPathOf,
+  describePin,
+  escapingSymlinks,
+  ownerOf,
+  pinKey,
+  planFetch,
+  sharedCheckoutDir,
+  shortSha,
+  testProxyHash,
+  unsafeTreePaths,
+  type CheckoutFacts,
+  type Layout,
+  type PendingFiles,
+  type PinFact,
+  type RequestFailure,
+  type RestoredPackage,
+  type RestoreRequest,
+} from '@asset-sync/planner';
+import { failureOf } from './errors.js';
+import { syncProxyCheckout } from './proxy-checkout.js';
+import type { LayoutState } from './state.js';
+import type { NetworkMeter } from './network.js';
+import type { PackageEntry, RestoreEvents, Workspace } from './types.js';
+
+/** Everything the planner needs, looked up in bulk; nothing here changes a checkout's files. */
+export interface Gathered {
+  stores: Map<string, Store>;
+  requests: RestoreRequest[];
+  failures: RequestFailure[];
+  facts: Record<string, PinFact>;
+  restored: RestoredPackage[];
+  checkouts: CheckoutFacts[];
+  pending: Record<string, PendingFiles>;
+  /** Every package folder known per checkout (restored, requested, nested context), sorted. */
+  ownerPaths: Map<string, string[]>;
+}
+
+export interface GatherInput {
+  workspace: Workspace;
+  layout: Layout;
+  entries: PackageEntry[];
+  context: PackageEntry[];
+  state: LayoutState;
+  dryRun: boolean;
+  network: NetworkMeter;
+  events?: RestoreEvents;
+}
+
+export async function gather(input: GatherInput): Promise<Gathered> {
+  const { requests, failures } = prepareRequests(input.entries);
+  const repos = [...new Set([...requests.map((r) => r.assetsRepo), ...Object.values(input.state.checkouts).map((c) => c.assetsRepo)])].sort();
+  const stores = await openStores(input.workspace, repos, requests, failures);
+  const restored = Object.values(input.state.packages);
+  const ownerPaths = ownerPathsOf(input, requests, restored);
+  const { checkouts, changes } = await inspectCheckouts(input, stores);
+  const { pending, strays } = attribute(changes, ownerPaths, input, requests);
+  for (const c of checkouts) c.strays = strays.get(c.dir) ?? [];
+  const facts = await resolveFacts(input, stores, requests.filter((r) => !failures.some((f) => f.id === r.id)), restored);
+  await checkNewTrees(input, stores, requests, facts, restored);
+  return { stores, requests, failures, facts, restored, checkouts, pending, ownerPaths };
+}
+
+/** Valid entries become requests; invalid ones fail with every problem listed. */
+function prepareRequests(entries: PackageEntry[]): { requests: RestoreRequest[]; failures: RequestFailure[] } {
+  const requests: RestoreRequest[] = [];
+  const failures: RequestFailure[] = [];
+  for (const entry of entries) {
+    if (!entry.target || entry.problems.length > 0) {
+      failures.push({
+        id: entry.path,
+        code: 'ASSETS_JSON_INVALID',
+        message: entry.problems.map(formatProblem).join('\n') || `${entry.path}: not a valid assets.json`,
+        hint: entry.problems.find((p) => p.hint)?.hint ?? 'Fix the fields named above; `asset-sync discover` lists every problem.',
+      });
+      continue;
+    }
+    const { assetsRepo, prefix, pin, pinText } = entry.target;
+    requests.push({ id: entry.path, assetsRepo, prefix, packagePath: entry.packagePath, pin, pinText });
+  }
+  return { requests, failures };
+}
+
+async function openStores(workspace: Workspace, repos: string[], requests: RestoreRequest[], failures: RequestFailure[]): Promise<Map<string, Store>> {
+  const stores = new Map<string, Store>();
+  await Promise.all(
+    repos.map(async (repo) => {
+      try {
+        const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo: repo, url: workspace.remoteUrl(repo) });
+        await store.clearStaleLocks();
+        stores.set(repo, store);
+      } catch (error) {
+        for (const r of requests) if (r.assetsRepo === repo) failures.push(failureOf(r.id, error));
+      }
+    }),
+  );
+  return stores;
+}
+
+function checkoutOf(layout: Layout, r: { assetsRepo: string; id: string }): string {
+  return layout === 'shared' ? sharedCheckoutDir(r.assetsRepo) : testProxyHash(r.assetsRepo, r.id);
+}
+
+/** Per checkout, every folder a package owns there: a file belongs to the deepest one holding it. */
+function ownerPathsOf(input: GatherInput, requests: RestoreRequest[], restored: RestoredPackage[]): Map<string, string[]> {
+  const owners = new Map<string, Set<string>>();
+  const add = (dir: string, path: string): void => void (owners.get(dir) ?? owners.set(dir, new Set()).get(dir)!).add(path);
+  for (const r of restored) add(r.checkout, r.path);
+  for (const r of requests) add(checkoutOf(input.layout, r), assetsPathOf(r.prefix, r.packagePath));
+  if (input.layout === 'shared') {
+    for (const e of input.context) if (e.target) add(sharedCheckoutDir(e.target.assetsRepo), assetsPathOf(e.target.prefix, e.packagePath));
+  }
+  return new Map([...owners].map(([dir, set]) => [dir, [...set].sort()]));
+}
+
+/**
+ * Checks every recorded checkout against the disk: gone, broken metadata (rebuilt around the
+ * files, which are kept), an interrupted move (finished first), and which files differ from what
+ * restore wrote, all of them in one `git status` per checkout.
+ */
+async function inspectCheckouts(input: GatherInput, stores: Map<string, Store>): Promise<{ checkouts: CheckoutFacts[]; changes: Map<string, ChangedFile[]> }> {
+  const checkouts: CheckoutFacts[] = [];
+  const changes = new Map<string, ChangedFile[]>();
+  const limit = pLimit(Math.max(1, input.workspace.concurrency.local));
+  await Promise.all(
+    Object.entries(input.state.checkouts).map(([dir, record]) =>
+      limit(async () => {
+        const store = stores.get(record.assetsRepo);
+        const abs = join(input.workspace.assetsDir, dir);
+        if (!store) return checkouts.push({ dir, assetsRepo: record.assetsRepo, condition: 'absent', strays: [] });
+        let { condition, head } = await inspectCheckout(store, abs);
+        if (condition !== 'absent' && !input.dryRun) {
+          if (record.moving) {
+            if (input.layout === 'shared') await finishMove(store, { dir: abs, tree: record.tree, commit: record.commit, ...record.moving });
+            else await syncProxyCheckout(store, abs, record.commit, record.moving.folders, true);
+            delete record.moving;
+          } else if (condition === 'broken') await repairCheckout(store, abs, record.tree, record.commit);
+          else if (head !== record.commit) await realign(store, abs, record, input.layout);
+          condition = 'present';
+        }
+        checkouts.push({ dir, assetsRepo: record.assetsRepo, condition, strays: [] });
+        if (condition === 'present') changes.set(dir, await changedFiles(abs, { readOnly: input.dryRun }));
+      }),
+    ),
+  );
+  return { checkouts: checkouts.sort((a, b) => (a.dir < b.dir ? -1 : 1)), changes };
+}
+
+/**
+ * HEAD was moved by someone else (a `git checkout` in the folder). When the files are exactly
+ * what git checked out, they are git's, not anyone's unpushed work, so the checkout goes back to
+ * what restore wrote. Otherwise only the index goes back, so every difference shows as pending.
+ */
+async function realign(store: Store, dir: string, record: { tree: string; commit: string }, layout: Layout): Promise<void> {
+  const clean = (await changedFiles(dir)).length === 0;
+  if (!clean) return resetIndexTo(dir, record.tree, record.commit);
+  if (layout === 'shared') await moveCheckout(store, { dir, tree: record.tree, commit: record.commit });
+  else await checkoutCommit(dir, record.commit);
+}
+
+/** Gives each changed file to the package that owns it; the rest are strays of their checkout. */
+function attribute(
+  changes: Map<string, ChangedFile[]>,
+  ownerPaths: Map<string, string[]>,
+  input: GatherInput,
+  requests: RestoreRequest[],
+): { pending: Record<string, PendingFiles>; strays: Map<string, string[]> } {
+  const idAt = new Map<string, string>();
+  for (const r of Object.values(input.state.packages)) idAt.set(`${r.checkout}\0${r.path}`, r.id);
+  for (const r of requests) idAt.set(`${checkoutOf(input.layout, r)}\0${assetsPathOf(r.prefix, r.packagePath)}`, r.id);
+  const pending: Record<string, PendingFiles> = {};
+  const strays = new Map<string, string[]>();
+  for (const [dir, files] of changes) {
+    const owners = ownerPaths.get(dir) ?? [];
+    for (const file of files) {
+      const owner = ownerOf(file.path, owners);
+      const id = owner === undefined ? undefined : idAt.get(`${dir}\0${owner}`);
+      if (id === undefined) {
+        strays.set(dir, [...(strays.get(dir) ?? []), file.path]);
+        continue;
+      }
+      const p = (pending[id] ??= { added: [], modified: [], deleted: [] });
+      p[file.change].push(file.path);
+    }
+  }
+  return { pending, strays };
+}
+
+/**
+ * The commit and folder tree of every request's pin. A pin the state already resolved (same
+ * assets repo, pin and folder) costs nothing; the others are resolved from local refs, the rest
+ * fetched in one request per assets repo, and their folders looked up in one walk.
+ */
+async function resolveFacts(input: GatherInput, stores: Map<string, Store>, requests: RestoreRequest[], restored: RestoredPackage[]): Promise<Record<string, PinFact>> {
+  const facts: Record<string, PinFact> = {};
+  const byId = new Map(restored.map((r) => [r.id, r]));
+  const open: RestoreRequest[] = [];
+  for (const r of requests) {
+    const known = byId.get(r.id);
+    const path = assetsPathOf(r.prefix, r.packagePath);
+    if (known && known.assetsRepo === r.assetsRepo && known.path === path && pinKey(known.pin) === pinKey(r.pin)) facts[r.id] = { kind: 'resolved', commit: known.commit, tree: known.tree };
+    else open.push(r);
+  }
+  const limit = pLimit(Math.max(1, input.workspace.concurrency.network));
+  const repos = [...new Set(open.map((r) => r.assetsRepo))];
+  await Promise.all(repos.map((repo) => limit(() => resolveRepo(input, stores.get(repo)!, open.filter((r) => r.assetsRepo === repo), facts))));
+  return facts;
+}
+
+async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRequest[], facts: Record<string, PinFact>): Promise<void> {
+  const fail = (r: RestoreRequest, error: unknown): void => void (facts[r.id] = { kind: 'failed', failure: failureOf(r.id, error) });
+  try {
+    let peeled = await store.peelPins(requests.map((r) => r.pin));
+    const resolved = Object.fromEntries([...peeled].map(([key, v]) => [key, v.oid]));
+    const shas = requests.flatMap((r) => (r.pin.kind === 'sha' && !resolved[pinKey(r.pin)] ? [r.pin.sha] : []));
+    const present = shas.length > 0 ? await store.presentCommits(shas) : [];
+    const fetchPlan = planFetch({ requests, resolved: { [store.assetsRepo]: resolved }, present: { [store.assetsRepo]: present } });
+    const wants = fetchPlan.wants[store.assetsRepo] ?? [];
+    let missing = new Map<string, Error>();
+    if (wants.length > 0) {
+      input.events?.phase?.('fetch-pins', `${wants.length} pins from ${store.assetsRepo}`);
+      input.network.pinFetches++;
+      missing = (await store.fetchPins(wants, input.network.onBytes(`pins:${store.assetsRepo}`))).missing;
+    }
+    await store.namePins([...new Set(fetchPlan.collapsed.map((c) => c.sha))]);
+    peeled = await store.peelPins(requests.map((r) => r.pin));
+    const located: Array<{ r: RestoreRequest; commit: string; path: string }> = [];
+    for (const r of requests) {
+      const key = pinKey(r.pin);
+      const found = peeled.get(key);
+      if (missing.has(key)) fail(r, missing.get(key));
+      else if (!found) facts[r.id] = notFound(r, store);
+      else if (found.type !== 'commit') facts[r.id] = unsafe(r, `${describePin(r.pin)} points at a ${found.type}, not a commit`, 'The assets repo holds a broken or hostile ref; pin a tag that names a commit.');
+      else located.push({ r, commit: found.oid, path: assetsPathOf(r.prefix, r.packagePath) });
+    }
+    const folders = await foldersAt(store, located);
+    located.forEach(({ r, commit, path }, i) => {
+      const folder = folders[i]!;
+      if (folder.kind === 'tree') facts[r.id] = { kind: 'resolved', commit, tree: folder.oid };
+      else if (folder.kind === 'none') facts[r.id] = { kind: 'resolved', commit, tree: null };
+      else {
+        const what = folder.mode === '120000' ? 'a symlink' : folder.mode === '160000' ? 'a submodule' : 'a file';
+        const where = folder.at === path ? `${path} is ${what}, not a folder` : `${path} passes through ${folder.at}, which is ${what}`;
+        facts[r.id] = unsafe(r, `${where} at ${describePin(r.pin)} (${shortSha(commit)})`, 'The recordings of a package must be a plain folder in the assets repo; fix the assets repo or pin another commit.');
+      }
+    });
+  } catch (error) {
+    for (const r of requests) if (!facts[r.id]) fail(r, error);
+  }
+}
+
+function notFound(r: RestoreRequest, store: Store): PinFact {
+  return {
+    kind: 'failed',
+    failure: { id: r.id, code: 'PIN_NOT_FOUND', message: `${r.id}: ${describePin(r.pin)} was not found in ${store.assetsRepo}`, hint: 'Check the pin in assets.json; if it was pushed from another machine, make sure the push finished.' },
+  };
+}
+
+function unsafe(r: RestoreRequest, message: string, hint: string): PinFact {
+  return { kind: 'failed', failure: { id: r.id, code: 'UNSAFE_INPUT', message: `${r.id}: ${message}`, hint } };
+}
+
+/**
+ * Lists the files of every folder that is new to the disk and fails the packages holding paths
+ * git cannot check out here or symlinks that leave the package: each fails alone, named, before
+ * anything is written.
+ */
+async function checkNewTrees(input: GatherInput, stores: Map<string, Store>, requests: RestoreRequest[], facts: Record<string, PinFact>, restored: RestoredPackage[]): Promise<void> {
+  const known = new Set(restored.map((r) => `${r.assetsRepo}\0${r.tree}`));
+  for (const [repo, store] of stores) {
+    const fresh = requests.filter((r) => {
+      const fact = facts[r.id];
+      return r.assetsRepo === repo && fact?.kind === 'resolved' && fact.tree !== null && !known.has(`${repo}\0${fact.tree}`);
+    });
+    if (fresh.length === 0) continue;
+    const listings = await listTreeFiles(store, fresh.map((r) => (facts[r.id] as { tree: string }).tree));
+    const links = new Map<string, { r: RestoreRequest; path: string }[]>();
+    for (const r of fresh) {
+      const path = assetsPathOf(r.prefix, r.packagePath);
+      const files = listings.get((facts[r.id] as { tree: string }).tree) ?? [];
+      const problems = unsafeTreePaths(files.map((f) => ({ path: `${path}/${f.path}`, mode: f.mode })), { platform: process.platform });
+      if (problems.length > 0) {
+        facts[r.id] = unsafe(r, `its pinned folder holds ${problems.length === 1 ? 'a path' : `${problems.length} paths`} that cannot be checked out safely:\n${problems.slice(0, 5).map((p) => `  ${p.path} ${p.reason}`).join('\n')}`, 'Fix the recordings in the assets repo (rename or remove those paths) and pin the new commit.');
+        continue;
+      }
+      for (const f of files) if (f.mode === '120000') links.set(f.oid, [...(links.get(f.oid) ?? []), { r, path: `${path}/${f.path}` }]);
+    }
+    if (links.size > 0) await checkSymlinks(input, store, links, facts);
+  }
+}
+
+async function checkSymlinks(input: GatherInput, store: Store, links: Map<string, { r: RestoreRequest; path: string }[]>, facts: Record<string, PinFact>): Promise<void> {
+  const missing = await store.missingBlobs([...links.keys()]);
+  if (missing.length > 0) {
+    input.network.objectFetches++;
+    input.network.objects += missing.length;
+    await store.fetchObjects(missing);
+  }
+  const targets = await readBlobs(store, [...links.keys()]);
+  const perPackage = new Map<string, { r: RestoreRequest; targets: Map<string, string> }>();
+  for (const [oid, uses] of links) {
+    for (const { r, path } of uses) {
+      const entry = perPackage.get(r.id) ?? { r, targets: new Map() };
+      entry.targets.set(path, targets.get(oid)?.toString('utf8') ?? '');
+      perPackage.set(r.id, entry);
+    }
+  }
+  for (const { r, targets: map } of perPackage.values()) {
+    const found = escapingSymlinks(assetsPathOf(r.prefix, r.packagePath), map);
+    if (found.length > 0) facts[r.id] = unsafe(r, `its pinned folder holds a symlink that leaves it:\n${found.slice(0, 5).map((p) => `  ${p.path} ${p.reason}`).join('\n')}`, 'Replace the symlink with the file itself in the assets repo and pin the new commit.');
+  }
+}

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -162,5 +162,111 @@ describe('the packed packages', () => {
     for (const [pkg, outcome] of [[BLOB, report.packages[0]!], [TABLES, report.packages[1]!]] as const) {
       await expectSameFiles(join(outcome.locate, pkg.dir), assetsRepo, commit, ASSETS_PATH(pkg));
     }
+  });
+});
+
+/** A test framework's setup, in the language repo: the programmatic API, in-process. */
+const API_SCRIPT = `
+import { AssetSyncError, locate, restore, status } from 'asset-sync';
+
+const cwd = process.cwd();
+const report = await restore({ cwd, paths: ['${TABLES.dir}', '${BLOB.dir}'] });
+const found = await locate({ cwd, path: '${TABLES.dir}' });
+const statuses = await status({ cwd, all: true });
+let failure;
+try {
+  await restore({ cwd, paths: ['sdk/missing'] });
+} catch (error) {
+  failure = { isAssetSyncError: error instanceof AssetSyncError, code: error.code, report: error.report };
+}
+console.log(JSON.stringify({ report, found, statuses, failure }));
+`;
+
+/** The same calls, type-checked against the CLI package's declarations. */
+const TYPED_API = `
+import { AssetSyncError, isAssetSyncError, restore, status, type PackageStatusReport, type RestoreReport } from 'asset-sync';
+
+const report: RestoreReport = await restore({ cwd: process.cwd(), filter: ['sdk/**'], jobs: 2 });
+const restored: number = report.summary.restored;
+const statuses: PackageStatusReport[] = await status({ all: true });
+// @ts-expect-error: options are checked, so the declarations resolved (an unresolved import is any)
+await restore({ all: 'yes' });
+try {
+  await restore({});
+} catch (error) {
+  if (isAssetSyncError(error)) console.log(error.code, error.hint, error.report, error instanceof AssetSyncError);
+}
+console.log(restored, statuses.length);
+`;
+
+/** The plugin's options type, as a language repo's own Nx tooling would import it. */
+const TYPED_PLUGIN = `
+import { createNodesV2, type AssetSyncPluginOptions } from '@asset-sync/nx';
+
+const options: AssetSyncPluginOptions = { include: ['sdk/**/assets.json'], restoreTargetName: 'assets-restore' };
+// @ts-expect-error: the option types resolved
+const wrong: AssetSyncPluginOptions = { include: 'sdk' };
+const glob: string = createNodesV2[0];
+console.log(options, wrong, glob);
+`;
+
+async function typeCheck(file: string, text: string, skipLibCheck: boolean): Promise<Run> {
+  await writeFile(join(lang, file), text);
+  const tsconfig = { compilerOptions: { module: 'nodenext', target: 'es2022', strict: true, noEmit: true, skipLibCheck, types: ['node'] }, files: [file] };
+  await writeFile(join(lang, 'tsconfig.json'), `${JSON.stringify(tsconfig, null, 2)}\n`);
+  return run('npx', ['tsc', '-p', 'tsconfig.json'], lang);
+}
+
+describe('the programmatic API', () => {
+  it('restores, locates and reports status in-process, and fails with an AssetSyncError carrying the report', async () => {
+    await writeFile(join(lang, 'api-check.mjs'), API_SCRIPT);
+    const missing = join(lang, 'sdk', 'missing', 'assets.json');
+    await mkdir(join(lang, 'sdk', 'missing'), { recursive: true });
+    await writeFile(missing, tagAssetsJson('python', 'python/missing', 'python/missing_0000000000'));
+    let out: Run;
+    try {
+      out = expectOk(await run(process.execPath, ['api-check.mjs'], lang), 'node api-check.mjs');
+    } finally {
+      await rm(join(lang, 'sdk', 'missing'), { recursive: true, force: true });
+    }
+    const result = JSON.parse(out.stdout) as {
+      report: { ok: boolean; packages: Array<{ id: string; status: string }> };
+      found: { id: string; recordings: string };
+      statuses: Array<{ id: string; restored: boolean; upToDate: boolean }>;
+      failure?: { isAssetSyncError: boolean; code: string; report: { ok: boolean; packages: Array<{ id: string; status: string }> } };
+    };
+    // The CLI restored them already: the same report restore --json prints, now with nothing to do.
+    expect(result.report.ok).toBe(true);
+    expect(result.report.packages.map((p) => p.status)).toEqual(['up-to-date', 'up-to-date']);
+    expect(result.found.id).toBe(`${TABLES.dir}/assets.json`);
+    await expectSameFiles(result.found.recordings, assetsRepo, commit, ASSETS_PATH(TABLES));
+    expect(result.statuses.filter((s) => s.restored && s.upToDate).map((s) => s.id)).toEqual([`${BLOB.dir}/assets.json`, `${TABLES.dir}/assets.json`]);
+    expect(result.failure).toMatchObject({ isAssetSyncError: true, code: 'PIN_NOT_FOUND', report: { ok: false, packages: [{ id: 'sdk/missing/assets.json', status: 'failed' }] } });
+  });
+
+  it('ships declarations a TypeScript project compiles against (tsc --noEmit)', async () => {
+    // Every declaration the API reaches is checked (skipLibCheck off)...
+    expectOk(await typeCheck('typed-api.mts', TYPED_API, false), 'tsc: the API');
+    // ...the plugin's with nx's own skipped: they do not compile under strict settings by themselves.
+    expectOk(await typeCheck('typed-plugin.mts', TYPED_PLUGIN, true), 'tsc: the plugin');
+  });
+});
+
+describe('the Nx plugin from nx.json', () => {
+  it('nx show projects lists one project per assets.json', async () => {
+    const shown = expectOk(await run('npx', ['nx', 'show', 'projects', '--json'], lang), 'nx show projects');
+    const projects = JSON.parse(shown.stdout.slice(shown.stdout.indexOf('['))) as string[];
+    expect([...projects].sort()).toEqual(['azure-data-tables', 'azure-storage-blob']);
+  });
+
+  it('nx run-many -t restore --batch restores every project in one plan, and the CLI targets run the installed bin', async () => {
+    await rm(join(lang, '.assets'), { recursive: true, force: true });
+    const batch = expectOk(await run('npx', ['nx', 'run-many', '-t', 'restore', '--batch'], lang), 'nx run-many -t restore --batch');
+    expect(batch.stdout).toMatch(/one plan for 2 assets\.json, 1 checkout \(restored 2 /);
+    const located = expectOk(await run('npx', ['nx', 'run', 'azure-data-tables:locate'], lang), 'nx run azure-data-tables:locate');
+    const dir = /^(\/\S+)$/m.exec(located.stdout)?.[1];
+    expect(dir, located.stdout).toBeDefined();
+    await expectSameFiles(join(dir!, TABLES.dir), assetsRepo, commit, ASSETS_PATH(TABLES));
+    await expectSameFiles(join(dir!, BLOB.dir), assetsRepo, commit, ASSETS_PATH(BLOB));
   });
 });

@@ -51,6 +51,8 @@ export interface AssetSyncErrorOptions {
   file?: string;
   /** Every problem found, for validation errors. */
   problems?: Problem[];
+  /** The full result of the operation that failed (e.g. a restore report), for programmatic callers. */
+  report?: unknown;
   cause?: unknown;
 }
 
@@ -63,6 +65,8 @@ export class AssetSyncError extends Error {
   readonly hint: string | undefined;
   readonly file: string | undefined;
   readonly problems: Problem[];
+  /** What the failed operation reported, as `--json` prints it; undefined when it reported nothing. */
+  readonly report: unknown;
 
   constructor(code: ErrorCode, message: string, options: AssetSyncErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -71,6 +75,7 @@ export class AssetSyncError extends Error {
     this.hint = options.hint;
     this.file = options.file;
     this.problems = options.problems ?? [];
+    this.report = options.report;
   }
 
   toJSON(): { code: ErrorCode; message: string; hint?: string; file?: string; problems?: Problem[] } {

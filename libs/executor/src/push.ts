@@ -21,7 +21,7 @@ import { describeChanges, hasFiles } from './errors.js';
 import { commitIdentity } from './identity.js';
 import { adoptPushedPin } from './local-pin.js';
 import { journalPath, readJournal, type PushJournal } from './push-journal.js';
-import { describeFinding, scanFiles } from './secrets.js';
+import { describeFinding, scanEntries, type PublishedEntry } from './secrets.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
 import type { PackageEntry } from './types.js';
 import type { OpenedWorkspace } from './workspace.js';
@@ -269,7 +269,7 @@ async function assertDisjoint(store: Store, base: string, head: string, path: st
  * and a link out of the folder would publish a path into someone's machine. Returns the changes.
  */
 function scanForSecrets(checkoutDir: string, folder: string, prefix: string, changes: PendingFiles, allowed: string[]): FileChange[] {
-  const files = new Map<string, Buffer>();
+  const entries: PublishedEntry[] = [];
   const display = (path: string): string => (prefix && isSameOrBelow(path, prefix) ? path.slice(prefix.length + 1) : path);
   for (const path of [...changes.added, ...changes.modified]) {
     const full = join(checkoutDir, path);
@@ -283,11 +283,11 @@ function scanForSecrets(checkoutDir: string, folder: string, prefix: string, cha
           hint: 'Replace the link with the file it points to (or remove it), then push again.',
         });
       }
-      files.set(display(path), Buffer.from(link));
-    } else if (info.isFile()) files.set(display(path), readFileSync(full));
+      entries.push({ path: display(path), kind: 'symlink', content: Buffer.from(link) });
+    } else if (info.isFile()) entries.push({ path: display(path), kind: 'file', content: readFileSync(full) });
   }
   const allow = new Set(allowed.map((a) => a.replace(/^\.\//, '')));
-  const findings = scanFiles(files).filter((f) => !allow.has(f.file) && ![...allow].some((a) => f.file.endsWith(`/${a}`)));
+  const findings = scanEntries(entries).filter((f) => !allow.has(f.file) && ![...allow].some((a) => f.file.endsWith(`/${a}`)));
   if (findings.length > 0) {
     throw new AssetSyncError('SECRET_FOUND', `push blocked: ${findings.length} possible secret${findings.length === 1 ? '' : 's'} in the recordings:\n${findings.map((f) => `  ${describeFinding(f)}`).join('\n')}`, {
       hint: 'Fix the test-proxy sanitizers and record again. If a finding is a reviewed false positive, pass --allow-secret <file>.',

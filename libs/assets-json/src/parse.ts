@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { describeValue, type Problem } from '@asset-sync/errors';
@@ -237,17 +237,19 @@ export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResu
 
 /**
  * Reads and validates an assets.json from disk. A file that cannot be read is a problem like any
- * other, so discovery reports it beside the rest instead of stopping.
+ * other, so discovery reports it beside the rest instead of stopping. Reads are synchronous on
+ * purpose: discovery reads hundreds of small files, and a promise per system call costs more in
+ * scheduling than the calls themselves. The file is never followed through a symlink: a link
+ * could point anywhere, and asset-sync edits these files in place.
  */
 export async function readAssetsJson(absPath: string, displayPath: string): Promise<ReadAssetsJsonResult> {
   let text: string;
   try {
-    const info = await stat(absPath);
+    const info = lstatSync(absPath);
     if (!info.isFile()) {
-      return {
-        ok: false,
-        problems: [{ file: displayPath, message: 'the file is not a regular file', hint: 'make assets.json a file' }],
-      };
+      const kind = info.isSymbolicLink() ? 'a symbolic link' : info.isDirectory() ? 'a directory' : info.isFIFO() ? 'a named pipe (FIFO)' : info.isSocket() ? 'a socket' : 'not a regular file';
+      const fix = info.isSymbolicLink() ? 'replace the link with a copy of the file' : 'make assets.json a regular file, or remove it';
+      return { ok: false, problems: [{ file: displayPath, message: `the file is ${kind}; asset-sync reads only regular assets.json files`, hint: fix }] };
     }
     if (info.size > MAX_BYTES) {
       return {
@@ -257,7 +259,7 @@ export async function readAssetsJson(absPath: string, displayPath: string): Prom
         ],
       };
     }
-    text = await readFile(absPath, 'utf8');
+    text = readFileSync(absPath, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =

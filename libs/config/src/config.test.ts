@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAssetSyncError, type AssetSyncError, type Problem } from '@asset-sync/errors';
+import { parseConfigText } from './parse.js';
 import {
   defaultConfig,
   loadConfig,
-  parseConfigText,
   resolveConfig,
   type AssetSyncConfig,
   type ConfigFileSettings,

@@ -13,7 +13,7 @@ export {
 export type { ConfigFileSettings } from './schema.js';
 export { configFileSchema, checkGlob } from './schema.js';
 export type { ParseConfigResult } from './parse.js';
-export { formatSettingPath, parseConfigText } from './parse.js';
+export { formatSettingPath } from './setting-path.js';
 export type { AssetSyncConfig, ConfigSource, ResolveConfigResult } from './load.js';
 export { checkAssetsDir, defaultConfig, loadConfig, resolveConfig } from './load.js';
 export type { RemoteUrl, RemoteUrlOptions } from './remote.js';

@@ -13,7 +13,7 @@ import {
   ENV_REMOTE_URL_TEMPLATE,
   defaultLocalConcurrency,
 } from './defaults.js';
-import { formatSettingPath, parseConfigText } from './parse.js';
+import { formatSettingPath } from './setting-path.js';
 import type { ConfigFileSettings } from './schema.js';
 import { checkUrlTemplate } from './url.js';
 
@@ -252,6 +252,8 @@ export async function loadConfig(repoRoot: string, env: NodeJS.ProcessEnv = proc
     }
   }
   if (text !== undefined) {
+    // The YAML parser loads only for a repo that has the file: most commands never need it.
+    const { parseConfigText } = await import('./parse.js');
     const parsed = parseConfigText(text, CONFIG_FILE);
     if (!parsed.ok) {
       // Report the values' problems too, not only the unknown keys, so one edit fixes the file.

@@ -61,13 +61,15 @@ export interface GatherInput {
   state: LayoutState;
   dryRun: boolean;
   network: NetworkMeter;
+  /** The previous run died holding the lock: git lock files it left are cleared first. */
+  recovered?: boolean;
   events?: RestoreEvents;
 }
 
 export async function gather(input: GatherInput): Promise<Gathered> {
   const { requests, failures } = prepareRequests(input.entries);
   const repos = [...new Set([...requests.map((r) => r.assetsRepo), ...Object.values(input.state.checkouts).map((c) => c.assetsRepo)])].sort();
-  const stores = await openStores(input.workspace, repos, requests, failures);
+  const stores = await openStores(input.workspace, repos, requests, failures, input.recovered === true);
   const restored = Object.values(input.state.packages);
   const ownerPaths = ownerPathsOf(input, requests, restored);
   const { checkouts, changes } = await inspectCheckouts(input, stores);
@@ -98,13 +100,13 @@ function prepareRequests(entries: PackageEntry[]): { requests: RestoreRequest[];
   return { requests, failures };
 }
 
-async function openStores(workspace: Workspace, repos: string[], requests: RestoreRequest[], failures: RequestFailure[]): Promise<Map<string, Store>> {
+async function openStores(workspace: Workspace, repos: string[], requests: RestoreRequest[], failures: RequestFailure[], recovered: boolean): Promise<Map<string, Store>> {
   const stores = new Map<string, Store>();
   await Promise.all(
     repos.map(async (repo) => {
       try {
         const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo: repo, url: workspace.remoteUrl(repo) });
-        await store.clearStaleLocks();
+        if (recovered) await store.clearStaleLocks();
         stores.set(repo, store);
       } catch (error) {
         for (const r of requests) if (r.assetsRepo === repo) failures.push(failureOf(r.id, error));

@@ -53,14 +53,15 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
   const network = networkMeter(events);
   await ignoreAssetsDir(workspace.assetsDir);
   // Dry runs lock too: they fetch commits and trees into the store.
-  const release = options.lockHeld ? async (): Promise<void> => undefined : await acquireLock(workspace.assetsDir);
+  const release = options.lockHeld ? Object.assign(async (): Promise<void> => undefined, { recovered: false }) : await acquireLock(workspace.assetsDir);
   try {
     events?.phase?.('resolve');
     const state = await loadState(workspace, { dryRun });
+    const before = JSON.stringify(state);
     const lstate = layoutState(state, layout);
     // Read again under the lock: a push that finished while this run waited has moved the pin.
     const entries = await refreshEntries(options.entries, workspace.repoRoot);
-    const gathered = await gather({ workspace, layout, entries, context: options.context ?? [], state: lstate, dryRun, network, ...(events ? { events } : {}) });
+    const gathered = await gather({ workspace, layout, entries, context: options.context ?? [], state: lstate, dryRun, network, recovered: release.recovered, ...(events ? { events } : {}) });
     crashPoint('fetch-pins');
     events?.phase?.('plan');
     const pushInProgress = await pushesInProgress(workspace.assetsDir, entries);
@@ -76,7 +77,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     events?.phase?.('record');
     if (layout === 'test-proxy') await writeBreadcrumbs(workspace.assetsDir, plan);
     state.repoRoot = workspace.repoRoot;
-    await writeState(workspace.assetsDir, state);
+    if (JSON.stringify(state) !== before) await writeState(workspace.assetsDir, state);
     return buildReport({ ...context, applied, emitted });
   } finally {
     await release();

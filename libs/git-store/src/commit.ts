@@ -1,5 +1,5 @@
 import { AssetSyncError, isAssetSyncError } from '@asset-sync/errors';
-import { assertNotOption, runGit, simpleGitIn } from './run.js';
+import { assertNotOption, runGit } from './run.js';
 import { assertSafePath, type Store } from './store.js';
 import { commitTree, withTemporaryIndex, type Identity, type IndexLine } from './tree.js';
 
@@ -89,6 +89,7 @@ export async function pushRef(store: Store, commit: string, ref: string): Promis
   assertNotOption(ref, 'the ref');
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new AssetSyncError('GIT_FAILED', `not a commit id: ${commit}`);
   // simple-git parses the push result: which refs were updated, rejected, or already up to date.
+  const { simpleGitIn } = await import('./simple.js');
   const git = simpleGitIn(store.gitDir);
   try {
     const result = await git.push('origin', `${commit}:${ref}`, ['--porcelain']);

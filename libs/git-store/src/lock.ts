@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
@@ -11,7 +12,10 @@ import { AssetSyncError } from '@asset-sync/errors';
  * so a holder that stopped refreshing (a killed run on another machine sharing the folder) goes
  * stale after 10 s; a holder on this machine whose process is gone is taken over at once.
  */
-export async function acquireLock(assetsDir: string, options: { waitMs?: number } = {}): Promise<() => Promise<void>> {
+/** Releases the lock; `recovered` says the previous holder died holding it (so git may have left lock files). */
+export type ReleaseLock = (() => Promise<void>) & { recovered: boolean };
+
+export async function acquireLock(assetsDir: string, options: { waitMs?: number } = {}): Promise<ReleaseLock> {
   const dir = join(assetsDir, '.asset-sync');
   const lockPath = join(dir, 'lock');
   const ownerFile = join(dir, 'lock.owner');
@@ -21,11 +25,17 @@ export async function acquireLock(assetsDir: string, options: { waitMs?: number 
   for (;;) {
     try {
       const release = await lockfile.lock(dir, { lockfilePath: lockPath, realpath: false, stale: 10_000, update: 2_000, retries: 0 });
+      // The owner file outlives a holder that was killed: finding it means a run died mid-way.
+      const recovered = existsSync(ownerFile) || existsSync(`${ownerFile}.died`);
+      await rm(`${ownerFile}.died`, { force: true });
       await writeFile(ownerFile, `${hostname()} ${process.pid}\n`);
-      return async () => {
-        await rm(ownerFile, { force: true });
-        await release();
-      };
+      return Object.assign(
+        async () => {
+          await rm(ownerFile, { force: true });
+          await release();
+        },
+        { recovered },
+      );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       if (await ownerIsGone(ownerFile)) {
@@ -61,7 +71,7 @@ async function takeOver(lockPath: string, ownerFile: string): Promise<void> {
   }
   try {
     if (await ownerIsGone(ownerFile)) {
-      await rm(ownerFile, { force: true });
+      await rename(ownerFile, `${ownerFile}.died`).catch(() => undefined);
       await rm(lockPath, { recursive: true, force: true });
     }
   } finally {

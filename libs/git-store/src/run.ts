@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { AssetSyncError, redact } from '@asset-sync/errors';
 
 /**
@@ -39,7 +38,7 @@ export interface RunResult {
 }
 
 /** Settings every invocation carries on its command line: nothing may prompt, sign or page. */
-const FIXED_CONFIG = [
+export const FIXED_CONFIG = [
   'credential.interactive=false',
   'commit.gpgSign=false',
   'tag.gpgSign=false',
@@ -114,6 +113,11 @@ export function assertNotOption(value: string, what: string): void {
 }
 
 let runCount = 0;
+
+/** Counts a process started outside runGit (simple-git), for gitProcessCount(). */
+export function countProcess(): void {
+  runCount++;
+}
 /** How many git processes this process has started: the no-op restore test reads it. */
 export function gitProcessCount(): number {
   return runCount;
@@ -146,45 +150,6 @@ function gitFailure(args: string[], result: RunResult, network: boolean): AssetS
     });
   }
   return new AssetSyncError(network && isTransient(result.stderr) ? 'NETWORK' : 'GIT_FAILED', `${command} failed:\n${detail}`);
-}
-
-const ALLOW_ENVIRONMENT = {
-  allowUnsafeAskPass: true,
-  allowUnsafeConfigEnvCount: true,
-  allowUnsafeConfigPaths: true,
-  allowUnsafeCredentialHelper: true,
-  allowUnsafeEditor: true,
-  allowUnsafeFsMonitor: true,
-  allowUnsafeGitProxy: true,
-  allowUnsafeGpgProgram: true,
-  allowUnsafeHooksPath: true,
-  allowUnsafePager: true,
-  allowUnsafeSshCommand: true,
-  allowUnsafeProtocolOverride: true,
-  allowUnsafeDiffExternal: true,
-  allowUnsafeDiffTextConv: true,
-  allowUnsafeFilter: true,
-  allowUnsafeMergeDriver: true,
-  allowUnsafeAlias: true,
-  allowUnsafeTemplateDir: true,
-  allowUnsafePack: true,
-};
-
-/**
- * A simple-git client with the same environment and fixed settings as runGit. simple-git's
- * guard screens arguments for options a caller might smuggle in; ours are built here from
- * validated values, and what it would flag is the user's own environment (GIT_SSH_COMMAND,
- * GIT_ASKPASS) and the GIT_CONFIG_* entries that carry GIT_TOKEN, so those are allowed.
- */
-export function simpleGitIn(cwd: string, env: Record<string, string | undefined> = {}): SimpleGit {
-  runCount++;
-  return simpleGit({
-    baseDir: cwd,
-    maxConcurrentProcesses: 4,
-    trimmed: false,
-    config: FIXED_CONFIG,
-    unsafe: ALLOW_ENVIRONMENT,
-  }).env(gitEnvironment(env));
 }
 
 async function runOnce(args: string[], options: RunOptions): Promise<RunResult> {

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssetSyncError, isAssetSyncError, redact } from '@asset-sync/errors';
 import { pinKey, type PinRef } from '@asset-sync/planner';
@@ -49,7 +49,7 @@ export class Store {
     assertNotOption(location.url, 'the remote URL');
     const store = new Store(location);
     if (!existsSync(join(store.gitDir, 'HEAD'))) await store.create();
-    else {
+    else if (!(await store.configured(location.url))) {
       if ((await store.config('remote.origin.url')) !== location.url) await store.git(['config', 'remote.origin.url', location.url]);
       if ((await store.config('extensions.worktreeConfig')) !== 'true') await store.enableWorktreeConfig();
     }
@@ -77,6 +77,15 @@ export class Store {
 
   git(args: string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<RunResult> {
     return runGit(args, { cwd: this.gitDir, ...options });
+  }
+
+  /**
+   * True when the store's config file plainly says what open() would set. Reading the file costs
+   * no process; anything unusual (quoting, another URL) is left to git to read and fix.
+   */
+  private async configured(url: string): Promise<boolean> {
+    const text = await readFile(join(this.gitDir, 'config'), 'utf8').catch(() => '');
+    return text.includes(`\n\turl = ${url}\n`) && /\n\tworktreeConfig = true\n/.test(text) && !/[\\"#;]/.test(url);
   }
 
   private async config(key: string): Promise<string | undefined> {

@@ -2,7 +2,7 @@ import { resolve as resolvePath } from 'node:path';
 import { AssetSyncError, type ErrorCode } from '@asset-sync/errors';
 import type { ErrorInfo, PackageStatusReport, PushReport, RestoreReport, locate as locatePackage } from '@asset-sync/executor';
 import type { Layout } from '@asset-sync/planner';
-import { pushCommand } from './commands/develop.js';
+import { pushCommand } from './commands/push.js';
 import { locateCommand } from './commands/locate.js';
 import { restoreCommand } from './commands/restore.js';
 import { statusCommand } from './commands/status.js';

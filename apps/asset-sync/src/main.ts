@@ -27,7 +27,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  registerCommands(program, run);
+  registerCommands(program, run, io);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

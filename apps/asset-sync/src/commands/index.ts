@@ -1,14 +1,6 @@
 import { Option, type Command } from 'commander';
-import { processIo } from '../main.js';
+import type { Io } from '../main.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
-import { configShowCommand } from './config.js';
-import { discoverCommand } from './discover.js';
-import { gcCommand, mergeCommand } from './nightly.js';
-import { initCommand, pushCommand, resetCommand, resolveCommand } from './develop.js';
-import { locateCommand } from './locate.js';
-import { planCommand } from './plan.js';
-import { restoreCommand } from './restore.js';
-import { statusCommand } from './status.js';
 
 type Handler = (globals: GlobalOptions, ...args: never[]) => Promise<CommandResult>;
 export type Run = (handler: Handler) => (...args: unknown[]) => Promise<void>;
@@ -17,10 +9,11 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
 const layoutOption = (): Option =>
   new Option('--layout <layout>', 'shared checkouts, or one folder per assets.json as the Azure test-proxy lays them out').choices(['shared', 'test-proxy']);
 
-/** Every subcommand, each a thin layer over a library call. */
-export function registerCommands(program: Command, run: Run): void {
-  const io = processIo();
-
+/**
+ * Every subcommand, each a thin layer over a library call. A handler's module is loaded only
+ * when its command runs, so `--help` and every other command start without it.
+ */
+export function registerCommands(program: Command, run: Run, io: Io): void {
   program
     .command('restore')
     .description('restore the recordings of the assets.json governing PATH (default: the current directory), or of every package with --all')
@@ -32,7 +25,7 @@ export function registerCommands(program: Command, run: Run): void {
     .option('--force', 'discard pending local changes that stand in the way')
     .option('-y, --yes', 'same as --force, without asking')
     .addOption(layoutOption())
-    .action(run((g, paths: string[], flags: object) => restoreCommand(g, io, paths, flags)));
+    .action(run(async (g, paths: string[], flags: object) => (await import('./restore.js')).restoreCommand(g, io, paths, flags)));
 
   program
     .command('plan')
@@ -41,14 +34,14 @@ export function registerCommands(program: Command, run: Run): void {
     .option('--all', 'every assets.json of the language repo')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
     .addOption(layoutOption())
-    .action(run((g, paths: string[], flags: object) => planCommand(g, paths, flags)));
+    .action(run(async (g, paths: string[], flags: object) => (await import('./plan.js')).planCommand(g, paths, flags)));
 
   program
     .command('locate')
     .description('print the directory to start the test-proxy in for the package governing PATH')
     .argument('[path]', 'a directory inside the package (default: the current directory)')
     .addOption(layoutOption())
-    .action(run((g, path: string | undefined, flags: object) => locateCommand(g, path, flags)));
+    .action(run(async (g, path: string | undefined, flags: object) => (await import('./locate.js')).locateCommand(g, path, flags)));
 
   program
     .command('status')
@@ -57,7 +50,7 @@ export function registerCommands(program: Command, run: Run): void {
     .option('--all', 'every assets.json of the language repo')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
     .addOption(layoutOption())
-    .action(run((g, paths: string[], flags: object) => statusCommand(g, paths, flags)));
+    .action(run(async (g, paths: string[], flags: object) => (await import('./status.js')).statusCommand(g, paths, flags)));
 
   program
     .command('push')
@@ -65,14 +58,14 @@ export function registerCommands(program: Command, run: Run): void {
     .argument('[path]', 'a directory inside the package (default: the current directory)')
     .option('--allow-secret <file>', 'let a reviewed false positive of the secret scan through (repeatable)', collect)
     .option('-y, --yes', 'accepted for scripts; push never discards anything')
-    .action(run((g, path: string | undefined, flags: object) => pushCommand(g, path, flags)));
+    .action(run(async (g, path: string | undefined, flags: object) => (await import('./push.js')).pushCommand(g, path, flags)));
 
   program
     .command('reset')
     .description('throw away the package\'s pending changes and return to its pinned content (asks first; --yes to skip)')
     .argument('[path]', 'a directory inside the package (default: the current directory)')
     .option('-y, --yes', 'discard without asking')
-    .action(run((g, path: string | undefined, flags: object) => resetCommand(g, io, path, flags)));
+    .action(run(async (g, path: string | undefined, flags: object) => (await import('./reset.js')).resetCommand(g, io, path, flags)));
 
   program
     .command('init')
@@ -80,38 +73,38 @@ export function registerCommands(program: Command, run: Run): void {
     .argument('[dir]', 'the package folder (default: the current directory)')
     .option('--assets-repo <owner/name>', 'the assets repo, when no parent assets.json exists')
     .option('--prefix <path>', 'AssetsRepoPrefixPath (the language, e.g. python)')
-    .action(run((g, dir: string | undefined, flags: object) => initCommand(g, dir, flags)));
+    .action(run(async (g, dir: string | undefined, flags: object) => (await import('./init.js')).initCommand(g, dir, flags)));
 
   program
     .command('resolve')
     .description('combine the two pins a git merge left in conflict markers in assets.json')
     .argument('[path]', 'the package folder or its assets.json (default: the current directory)')
-    .action(run((g, path: string | undefined) => resolveCommand(g, path)));
+    .action(run(async (g, path: string | undefined) => (await import('./resolve.js')).resolveCommand(g, path)));
 
   program
     .command('merge')
     .description('nightly: fold every pin into one commit on the assets repo\'s fallback branch and repin each assets.json where its folder is identical')
     .option('--dry-run', 'show what would be merged and repinned; push nothing, edit nothing')
-    .action(run((g, flags: object) => mergeCommand(g, flags)));
+    .action(run(async (g, flags: object) => (await import('./merge.js')).mergeCommand(g, flags)));
 
   program
     .command('gc')
     .description('list assets-repo tags and auto/* branches no assets.json references on any language-repo ref; delete them with --delete')
     .option('--language-refs <pattern>', 'language-repo refs that matter (for-each-ref patterns, repeatable; default: every branch and tag)', collect)
     .option('--delete', 'delete the unreferenced refs (never anything a scanned ref still needs)')
-    .action(run((g, flags: object) => gcCommand(g, flags)));
+    .action(run(async (g, flags: object) => (await import('./gc.js')).gcCommand(g, flags)));
 
   program
     .command('discover')
     .description('list every assets.json with dialect, assets repo, prefix, pin and problems')
-    .action(run((g) => discoverCommand(g)));
+    .action(run(async (g) => (await import('./discover.js')).discoverCommand(g)));
 
   const config = program.command('config').description('inspect configuration');
   config
     .command('show')
     .description('the resolved assets.json for PATH and the effective config, with where each value came from')
     .argument('[path]', 'a directory inside a package')
-    .action(run((g, path: string | undefined) => configShowCommand(g, path)));
+    .action(run(async (g, path: string | undefined) => (await import('./config.js')).configShowCommand(g, path)));
 
   program
     .command('migrate')

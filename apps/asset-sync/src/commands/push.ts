@@ -1,0 +1,13 @@
+import { push, selectPackages } from '@asset-sync/executor';
+import { workspaceFor } from '../context.js';
+import type { CommandResult, GlobalOptions } from '../result.js';
+
+/** Commits the package's pending recordings, publishes them, and writes the new pin. */
+export async function pushCommand(globals: GlobalOptions, path: string | undefined, flags: { allowSecret?: string[] }): Promise<CommandResult> {
+  const workspace = await workspaceFor(globals);
+  const selection = await selectPackages(workspace, { paths: path ? [path] : [] });
+  const report = await push({ workspace, entry: selection.entries[0]!, context: selection.context, allowSecrets: flags.allowSecret ?? [] });
+  const lines = [report.message];
+  if (report.status === 'pushed') lines.push(`new pin: ${report.pin}`);
+  return { exitCode: 0, json: report, text: lines.join('\n') };
+}

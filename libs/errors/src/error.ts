@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'NETWORK'
   | 'REMOTE_UNREACHABLE'
   | 'PIN_NOT_FOUND'
+  /** The pin exists but holds no folder for the package. */
+  | 'FOLDER_NOT_FOUND'
   | 'PENDING_CHANGES'
   | 'NOT_RESTORED'
   | 'LOCKED'

@@ -1,4 +1,6 @@
-import { isAssetSyncError, redact } from '@asset-sync/errors';
+import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { AssetSyncError, isAssetSyncError, redact } from '@asset-sync/errors';
 import type { PendingFiles, RequestFailure } from '@asset-sync/planner';
 import type { ErrorInfo } from './types.js';
 
@@ -44,4 +46,34 @@ export function describeChanges(changes: PendingFiles): string {
 
 export function hasFiles(changes: PendingFiles | undefined): boolean {
   return changes !== undefined && changes.added.length + changes.modified.length + changes.deleted.length > 0;
+}
+
+/**
+ * An error from writing below `dir`, said plainly when the file system is why: git only says
+ * "unable to write file" on a full disk, and a read-only mount can surface as ENOENT, so the
+ * disk itself is asked (free space, write access of the nearest existing folder).
+ */
+export function asWriteFailure(error: unknown, dir: string): unknown {
+  if (isAssetSyncError(error) && error.code !== 'GIT_FAILED' && error.code !== 'INTERNAL') return error;
+  const detail = redact(error instanceof Error ? error.message : String(error));
+  let existing = dir;
+  while (!existsSync(existing) && dirname(existing) !== existing) existing = dirname(existing);
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch (denied) {
+    return new AssetSyncError('WRITE_FAILED', `${dir}: not allowed to write (${(denied as NodeJS.ErrnoException).code ?? 'denied'}): ${detail}`, {
+      hint: 'Make the assets dir writable (or set ASSET_SYNC_DIR to one that is), then run restore again.',
+    });
+  }
+  try {
+    const fs = statfsSync(existing);
+    if (fs.bavail * fs.bsize < 4 << 20 && /unable to (write|create)|No space|ENOSPC|write error|short write/i.test(detail)) {
+      return new AssetSyncError('WRITE_FAILED', `${dir}: the disk is full: ${detail}`, {
+        hint: 'Free space on the disk that holds the assets dir, then run restore again: it finishes where it stopped.',
+      });
+    }
+  } catch {
+    // No file-system statistics here: the original error is all there is to say.
+  }
+  return error;
 }

@@ -1,9 +1,8 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { setPin } from '@asset-sync/assets-json';
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, faultPoint } from '@asset-sync/errors';
 import { Store, acquireLock, changedFiles, listRemoteRefs, pushRef, pushRefs, setLocalRef, commitTree, withTemporaryIndex, type Identity, type IndexLine } from '@asset-sync/git-store';
 import { assetsPathOf, pinKey, shortSha, type PinRef } from '@asset-sync/planner';
-import { crashPoint } from './crash.js';
 import { commitIdentity } from './identity.js';
 import { derivedTagPrefix } from './push.js';
 import { hasFiles } from './errors.js';
@@ -163,7 +162,7 @@ async function mergeRepo(
       return;
     }
     let pushed = false;
-    crashPoint('merge-commit');
+    await faultPoint('merge-commit');
     if (merged !== base) {
       try {
         await pushRef(store, merged, `refs/heads/${branch}`);
@@ -175,7 +174,7 @@ async function mergeRepo(
       }
       await setLocalRef(store, `refs/remotes/origin/${branch}`, merged);
     }
-    crashPoint('merge-push');
+    await faultPoint('merge-push');
     await publishPins(store, repin, merged, report);
     report.repos.push({ assetsRepo, branch, base, commit: merged, created: merged !== base, pushed, parents });
     return;

@@ -2,7 +2,7 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setPin, setField } from '@asset-sync/assets-json';
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, faultPoint } from '@asset-sync/errors';
 import {
   Store,
   acquireLock,
@@ -16,7 +16,6 @@ import {
   type Identity,
 } from '@asset-sync/git-store';
 import { isSameOrBelow, shortSha, symlinkProblem, type PendingFiles } from '@asset-sync/planner';
-import { crashPoint } from './crash.js';
 import { describeChanges, hasFiles } from './errors.js';
 import { commitIdentity } from './identity.js';
 import { adoptPushedPin } from './local-pin.js';
@@ -122,9 +121,9 @@ export async function push(options: PushOptions): Promise<PushReport> {
     const fileChanges = scanForSecrets(checkoutDir, record.path, record.prefix, changes, options.allowSecrets ?? []);
     const context: PublishContext = { store, entry, record, checkoutDir, fileChanges, changes, identity, journalFile, previousPin: target.pinText, owners, ...(resumable ? { journal: resumable } : {}) };
     const result = target.dialect === 'tag' ? await publishTag(context) : await publishBranch(context);
-    crashPoint('push-publish');
+    await faultPoint('push-publish');
     await adoptPushedPin(workspace, state, record, { pin: result.pin, commit: result.commit, dialect: target.dialect }, store);
-    crashPoint('push-state');
+    await faultPoint('push-state');
     await writePin(entry, target.dialect, result.pin, target.dialect === 'tag' && !target.tagPrefix ? result.ref.slice('refs/tags/'.length, -11) : undefined);
     await rm(journalFile, { force: true });
     return {
@@ -204,7 +203,7 @@ async function publishTag(c: PublishContext): Promise<Published> {
   const tag = `${tagPrefix}_${chosen.commit.slice(0, 10)}`;
   const published = { ...chosen, parent: c.record.commit, ref: `refs/tags/${tag}`, pin: tag };
   await writeJournal(c.journalFile, { id: c.entry.path, assetsRepo: c.record.assetsRepo, previousPin: c.previousPin, ...published });
-  crashPoint('push-commit');
+  await faultPoint('push-commit');
   const existing = await remoteRef(c.store, published.ref);
   let alreadyOnServer = existing === published.commit;
   if (existing && !alreadyOnServer) {
@@ -229,7 +228,7 @@ async function publishBranch(c: PublishContext): Promise<Published> {
     const built = await buildCommit(c.store, { parent, workTree: c.checkoutDir, changes: c.fileChanges, message, identity: c.identity });
     const published = { ...built, parent, ref: `refs/heads/${branch}`, pin: built.commit };
     await writeJournal(c.journalFile, { id: c.entry.path, assetsRepo: c.record.assetsRepo, previousPin: c.previousPin, ...published });
-    crashPoint('push-commit');
+    await faultPoint('push-commit');
     try {
       const alreadyOnServer = (await pushRef(c.store, published.commit, published.ref)).alreadyThere;
       await setLocalRef(c.store, `refs/remotes/origin/${branch}`, published.commit);

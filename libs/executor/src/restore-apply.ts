@@ -1,3 +1,4 @@
+import { faultPoint } from '@asset-sync/errors';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -12,8 +13,7 @@ import {
   type Store,
 } from '@asset-sync/git-store';
 import { nestedBelow, type CheckoutPlan, type Layout, type PackagePlan, type RestorePlan } from '@asset-sync/planner';
-import { crashPoint } from './crash.js';
-import { errorInfo, inFolder } from './errors.js';
+import { asWriteFailure, errorInfo, inFolder } from './errors.js';
 import { syncProxyCheckout } from './proxy-checkout.js';
 import { writeState, type CheckoutRecord, type LayoutState, type PackageRecord, type RestoreState } from './state.js';
 import type { NetworkMeter } from './network.js';
@@ -125,7 +125,7 @@ async function fetchMissing(input: ApplyInput, prepared: Prepared[]): Promise<Ma
       }),
     ),
   );
-  crashPoint('fetch-objects');
+  await faultPoint('fetch-objects');
   return errors;
 }
 
@@ -150,7 +150,8 @@ async function applyCheckout(input: ApplyInput, plan: CheckoutPlan, prepared: Pr
 }
 
 function failedCheckout(input: ApplyInput, plan: CheckoutPlan, error: unknown): Applied {
-  const info = inFolder(errorInfo(error), join(input.workspace.assetsDir, plan.dir));
+  const dir = join(input.workspace.assetsDir, plan.dir);
+  const info = inFolder(errorInfo(asWriteFailure(error, dir)), dir);
   const failed = new Map(plan.changing.map((id) => [id, { ...info, message: `${id}: ${info.message}` }]));
   const attempted: CheckoutOutcome['action'] = plan.action === 'create' ? 'created' : plan.action === 'remove' ? 'removed' : plan.action === 'repair' ? 'repaired' : 'updated';
   return { outcome: { ...outcomeOf(plan, attempted), error: info }, failed };
@@ -180,7 +181,7 @@ async function applyShared(input: ApplyInput, store: Store, prepared: Prepared, 
     await resetFolders(abs, discard, moving.excludes);
   }
   await markMoving(input, plan, { assetsRepo: plan.assetsRepo, tree, commit, moving });
-  crashPoint('checkout');
+  await faultPoint('checkout');
   const done = await moveCheckout(store, { dir: abs, tree, commit });
   // A package with no recordings yet still gets its folder, so recording can start there.
   for (const g of plan.grafts) if (g.tree === null) await mkdir(join(abs, g.path), { recursive: true });
@@ -192,7 +193,7 @@ async function applyProxy(input: ApplyInput, store: Store, prepared: Prepared, a
   const { plan, tree, commit } = prepared;
   const sparse = plan.sparse ?? [];
   await markMoving(input, plan, { assetsRepo: plan.assetsRepo, tree, commit, moving: { folders: sparse, excludes: [] } });
-  crashPoint('checkout');
+  await faultPoint('checkout');
   await syncProxyCheckout(store, abs, commit, sparse, plan.discard.length > 0);
   delete input.lstate.checkouts[plan.dir]!.moving;
   return plan.action === 'create' ? 'created' : plan.action === 'repair' ? 'repaired' : 'updated';

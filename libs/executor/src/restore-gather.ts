@@ -256,7 +256,14 @@ async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRe
     located.forEach(({ r, commit, path }, i) => {
       const folder = folders[i]!;
       if (folder.kind === 'tree') facts[r.id] = { kind: 'resolved', commit, tree: folder.oid };
-      else if (folder.kind === 'none') facts[r.id] = { kind: 'resolved', commit, tree: null };
+      else if (folder.kind === 'none' && r.pinText === '') facts[r.id] = { kind: 'resolved', commit, tree: null };
+      else if (folder.kind === 'none') {
+        // Something was pushed at this pin, so its folder must be there: a pin of another package, or a package that moved.
+        facts[r.id] = {
+          kind: 'failed',
+          failure: { id: r.id, code: 'FOLDER_NOT_FOUND', message: `${r.id}: ${describePin(r.pin)} (${shortSha(commit)}) has no folder ${path} in ${store.assetsRepo}`, hint: 'Check AssetsRepoPrefixPath and where assets.json sits (the package may have moved); the pin must be one pushed for this package.' },
+        };
+      }
       else {
         const what = folder.mode === '120000' ? 'a symlink' : folder.mode === '160000' ? 'a submodule' : 'a file';
         const where = folder.at === path ? `${path} is ${what}, not a folder` : `${path} passes through ${folder.at}, which is ${what}`;

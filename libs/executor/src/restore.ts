@@ -1,10 +1,11 @@
+import { faultPoint } from '@asset-sync/errors';
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { discoverOne } from '@asset-sync/discovery';
-import { acquireLock } from '@asset-sync/git-store';
+import { acquireLock, type ReleaseLock } from '@asset-sync/git-store';
+import { asWriteFailure } from './errors.js';
 import { planRestore, type PendingFiles, type RestorePlan } from '@asset-sync/planner';
-import { crashPoint } from './crash.js';
 import { gather, type Gathered } from './restore-gather.js';
 import { applyPlan } from './restore-apply.js';
 import { buildReport, emitKnown } from './restore-report.js';
@@ -51,9 +52,8 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
   const layout = workspace.layout;
   const dryRun = options.dryRun === true;
   const network = networkMeter(events);
-  await ignoreAssetsDir(workspace.assetsDir);
   // Dry runs lock too: they fetch commits and trees into the store.
-  const release = options.lockHeld ? Object.assign(async (): Promise<void> => undefined, { recovered: false }) : await acquireLock(workspace.assetsDir);
+  const release = await prepareAssetsDir(workspace.assetsDir, options.lockHeld === true);
   try {
     events?.phase?.('resolve');
     const state = await loadState(workspace, { dryRun });
@@ -62,7 +62,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     // Read again under the lock: a push that finished while this run waited has moved the pin.
     const entries = await refreshEntries(options.entries, workspace.repoRoot);
     const gathered = await gather({ workspace, layout, entries, context: options.context ?? [], state: lstate, dryRun, network, recovered: release.recovered, ...(events ? { events } : {}) });
-    crashPoint('fetch-pins');
+    await faultPoint('fetch-pins');
     events?.phase?.('plan');
     const pushInProgress = await pushesInProgress(workspace.assetsDir, entries);
     let plan = planOf(gathered, layout, options.complete, options.force === true, pushInProgress);
@@ -110,6 +110,16 @@ async function refreshEntries(entries: PackageEntry[], repoRoot: string): Promis
       return toPackageEntry(await discoverOne(entry.absPath, repoRoot));
     }),
   );
+}
+
+/** The assets dir, ignoring itself, and its lock: a disk that refuses the writes is said so, naming the folder. */
+async function prepareAssetsDir(assetsDir: string, lockHeld: boolean): Promise<ReleaseLock> {
+  try {
+    await ignoreAssetsDir(assetsDir);
+    return lockHeld ? Object.assign(async (): Promise<void> => undefined, { recovered: false }) : await acquireLock(assetsDir);
+  } catch (error) {
+    throw asWriteFailure(error, assetsDir);
+  }
 }
 
 /**

@@ -90,7 +90,7 @@ export async function pushRef(store: Store, commit: string, ref: string): Promis
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new AssetSyncError('GIT_FAILED', `not a commit id: ${commit}`);
   // simple-git parses the push result: which refs were updated, rejected, or already up to date.
   const { simpleGitIn } = await import('./simple.js');
-  const git = simpleGitIn(store.gitDir);
+  const git = simpleGitIn(store.gitDir, {}, store.credentials);
   try {
     const result = await git.push('origin', `${commit}:${ref}`, ['--porcelain']);
     const update = result.update ?? result.pushed?.find((p) => p.remote === ref);

@@ -16,6 +16,7 @@ export { runGit, gitEnvironment, gitProcessCount, isTransient, isUnreachable, as
 export type { RunOptions, RunResult } from './run.js';
 export { localRefOf, refspecOf, literalPathspec, excludePathspec } from './refs.js';
 export { acquireLock } from './lock.js';
+export type { ReleaseLock } from './lock.js';
 export { buildCommit, workingTreeAt, pushRef, remoteRef, changedFiles as changedFilesBetween, setLocalRef, mergeBase } from './commit.js';
 export type { Identity, FileChange, IndexEntry, BuildCommitOptions, PushRefResult } from './commit.js';
 export { writeBlobs, writeCommits, hasCommit, isAncestor, listRemoteRefs, pushRefs, gitDirOf, workingTreeChanges, ignoredPaths, stageDeletions, stageFiles, readStaged, stageContent, commitStagedPaths, type BlobSource, type WriteBlobsOptions, type TreeChange, type CommitLayer, type WriteCommitsOptions, type RemoteRefQuery, type PushRefsOptions, type PushedRef, type WorkingTreeChange } from './import.js';

@@ -34,7 +34,7 @@ const ALLOW_ENVIRONMENT = {
  * validated values, and what it would flag is the user's own environment (GIT_SSH_COMMAND,
  * GIT_ASKPASS) and the GIT_CONFIG_* entries that carry GIT_TOKEN, so those are allowed.
  */
-export function simpleGitIn(cwd: string, env: Record<string, string | undefined> = {}): SimpleGit {
+export function simpleGitIn(cwd: string, env: Record<string, string | undefined> = {}, config: Array<[string, string]> = []): SimpleGit {
   countProcess();
   return simpleGit({
     baseDir: cwd,
@@ -42,6 +42,6 @@ export function simpleGitIn(cwd: string, env: Record<string, string | undefined>
     trimmed: false,
     config: FIXED_CONFIG,
     unsafe: ALLOW_ENVIRONMENT,
-  }).env(gitEnvironment(env));
+  }).env(gitEnvironment(env, config));
 }
 

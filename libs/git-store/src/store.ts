@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { AssetSyncError, isAssetSyncError, redact } from '@asset-sync/errors';
 import { pinKey, type PinRef } from '@asset-sync/planner';
 import { commitExpressionOf, localRefOf, refspecOf } from './refs.js';
-import { assertNotOption, runGit, type RunOptions, type RunResult } from './run.js';
+import { assertNotOption, runGit, splitCredentials, type RunOptions, type RunResult } from './run.js';
 
 export interface FetchProgress {
   /** e.g. "Receiving objects", "Resolving deltas". */
@@ -36,12 +36,17 @@ export function storeDirOf(assetsDir: string, assetsRepo: string): string {
 export class Store {
   readonly assetsRepo: string;
   readonly gitDir: string;
+  /** The remote URL as written in the store's config: never with credentials in it. */
   readonly url: string;
+  /** Credentials that were in the URL, as settings for the commands that talk to the remote. */
+  readonly credentials: Array<[string, string]>;
 
   private constructor(location: StoreLocation) {
     this.assetsRepo = location.assetsRepo;
     this.gitDir = storeDirOf(location.assetsDir, location.assetsRepo);
-    this.url = location.url;
+    const split = splitCredentials(location.url);
+    this.url = split.url;
+    this.credentials = split.config;
   }
 
   /** Opens the store, creating it on first use. Creating it does no network I/O. */
@@ -49,8 +54,9 @@ export class Store {
     assertNotOption(location.url, 'the remote URL');
     const store = new Store(location);
     if (!existsSync(join(store.gitDir, 'HEAD'))) await store.create();
-    else if (!(await store.configured(location.url))) {
-      if ((await store.config('remote.origin.url')) !== location.url) await store.git(['config', 'remote.origin.url', location.url]);
+    else if (!(await store.configured(store.url))) {
+      // Also undoes a URL with a token that another tool (the test-proxy) left in the config.
+      if ((await store.config('remote.origin.url')) !== store.url) await store.git(['config', 'remote.origin.url', store.url]);
       if ((await store.config('extensions.worktreeConfig')) !== 'true') await store.enableWorktreeConfig();
     }
     return store;
@@ -76,7 +82,8 @@ export class Store {
   }
 
   git(args: string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<RunResult> {
-    return runGit(args, { cwd: this.gitDir, ...options });
+    const config = options.network && this.credentials.length > 0 ? { config: [...(options.config ?? []), ...this.credentials] } : {};
+    return runGit(args, { cwd: this.gitDir, ...options, ...config });
   }
 
   /**
@@ -106,6 +113,8 @@ export class Store {
       ['core.autocrlf', 'false'],
       ['core.safecrlf', 'false'],
       ['core.fsmonitor', 'false'],
+      // Deep recording paths exceed Windows' 260 characters; git for Windows needs this to write them.
+      ['core.longpaths', 'true'],
       ['fetch.writeCommitGraph', 'false'],
       ['gc.auto', '0'],
       ['maintenance.auto', 'false'],
@@ -156,7 +165,23 @@ export class Store {
       }
     };
     await visit(this.gitDir, 0);
+    await this.clearPartialPacks();
     return removed;
+  }
+
+  /**
+   * Removes what a cut or killed fetch left in the object database (a half-received pack is
+   * `objects/pack/tmp_pack_*`, quarantined pushes `objects/tmp_objdir-*`): they are never used, and
+   * a large one keeps the disk full.
+   */
+  async clearPartialPacks(): Promise<void> {
+    const packs = join(this.gitDir, 'objects', 'pack');
+    for (const name of await readdir(packs).catch(() => [] as string[])) {
+      if (name.startsWith('tmp_') || name.startsWith('.tmp-')) await rm(join(packs, name), { force: true, recursive: true });
+    }
+    for (const name of await readdir(join(this.gitDir, 'objects')).catch(() => [] as string[])) {
+      if (name.startsWith('tmp_objdir') || name.startsWith('incoming-')) await rm(join(this.gitDir, 'objects', name), { force: true, recursive: true });
+    }
   }
 
   /** Resolves pins to commits from local refs only: no network. Unknown pins are absent. */
@@ -229,6 +254,7 @@ export class Store {
         );
         return { missing };
       } catch (error) {
+        await this.clearPartialPacks();
         if (!isAssetSyncError(error, 'GIT_FAILED')) throw error;
         const absent = await this.findAbsentPins(pending, error.message);
         if (absent.length === 0) throw error;
@@ -459,7 +485,10 @@ export class Store {
         'origin',
       ],
       { input: oids.join('\n') + '\n', network: true, onStderr: progressParser(onProgress) },
-    );
+    ).catch(async (error: unknown) => {
+      await this.clearPartialPacks();
+      throw error;
+    });
   }
 
   private async batchCheck(names: string[]): Promise<Array<{ oid: string; type: string } | undefined>> {

@@ -83,13 +83,32 @@ export function formatRestore(report: RestoreReport, verbose: boolean): string {
     if (p.status === 'pending-kept' && p.pending) lines.push(`  pending changes kept in ${p.id}: ${describeChanges(p.pending)}`);
   }
   const failed = report.packages.filter((p) => p.status === 'failed');
-  if (failed.length > 0) {
-    lines.push(`failed (${failed.length}):`);
-    for (const p of failed) {
-      lines.push(`  ${p.error?.message.split('\n').join('\n    ') ?? p.id}`);
-      if (p.error?.hint) lines.push(`    hint: ${p.error.hint}`);
-    }
+  if (failed.length > 0) lines.push(`failed (${failed.length}):`, ...failureLines(failed));
+  // A checkout's error is already each of its packages' error; print it only when none carried it.
+  for (const c of report.checkouts) {
+    if (c.error && !failed.some((p) => p.error?.message.endsWith(c.error!.message))) lines.push(`checkout ${c.dir}: ${c.error.message}${c.error.hint ? `\n    hint: ${c.error.hint}` : ''}`);
   }
-  for (const c of report.checkouts) if (c.error) lines.push(`checkout ${c.dir}: ${c.error.message}${c.error.hint ? `\n    hint: ${c.error.hint}` : ''}`);
   return lines.join('\n');
+}
+
+/**
+ * One block per distinct error: an unreachable assets repo fails every package of it with the
+ * same message, which is printed once with the packages it concerns.
+ */
+function failureLines(failed: RestoreReport['packages']): string[] {
+  const groups = new Map<string, { ids: string[]; message: string; hint?: string }>();
+  for (const p of failed) {
+    const message = p.error?.message.startsWith(`${p.id}: `) ? p.error.message.slice(p.id.length + 2) : p.error?.message ?? 'failed';
+    const key = `${p.error?.code}\0${message}\0${p.error?.hint ?? ''}`;
+    const group = groups.get(key) ?? { ids: [], message, ...(p.error?.hint ? { hint: p.error.hint } : {}) };
+    group.ids.push(p.id);
+    groups.set(key, group);
+  }
+  const lines: string[] = [];
+  for (const g of groups.values()) {
+    const who = g.ids.length === 1 ? g.ids[0]! : `${g.ids.length} packages (${g.ids.slice(0, 3).join(', ')}${g.ids.length > 3 ? `, and ${g.ids.length - 3} more` : ''})`;
+    lines.push(`  ${who}: ${g.message.split('\n').join('\n    ')}`);
+    if (g.hint) lines.push(`    hint: ${g.hint}`);
+  }
+  return lines;
 }

@@ -92,6 +92,8 @@ export async function push(options: PushOptions): Promise<PushReport> {
     const state = await readCurrentState(workspace);
     const finished = await finishWrittenPush(workspace, entry, journal, journalFile, state);
     if (finished) return finished;
+    // A push killed after writing the pin left only its journal: there is nothing left to finish.
+    if (journal && journal.pin === target.pinText) await rm(journalFile, { force: true });
     const found = await findRestored(workspace, entry, state);
     const dir = entry.packagePath || '.';
     if (!found) {

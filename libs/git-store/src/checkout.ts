@@ -74,7 +74,7 @@ export async function syncCheckout(store: Store, options: SyncCheckoutOptions): 
   if (!(await isCheckoutOf(store, dir))) {
     await removeCheckoutDir(store, dir);
     await mkdir(dir, { recursive: true });
-    await store.serializeAdmin(() => store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', dir, commit]));
+    await store.serializeAdmin(() => store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', '--force', dir, commit]));
   }
   const gitDir = (await worktreeGitDir(dir)) as string;
   const head = await readCheckoutHead(dir);

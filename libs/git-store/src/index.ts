@@ -12,7 +12,7 @@ export {
   assertInside,
 } from './checkout.js';
 export type { PendingChanges, SyncCheckoutOptions } from './checkout.js';
-export { runGit, gitEnvironment, gitProcessCount, isTransient, isUnreachable, assertNotOption } from './run.js';
+export { runGit, gitEnvironment, splitCredentials, tokenHosts, gitProcessCount, isTransient, isUnreachable, assertNotOption } from './run.js';
 export type { RunOptions, RunResult } from './run.js';
 export { localRefOf, refspecOf, literalPathspec, excludePathspec } from './refs.js';
 export { acquireLock } from './lock.js';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, faultPoint } from '@asset-sync/errors';
 import { excludePathspec, literalPathspec } from './refs.js';
 import { runGit } from './run.js';
 import { assertSafePath, chunkByLength, type Store } from './store.js';
@@ -93,7 +93,8 @@ export async function moveCheckout(store: Store, options: MoveOptions): Promise<
   if (inspected.condition === 'absent' || (await isEmptyDir(dir))) {
     if (inspected.condition !== 'absent') await rm(dir, { recursive: true, force: true });
     await mkdir(dirname(dir), { recursive: true });
-    await store.serializeAdmin(() => store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', dir, commit]));
+    await store.serializeAdmin(() => store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', '--force', dir, commit]));
+    await faultPoint('worktree-added');
     await runGit(['read-tree', '-m', '-u', tree], { cwd: dir });
     return 'created';
   }
@@ -111,7 +112,8 @@ export async function moveCheckout(store: Store, options: MoveOptions): Promise<
 export async function repairCheckout(store: Store, dir: string, tree: string, commit: string): Promise<void> {
   const scratch = `${dir}.repair-${process.pid}`;
   await rm(scratch, { recursive: true, force: true });
-  await store.serializeAdmin(() => store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', scratch, commit]));
+  await forgetWorktreesOf(store, dir);
+  await store.serializeAdmin(() => store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', '--force', scratch, commit]));
   const gitDir = await worktreeGitDir(scratch);
   if (!gitDir) throw new AssetSyncError('GIT_FAILED', `git worktree add made no .git file in ${scratch}`);
   await rm(join(dir, '.git'), { recursive: true, force: true });
@@ -180,6 +182,19 @@ export async function resetFolders(dir: string, folders: string[], excludes: str
   const listed = await runGit(['ls-files', '-z', '--cached'], { cwd: dir });
   const files = listed.stdout.split('\0').filter((path) => path && inFolders(path));
   if (files.length > 0) await runGit(['checkout-index', '--force', '--index', '-z', '--stdin'], { cwd: dir, input: files.join('\0') + '\0' });
+}
+
+/**
+ * Drops the store's records of worktrees at `dir` (a `git worktree add` killed half-way leaves
+ * one, locked "initializing"), so the folder can be registered afresh. `--force` twice in every
+ * `worktree add` covers a record that is locked; this covers one that points at the folder.
+ */
+async function forgetWorktreesOf(store: Store, dir: string): Promise<void> {
+  const admin = join(store.gitDir, 'worktrees');
+  for (const name of await readdir(admin).catch(() => [] as string[])) {
+    const back = await readFile(join(admin, name, 'gitdir'), 'utf8').catch(() => '');
+    if (back !== '' && resolve(back.trim()) === resolve(dir, '.git')) await rm(join(admin, name), { recursive: true, force: true });
+  }
 }
 
 /** Removes the checkout folder and its worktree metadata in the store. */

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { AssetSyncError, isAssetSyncError, redact } from '@asset-sync/errors';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { AssetSyncError, faultPoint, isAssetSyncError, redact } from '@asset-sync/errors';
 import { pinKey, type PinRef } from '@asset-sync/planner';
 import { commitExpressionOf, localRefOf, refspecOf } from './refs.js';
 import { assertNotOption, runGit, splitCredentials, type RunOptions, type RunResult } from './run.js';
@@ -57,7 +57,8 @@ export class Store {
     else if (!(await store.configured(store.url))) {
       // Also undoes a URL with a token that another tool (the test-proxy) left in the config.
       if ((await store.config('remote.origin.url')) !== store.url) await store.git(['config', 'remote.origin.url', store.url]);
-      if ((await store.config('extensions.worktreeConfig')) !== 'true') await store.enableWorktreeConfig();
+      // Idempotent, and rare: a store whose config file says less than it should.
+      await store.enableWorktreeConfig();
     }
     return store;
   }
@@ -92,7 +93,8 @@ export class Store {
    */
   private async configured(url: string): Promise<boolean> {
     const text = await readFile(join(this.gitDir, 'config'), 'utf8').catch(() => '');
-    return text.includes(`\n\turl = ${url}\n`) && /\n\tworktreeConfig = true\n/.test(text) && !/[\\"#;]/.test(url);
+    // A main config that still says bare (a store made by a run killed half-way) is not configured.
+    return text.includes(`\n\turl = ${url}\n`) && /\n\tworktreeConfig = true\n/.test(text) && !/\n\tbare = true\n/.test(text) && !/[\\"#;]/.test(url);
   }
 
   private async config(key: string): Promise<string | undefined> {
@@ -100,45 +102,35 @@ export class Store {
     return result.exitCode === 0 ? result.stdout.trim() : undefined;
   }
 
+  /**
+   * Builds the store in a folder of its own and renames it into place when it is complete: a run
+   * killed half-way through creating it (say, after `git init --bare` but before core.bare moved
+   * to the store's own config, which would make every checkout bare) leaves nothing that looks
+   * like a store.
+   */
   private async create(): Promise<void> {
-    await mkdir(this.gitDir, { recursive: true });
-    await runGit(['init', '--quiet', '--bare', '--initial-branch=main', this.gitDir], { cwd: this.gitDir });
-    const settings: Array<[string, string]> = [
-      ['remote.origin.url', this.url],
-      ['remote.origin.promisor', 'true'],
-      ['remote.origin.partialclonefilter', 'blob:none'],
-      ['core.repositoryformatversion', '1'],
-      ['extensions.partialClone', 'origin'],
-      // Exact bytes: no line-ending conversion, whatever the user's global config says.
-      ['core.autocrlf', 'false'],
-      ['core.safecrlf', 'false'],
-      ['core.fsmonitor', 'false'],
-      // Deep recording paths exceed Windows' 260 characters; git for Windows needs this to write them.
-      ['core.longpaths', 'true'],
-      ['fetch.writeCommitGraph', 'false'],
-      ['gc.auto', '0'],
-      ['maintenance.auto', 'false'],
-      ['advice.detachedHead', 'false'],
-      // Write checkout files with every core.
-      ['checkout.workers', '0'],
-    ];
-    for (const [key, value] of settings) await this.git(['config', key, value]);
-    await this.enableWorktreeConfig();
+    const building = `${this.gitDir}.building-${process.pid}`;
+    await removeAbandonedBuilds(this.gitDir);
+    await mkdir(building, { recursive: true });
+    await runGit(['init', '--quiet', '--bare', '--initial-branch=main', building], { cwd: building });
+    await faultPoint('store-init');
+    // Written in one go rather than by a git process per setting; git init's own [core] lines stay.
+    const initial = await readFile(join(building, 'config'), 'utf8');
+    const core = initial.replace(/^\s*bare = true\n/m, '').replace(/^\s*repositoryformatversion = 0$/m, '\trepositoryformatversion = 1');
+    await writeFile(join(building, 'config'), core + storeSettings(this.url));
+    await writeFile(join(building, 'config.worktree'), '[core]\n\tbare = true\n');
     // Attributes in the assets repo could ask for eol conversion or filters; the pinned bytes win.
-    await mkdir(join(this.gitDir, 'info'), { recursive: true });
-    await writeFile(join(this.gitDir, 'info', 'attributes'), '* -text -filter -ident -working-tree-encoding\n');
+    await mkdir(join(building, 'info'), { recursive: true });
+    await writeFile(join(building, 'info', 'attributes'), '* -text -filter -ident -working-tree-encoding\n');
+    await rename(building, this.gitDir).catch(async (error: NodeJS.ErrnoException) => {
+      // Another process finished its own first: use that one.
+      await rm(building, { recursive: true, force: true });
+      if (!existsSync(join(this.gitDir, 'HEAD'))) throw error;
+    });
   }
 
-  /**
-   * Each checkout keeps its sparse settings in its own config. This is set once, here: left to
-   * `git sparse-checkout`, parallel checkouts would race for the store's config.lock. As git does
-   * when it turns this on, core.bare moves to the store's own config.worktree, or every checkout
-   * would count as bare.
-   */
   private async enableWorktreeConfig(): Promise<void> {
-    await this.git(['config', 'extensions.worktreeConfig', 'true']);
-    await this.git(['config', '--worktree', 'core.bare', 'true']);
-    await this.git(['config', '--unset', 'core.bare'], { okExitCodes: [5] });
+    await enableWorktreeConfig((args, okExitCodes) => this.git(args, okExitCodes ? { okExitCodes } : {}));
   }
 
   /**
@@ -519,6 +511,70 @@ export class Store {
     await visit(join(this.gitDir, 'objects'));
     return total;
   }
+}
+
+/** Half-built stores of runs that were killed (their process is gone): never used, so removed. */
+async function removeAbandonedBuilds(gitDir: string): Promise<void> {
+  const parent = dirname(gitDir);
+  const prefix = `${basename(gitDir)}.building-`;
+  for (const name of await readdir(parent).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    let alive = pid === process.pid;
+    try {
+      if (!alive && Number.isInteger(pid) && pid > 0) alive = process.kill(pid, 0);
+    } catch {
+      alive = false;
+    }
+    if (!alive || pid === process.pid) await rm(join(parent, name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * The settings every store has, as config file text. Exact bytes: no line-ending conversion,
+ * whatever the user's global config says. Deep recording paths exceed Windows' 260 characters
+ * (core.longpaths). Checkout files are written with every core. No background maintenance.
+ * Each checkout keeps its own settings (sparse patterns) in its own config (worktreeConfig).
+ */
+function storeSettings(url: string): string {
+  const quoted = /[\\"#;\s]/.test(url) ? `"${url.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"` : url;
+  return [
+    '\tautocrlf = false',
+    '\tsafecrlf = false',
+    '\tfsmonitor = false',
+    '\tlongpaths = true',
+    '[extensions]',
+    '\tpartialClone = origin',
+    '\tworktreeConfig = true',
+    '[remote "origin"]',
+    `\turl = ${quoted}`,
+    '\tpromisor = true',
+    '\tpartialclonefilter = blob:none',
+    '[fetch]',
+    '\twriteCommitGraph = false',
+    '[gc]',
+    '\tauto = 0',
+    '[maintenance]',
+    '\tauto = false',
+    '[advice]',
+    '\tdetachedHead = false',
+    '[checkout]',
+    '\tworkers = 0',
+    '',
+  ].join('\n');
+}
+
+/**
+ * Each checkout keeps its sparse settings in its own config. This is set once, when the store is
+ * made: left to `git sparse-checkout`, parallel checkouts would race for the store's config.lock.
+ * As git does when it turns this on, core.bare moves to the store's own config.worktree, or every
+ * checkout would count as bare.
+ */
+async function enableWorktreeConfig(git: (args: string[], okExitCodes?: number[]) => Promise<RunResult>): Promise<void> {
+  await git(['config', 'extensions.worktreeConfig', 'true']);
+  await git(['config', '--worktree', 'core.bare', 'true']);
+  // Exit 5: it was not set, which is what is wanted.
+  await git(['config', '--unset', 'core.bare'], [5]);
 }
 
 function remoteRefOf(pin: PinRef): string {

@@ -57,6 +57,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .description('commit the package\'s pending recording changes to the assets repo, publish them, and write the new pin into its assets.json')
     .argument('[path]', 'a directory inside the package (default: the current directory)')
     .option('--allow-secret <file>', 'let a reviewed false positive of the secret scan through (repeatable)', collect)
+    .option('--fork <owner/name>', 'publish to this fork of the assets repo (no write access upstream); also ASSET_SYNC_FORK or fork: in asset-sync.yaml')
     .option('-y, --yes', 'accepted for scripts; push never discards anything')
     .action(run(async (g, path: string | undefined, flags: object) => (await import('./push.js')).pushCommand(g, path, flags)));
 

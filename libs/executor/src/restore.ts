@@ -116,7 +116,7 @@ async function refreshEntries(entries: PackageEntry[], repoRoot: string): Promis
  * The assets dir ignores itself (a `.gitignore` of `*` inside it), so `git add -A` in the
  * language repo never picks up the store or the checkouts, whatever the repo's own .gitignore says.
  */
-async function ignoreAssetsDir(assetsDir: string): Promise<void> {
+export async function ignoreAssetsDir(assetsDir: string): Promise<void> {
   const file = join(assetsDir, '.gitignore');
   if (existsSync(file)) return;
   await mkdir(assetsDir, { recursive: true });

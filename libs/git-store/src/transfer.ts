@@ -1,7 +1,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { AssetSyncError, redact } from '@asset-sync/errors';
 import { assertNotOption } from './run.js';
-import { chunkByLength, type Store } from './store.js';
+import { chunkByLength, remoteOf, type Store } from './store.js';
 
 /*
  * Moving refs between remotes through a blob-less store: copying a fork's tags upstream, backing
@@ -78,12 +78,49 @@ export async function setLocalRefs(store: Store, refs: Array<{ ref: string; oid:
   await store.git(['update-ref', '--stdin'], { input: refs.map((r) => `update ${r.ref} ${r.oid}\n`).join('') });
 }
 
+/** Local refs of the store below a namespace: ref -> the commit it names (annotated tags peeled). */
+export async function localRefsUnder(store: Store, namespace: string): Promise<Map<string, string>> {
+  if (!namespace.startsWith('refs/')) throw new AssetSyncError('GIT_FAILED', `not a ref namespace: ${namespace}`);
+  const listed = await store.git(['for-each-ref', '--format=%(refname) %(objectname) %(*objectname)', namespace]);
+  const refs = new Map<string, string>();
+  for (const line of listed.stdout.split('\n')) {
+    const [ref, oid, peeled] = line.split(' ');
+    if (ref && oid) refs.set(ref, peeled || oid);
+  }
+  return refs;
+}
+
+/** Deletes local refs of the store. */
+export async function deleteLocalRefs(store: Store, refs: string[]): Promise<void> {
+  if (refs.length === 0) return;
+  for (const ref of refs) if (!/^refs\/[^\s]+$/.test(ref)) throw new AssetSyncError('GIT_FAILED', `refusing the ref ${JSON.stringify(ref)}`);
+  await store.git(['update-ref', '--stdin'], { input: refs.map((r) => `delete ${r}\n`).join('') });
+}
+
 /** Removes every local ref below a namespace of the store (`refs/asset-sync/gc/`). */
 export async function clearLocalRefs(store: Store, namespace: string): Promise<void> {
   if (!namespace.startsWith('refs/asset-sync/')) throw new AssetSyncError('GIT_FAILED', `refusing to clear ${namespace}`);
   const listed = await store.git(['for-each-ref', '--format=%(refname)', namespace]);
   const refs = listed.stdout.split('\n').filter(Boolean);
   if (refs.length > 0) await store.git(['update-ref', '--stdin'], { input: refs.map((r) => `delete ${r}\n`).join('') });
+}
+
+/**
+ * The commits a bundle of `tips` builds on, so that it holds every tip's own commit even where
+ * `kept` also reaches it (a tag whose commit a merge on main carries): the parents, outside the
+ * set, of the commits between the tips and `kept`, plus of the tips themselves. All of them are
+ * reachable from `kept`, so the assets repo keeps them.
+ */
+export async function bundleBase(store: Store, tips: string[], kept: string[]): Promise<string[]> {
+  assertCommits([...tips, ...kept]);
+  if (tips.length === 0) return [];
+  const input = [...new Set(tips)].join('\n') + '\n' + (kept.length ? `--not\n${[...new Set(kept)].join('\n')}\n` : '');
+  const fresh = (await store.git(['rev-list', '--stdin'], { input })).stdout.split('\n').filter(Boolean);
+  const inside = new Set([...fresh, ...tips]);
+  const parents = await store.git(['rev-list', '--no-walk=unsorted', '--parents', '--stdin'], { input: [...inside].join('\n') + '\n' });
+  const base = new Set<string>();
+  for (const line of parents.stdout.split('\n')) for (const parent of line.split(' ').slice(1)) if (parent && !inside.has(parent)) base.add(parent);
+  return [...base].sort();
 }
 
 export interface BundleHeader {
@@ -156,14 +193,18 @@ export async function readBundleHeader(file: string): Promise<BundleHeader> {
 }
 
 /**
- * Fetches refs from a bundle file into local refs of the store (`+<ref>:<local>`): a bundle holds
- * whole objects, so nothing is filtered.
+ * Fetches refs from the store's origin, another remote or a bundle file into local refs of the
+ * store (`+<ref>:<local>`), commits and trees only where the source can filter (a bundle holds
+ * whole objects and sends them all).
  */
-export async function fetchFromBundle(store: Store, file: string, refs: Array<{ ref: string; local: string }>): Promise<void> {
-  assertNotOption(file, 'the bundle file');
+export async function fetchRefsInto(store: Store, refs: Array<{ ref: string; local: string }>, from?: string): Promise<void> {
   if (refs.length === 0) return;
   for (const r of [...refs.map((x) => x.ref), ...refs.map((x) => x.local)]) {
     if (!/^refs\/[^\s:]+$/.test(r)) throw new AssetSyncError('GIT_FAILED', `refusing the ref ${JSON.stringify(r)}`);
   }
-  await store.git(['fetch', '--no-tags', '--no-write-fetch-head', '--stdin', file], { input: refs.map((r) => `+${r.ref}:${r.local}`).join('\n') + '\n' });
+  const remote = remoteOf(from);
+  await store.git([...remote.config, 'fetch', '--filter=blob:none', '--no-tags', '--no-write-fetch-head', '--stdin', remote.name], {
+    input: refs.map((r) => `+${r.ref}:${r.local}`).join('\n') + '\n',
+    network: true,
+  });
 }

@@ -25,7 +25,8 @@ export async function objectsBetween(store: Store, tips: string[], known: string
   assertCommits([...tips, ...known]);
   if (tips.length === 0) return { present: [], missing: [] };
   const have = known.length > 0 ? await store.presentCommits(known) : [];
-  const input = [...new Set(tips)].join('\n') + '\n' + (have.length ? `--not\n${[...new Set(have)].join('\n')}\n` : '');
+  // `^<id>` lines: git 2.39 takes no options (`--not`) on stdin.
+  const input = [...[...new Set(tips)], ...[...new Set(have)].map((oid) => `^${oid}`)].join('\n') + '\n';
   const result = await store.git(['rev-list', '--objects', '--no-object-names', '--missing=print', '--stdin'], { input });
   const present: string[] = [];
   const missing: string[] = [];
@@ -114,7 +115,7 @@ export async function clearLocalRefs(store: Store, namespace: string): Promise<v
 export async function bundleBase(store: Store, tips: string[], kept: string[]): Promise<string[]> {
   assertCommits([...tips, ...kept]);
   if (tips.length === 0) return [];
-  const input = [...new Set(tips)].join('\n') + '\n' + (kept.length ? `--not\n${[...new Set(kept)].join('\n')}\n` : '');
+  const input = [...[...new Set(tips)], ...[...new Set(kept)].map((oid) => `^${oid}`)].join('\n') + '\n';
   const fresh = (await store.git(['rev-list', '--stdin'], { input })).stdout.split('\n').filter(Boolean);
   const inside = new Set([...fresh, ...tips]);
   const parents = await store.git(['rev-list', '--no-walk=unsorted', '--parents', '--stdin'], { input: [...inside].join('\n') + '\n' });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
-import { checkOtherRemote, otherRemoteOf, resolveConfig } from '@asset-sync/config';
+import { checkOtherRemote, defaultConfig, otherRemoteOf, resolveConfig } from '@asset-sync/config';
 import { parseConfigText } from './parse.js';
 
 const ROOT = '/work/azure-sdk-for-python';
@@ -36,7 +36,7 @@ describe('fork and fallback remotes', () => {
     expect(env.ok).toBe(false);
     if (!env.ok) expect(env.problems.map((p) => p.field)).toEqual(['ASSET_SYNC_FALLBACK_REMOTES']);
     try {
-      otherRemoteOf(resolveConfig(ROOT, undefined, {}).ok ? (resolveConfig(ROOT, undefined, {}) as { value: never }).value : (undefined as never), 'nope');
+      otherRemoteOf(defaultConfig(ROOT), 'nope');
       expect.unreachable();
     } catch (error) {
       expect(isAssetSyncError(error, 'USAGE')).toBe(true);

@@ -174,6 +174,51 @@ describe('contributors without write access', () => {
     forkDaemon = await startGitDaemon(forkRoot);
   });
 
+  it('a fork that lacks the pinned commit (forks do not follow new tags) still gets a complete push', async () => {
+    const repo = upstream;
+    const newer = await commitFiles(repo, { [`python/${QUEUE}/tests/recordings/test_q.json`]: rec('q', 'upstream-2'), [`python/${QUEUE}/tests/recordings/test_r.json`]: rec('r', '2') }, { branch: 'auto/queue' });
+    const newerTag = `python/storage/azure-storage-queue_${newer.slice(0, 10)}`;
+    await tagCommit(repo, newerTag, newer);
+    const dev = join(await makeTempDir('stale-fork-'), 'dev');
+    await mkdir(join(dev, QUEUE), { recursive: true });
+    await git(['init', '--quiet', '-b', 'main', dev]);
+    await writeFile(join(dev, QUEUE, 'assets.json'), tagAssetsJson('python', 'python/storage/azure-storage-queue', newerTag));
+    expect((await cli(['restore', QUEUE], dev, contributor)).exitCode).toBe(0);
+    const root = (await cli(['locate', QUEUE], dev, contributor)).stdout.trim();
+    await writeFile(join(root, QUEUE, 'tests/recordings/test_q.json'), rec('q', 'contributor-2'));
+    const pushed = await cli(['push', QUEUE, '--json'], dev, { ...contributor, ASSET_SYNC_FORK: forkDaemon.url(FORK) });
+    expect(pushed.exitCode, pushed.stderr + pushed.stdout).toBe(0);
+    const report = asJson<PushReport>(pushed);
+    expect(report.fork).toBe(forkDaemon.url(FORK));
+    expect(await git(['--git-dir', fork, 'rev-parse', `refs/tags/${report.pin}`])).toBe(report.commit);
+    // The fork got the parent's objects too: the tag's whole history is there.
+    expect(await git(['--git-dir', fork, 'fsck', '--connectivity-only', '--no-dangling'])).toBe('');
+    expect(await git(['--git-dir', fork, 'show', `${report.commit}:python/${QUEUE}/tests/recordings/test_r.json`])).toBe(rec('r', '2').trimEnd());
+  });
+
+  it('verify-pins asks the assets repo about SHA pins and empty pins too', async () => {
+    const c1 = await git(['--git-dir', upstream, 'rev-parse', `refs/tags/${tablesTag}^{commit}`]);
+    const branchJson = (sha: string): string => `${JSON.stringify({ AssetsRepo: ASSETS_REPO, AssetsRepoPrefixPath: 'python', AssetsRepoId: '', AssetsRepoBranch: 'auto/x', SHA: sha }, null, 2)}\n`;
+    const dev = join(await makeTempDir('verify-'), 'dev');
+    await git(['init', '--quiet', '-b', 'main', dev]);
+    const files: Record<string, string> = {
+      'sdk/a/azure-a/assets.json': branchJson(c1),
+      'sdk/b/azure-b/assets.json': branchJson('0123456789abcdef0123456789abcdef01234567'),
+      'sdk/c/azure-c/assets.json': tagAssetsJson('python', 'python/c/azure-c', ''),
+    };
+    for (const [path, content] of Object.entries(files)) {
+      await mkdir(join(dev, path, '..'), { recursive: true });
+      await writeFile(join(dev, path), content);
+    }
+    const result = await cli(['verify-pins', '--all', '--json'], dev, contributor);
+    expect(result.exitCode).toBe(1);
+    expect(asJson<VerifyReport>(result).pins.map((p) => [p.id, p.onUpstream])).toEqual([
+      ['sdk/a/azure-a/assets.json', true],
+      ['sdk/b/azure-b/assets.json', false],
+      ['sdk/c/azure-c/assets.json', true],
+    ]);
+  });
+
   it('adopt refuses a tag the fork has at another commit than the assets repo', async () => {
     // The fork moved an existing upstream tag to a commit of its own.
     const other = await commitFiles(fork, { [`python/${QUEUE}/tests/recordings/test_q.json`]: rec('q', 'forged') }, { branch: 'forged' });

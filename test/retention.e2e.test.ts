@@ -179,6 +179,15 @@ describe('gc with a backup first', () => {
       const unwritable = await cli(['gc', '--delete', '--backup', '/proc/asset-sync-no-such-dir/gc.bundle'], w.lang, w.server.env);
       expect(unwritable.exitCode).toBe(1);
       expect(await tags(w.repo)).toHaveLength(6);
+      // A bundle file from an earlier backup is never overwritten with one that lacks its refs.
+      const earlier = join(await makeTempDir('backup-'), 'gc.bundle');
+      await git(['--git-dir', w.repo, 'bundle', 'create', '--quiet', earlier, 'refs/heads/main']);
+      const before = await git(['bundle', 'list-heads', earlier]);
+      const reused = await cli(['gc', '--delete', '--backup', earlier], w.lang, w.server.env);
+      expect(reused.exitCode).toBe(1);
+      expect(reused.stderr).toContain('earlier backup');
+      expect(await git(['bundle', 'list-heads', earlier])).toBe(before);
+      expect(await tags(w.repo)).toHaveLength(6);
     } finally {
       await Promise.all([w.server.daemon.stop(), readOnly.stop()]);
     }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { AssetSyncError, isAssetSyncError, redact } from '@asset-sync/errors';
 import {
   bundleBase,
@@ -48,6 +49,7 @@ export async function backupRefs(store: Store, target: BackupTarget, refs: Remot
 }
 
 async function backupToBundle(store: Store, file: string, refs: RemoteRefFact[], kept: string[]): Promise<BackupReport> {
+  await refuseToLoseBackup(file, refs);
   const tips = refs.map((r) => r.commit);
   const base = await bundleBase(store, tips, kept);
   const needed = await objectsBetween(store, tips, base);
@@ -65,6 +67,22 @@ async function backupToBundle(store: Store, file: string, refs: RemoteRefFact[],
   const absent = refs.filter((r) => header.refs.get(r.ref) !== r.commit).map((r) => r.ref);
   if (absent.length > 0) throw new AssetSyncError('VERIFY_FAILED', `the bundle ${file} lacks ${absent.join(', ')}`);
   return { kind: 'bundle', target: file, refs: refs.map((r) => r.ref), objects: needed.present.length + needed.missing.length, verified: true };
+}
+
+/**
+ * A bundle already at `file` is replaced only when the new one holds all it held (a rerun after a
+ * run killed between backup and delete): a file name reused from an earlier gc is an earlier backup.
+ */
+async function refuseToLoseBackup(file: string, refs: RemoteRefFact[]): Promise<void> {
+  if (!existsSync(file)) return;
+  const wanted = new Map(refs.map((r) => [r.ref, r.commit]));
+  const held = (await readBundleHeader(file)).refs;
+  const lost = [...held].filter(([ref, commit]) => wanted.get(ref) !== commit).map(([ref]) => ref);
+  if (lost.length > 0) {
+    throw new AssetSyncError('USAGE', `${file} exists and holds ${lost.length} ref${lost.length === 1 ? '' : 's'} this backup would not (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', ...' : ''}): it is an earlier backup`, {
+      hint: 'Give the backup a file name of its own, e.g. gc-<date>.bundle.',
+    });
+  }
 }
 
 async function backupToRemote(store: Store, target: { name: string; url: string }, refs: RemoteRefFact[]): Promise<BackupReport> {

@@ -135,6 +135,13 @@ describe('contributors without write access', () => {
     expect(await git(['--git-dir', store, 'config', '--get-regexp', '^remote\\..*\\.url$'])).toBe(`remote.origin.url ${readOnly.url(ASSETS_REPO)}`);
     const text = await cli(['restore', '--all'], await lang.clone('ci-text'), ciEnv);
     expect(text.stdout).toContain(`fetched from the fallback remote ${FORK}`);
+    // A dry run first fetches the pin's commits and trees from the fork; the real run then finds
+    // the pin locally, and still gets its file contents from the fork.
+    const dry = await lang.clone('ci-dry');
+    expect((await cli(['restore', '--all', '--dry-run'], dry, ciEnv)).exitCode).toBe(0);
+    const afterDry = await cli(['restore', '--all', '--json'], dry, ciEnv);
+    expect(afterDry.exitCode, afterDry.stderr + afterDry.stdout).toBe(0);
+    await expectSameFiles(join(asJson<RestoreReport>(afterDry).packages.find((p) => p.id === `${TABLES}/assets.json`)!.locate!, TABLES), fork, report.commit, `python/${TABLES}`);
 
     // The PR gate: the pin is not on the assets repo (the local store having it does not count).
     const gate = await cli(['verify-pins', '--all'], ci, ciEnv);

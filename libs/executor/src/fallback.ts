@@ -64,6 +64,7 @@ export async function fetchObjectsRouted(
   missing: string[],
   routes: Array<{ remote: FallbackRemote; oids: string[] }>,
   onBytes?: (label: string) => (progress: { bytes?: number }) => void,
+  fallbacks: FallbackRemote[] = [],
 ): Promise<number> {
   let rest = new Set(missing);
   let requests = 0;
@@ -76,10 +77,31 @@ export async function fetchObjectsRouted(
     rest = new Set([...rest].filter((oid) => !fetched.has(oid)));
   }
   if (rest.size > 0) {
-    await store.fetchObjects([...rest], onBytes?.(`objects:${store.assetsRepo}`));
     requests++;
+    try {
+      await store.fetchObjects([...rest], onBytes?.(`objects:${store.assetsRepo}`));
+    } catch (error) {
+      // A pin a fallback served in an earlier run (a dry run, a run that failed later) resolves
+      // locally now, so nothing says where its contents are: the fallbacks are asked next.
+      if (!isAssetSyncError(error, 'GIT_FAILED') || fallbacks.length === 0) throw error;
+      requests += await fetchFromAny(store, [...rest], fallbacks, error);
+    }
   }
   return requests;
+}
+
+async function fetchFromAny(store: Store, oids: string[], fallbacks: FallbackRemote[], first: unknown): Promise<number> {
+  let requests = 0;
+  for (const remote of fallbacks) {
+    requests++;
+    try {
+      await store.fetchObjects(oids, undefined, remote.url);
+      return requests;
+    } catch (error) {
+      if (!isAssetSyncError(error)) throw error;
+    }
+  }
+  throw first;
 }
 
 function uniquePins(pins: PinRef[]): PinRef[] {

@@ -120,7 +120,7 @@ async function fetchMissing(input: ApplyInput, prepared: Prepared[]): Promise<Ma
           if (missing.length === 0) return;
           input.events?.phase?.('fetch-objects', repo);
           input.network.objects += missing.length;
-          input.network.objectFetches += await fetchObjectsRouted(store, missing, await fallbackRoutes(input, store), input.network.onBytes);
+          input.network.objectFetches += await fetchObjectsRouted(store, missing, await fallbackRoutes(input, store), input.network.onBytes, input.workspace.fallbackRemotes?.() ?? []);
         } catch (error) {
           errors.set(repo, error);
         }

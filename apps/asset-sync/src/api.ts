@@ -54,6 +54,8 @@ export interface PushOptions extends ApiOptions {
   path?: string;
   /** Files whose secret-scan findings were reviewed and are false positives. */
   allowSecrets?: string[];
+  /** Publish to this fork of the assets repo (`owner/name` or a clone URL) instead: no write access upstream. */
+  fork?: string;
 }
 
 /** What `asset-sync locate --json` prints. */
@@ -82,7 +84,8 @@ export async function status(options: StatusOptions = {}): Promise<PackageStatus
 
 /** `asset-sync push`: publishes the package's pending recordings and writes the new pin. */
 export async function push(options: PushOptions = {}): Promise<PushReport> {
-  return unwrap<PushReport>('push', await pushCommand(globalsOf(options), options.path, options.allowSecrets ? { allowSecret: options.allowSecrets } : {}));
+  const flags = { ...(options.allowSecrets ? { allowSecret: options.allowSecrets } : {}), ...(options.fork ? { fork: options.fork } : {}) };
+  return unwrap<PushReport>('push', await pushCommand(globalsOf(options), options.path, flags));
 }
 
 // JSON mode keeps the progress display quiet; nothing in-process can answer a prompt.

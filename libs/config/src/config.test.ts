@@ -58,6 +58,7 @@ describe('defaults', () => {
         cpp: ['sdk/**/test/ut/recordings'],
       },
       defaults: {},
+      fallbackRemotes: [],
       sources: {
         'discovery.globs': 'default',
         'discovery.ignore': 'default',
@@ -74,6 +75,8 @@ describe('defaults', () => {
         'recordings.cpp': 'default',
         'defaults.AssetsRepo': 'default',
         'defaults.AssetsRepoPrefixPath': 'default',
+        fork: 'default',
+        fallbackRemotes: 'default',
       },
     });
   });
@@ -183,7 +186,7 @@ describe('asset-sync.yaml', () => {
   });
 
   it('names unknown settings with a did-you-mean hint', () => {
-    expect(problemsOf('assetDir: .assets\nconcurency:\n  netwrk: 2\nfoo: 1\n')).toEqual([
+    expect(problemsOf('assetDir: .assets\nconcurency:\n  netwrk: 2\nxyzzy: 1\n')).toEqual([
       {
         file: 'asset-sync.yaml',
         field: 'assetDir',
@@ -202,9 +205,9 @@ describe('asset-sync.yaml', () => {
       },
       {
         file: 'asset-sync.yaml',
-        field: 'foo',
-        message: '"foo" is not a setting of asset-sync.yaml',
-        hint: 'the settings are "discovery", "assetsDir", "concurrency", "remotes", "remoteUrlTemplate", "recordings", "defaults"',
+        field: 'xyzzy',
+        message: '"xyzzy" is not a setting of asset-sync.yaml',
+        hint: 'the settings are "discovery", "assetsDir", "concurrency", "remotes", "remoteUrlTemplate", "recordings", "defaults", "fork", "fallbackRemotes"',
         line: 4,
         column: 1,
       },
@@ -253,7 +256,7 @@ describe('asset-sync.yaml', () => {
         file: 'asset-sync.yaml',
         field: 'colour',
         message: '"colour" is not a setting of asset-sync.yaml',
-        hint: 'the settings are "discovery", "assetsDir", "concurrency", "remotes", "remoteUrlTemplate", "recordings", "defaults"',
+        hint: 'the settings are "discovery", "assetsDir", "concurrency", "remotes", "remoteUrlTemplate", "recordings", "defaults", "fork", "fallbackRemotes"',
         line: 6,
         column: 1,
       },

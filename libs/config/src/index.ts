@@ -7,6 +7,8 @@ export {
   DEFAULT_RECORDINGS,
   DEFAULT_REMOTE_URL_TEMPLATE,
   ENV_ASSETS_DIR,
+  ENV_FALLBACK_REMOTES,
+  ENV_FORK,
   ENV_REMOTE_URL_TEMPLATE,
   defaultLocalConcurrency,
 } from './defaults.js';
@@ -19,3 +21,5 @@ export { checkAssetsDir, defaultConfig, loadConfig, resolveConfig } from './load
 export type { RemoteUrl, RemoteUrlOptions } from './remote.js';
 export { remoteUrlFor, resolveRemoteUrl } from './remote.js';
 export { PLACEHOLDERS, checkCloneUrl, checkUrlTemplate, expandUrlTemplate, sshRemoteOf } from './url.js';
+export type { OtherRemote } from './other-remote.js';
+export { checkOtherRemote, otherRemoteOf } from './other-remote.js';

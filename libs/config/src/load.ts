@@ -10,12 +10,15 @@ import {
   DEFAULT_RECORDINGS,
   DEFAULT_REMOTE_URL_TEMPLATE,
   ENV_ASSETS_DIR,
+  ENV_FALLBACK_REMOTES,
+  ENV_FORK,
   ENV_REMOTE_URL_TEMPLATE,
   defaultLocalConcurrency,
 } from './defaults.js';
 import { formatSettingPath } from './setting-path.js';
 import type { ConfigFileSettings } from './schema.js';
 import { checkUrlTemplate } from './url.js';
+import { checkOtherRemote } from './other-remote.js';
 
 /** Where a setting's value came from, for `asset-sync config show`. */
 export type ConfigSource = 'default' | typeof CONFIG_FILE | `env:${string}`;
@@ -41,6 +44,10 @@ export interface AssetSyncConfig {
   remoteUrlTemplate: string;
   /** Recording globs per language. */
   recordings: Record<string, string[]>;
+  /** The fork `push` publishes to instead of the assets repo (`owner/name` or a clone URL). */
+  fork?: string;
+  /** Where restore looks for pins the assets repo lacks, in order: the environment's, then asset-sync.yaml's. */
+  fallbackRemotes: string[];
   /** Used by `asset-sync init` when no parent assets.json exists. */
   defaults: { AssetsRepo?: string; AssetsRepoPrefixPath?: string };
   /** Where each setting came from, by dotted path (`concurrency.network`, `recordings.python`). */
@@ -160,6 +167,8 @@ export function resolveConfig(
     sources['remoteUrlTemplate'] = CONFIG_FILE;
   }
 
+  const others = otherRemotes(settings, env, sources, problems);
+
   const recordings: Record<string, string[]> = {};
   for (const [language, patterns] of Object.entries(DEFAULT_RECORDINGS)) {
     recordings[language] = [...patterns];
@@ -189,9 +198,30 @@ export function resolveConfig(
     recordings,
     defaults,
     sources,
+    fallbackRemotes: others.fallbackRemotes,
   };
+  if (others.fork !== undefined) value.fork = others.fork;
   if (configFile !== undefined) value.configFile = configFile;
   return { ok: true, value };
+}
+
+/** `fork` and `fallbackRemotes`: the environment's value first, each entry checked. */
+function otherRemotes(settings: ConfigFileSettings | undefined, env: NodeJS.ProcessEnv, sources: Record<string, ConfigSource>, problems: Problem[]): { fork?: string; fallbackRemotes: string[] } {
+  const checkEnv = (name: string, values: string[]): string[] =>
+    values.filter((value) => {
+      const wrong = checkOtherRemote(value);
+      if (wrong !== undefined) {
+        problems.push({ file: ENVIRONMENT, field: name, message: redact(`"${name}" must name "owner/name" or a clone URL, found ${describeValue(value)}, ${wrong}`), hint: 'e.g. octocat/azure-sdk-assets or https://github.com/octocat/azure-sdk-assets.git' });
+      }
+      return wrong === undefined;
+    });
+  const envFork = envValue(env, ENV_FORK);
+  const fork = envFork !== undefined ? checkEnv(ENV_FORK, [envFork])[0] : settings?.fork;
+  sources['fork'] = envFork !== undefined ? `env:${ENV_FORK}` : settings?.fork !== undefined ? CONFIG_FILE : 'default';
+  const envFallbacks = checkEnv(ENV_FALLBACK_REMOTES, (envValue(env, ENV_FALLBACK_REMOTES) ?? '').split(/[,\s]+/).filter(Boolean));
+  const fallbackRemotes = [...new Set([...envFallbacks, ...(settings?.fallbackRemotes ?? [])])];
+  sources['fallbackRemotes'] = envFallbacks.length > 0 ? `env:${ENV_FALLBACK_REMOTES}` : settings?.fallbackRemotes !== undefined ? CONFIG_FILE : 'default';
+  return { ...(fork !== undefined ? { fork } : {}), fallbackRemotes };
 }
 
 /** Every default, for a language repo without asset-sync.yaml and an empty environment. */

@@ -1,7 +1,19 @@
-import picomatch from 'picomatch';
-import { parseAssetsJson } from '@asset-sync/assets-json';
 import { effectiveBranch } from '@asset-sync/discovery';
-import { Store, acquireLock, listRemoteRefs, runGit } from '@asset-sync/git-store';
+import { AssetSyncError, faultPoint } from '@asset-sync/errors';
+import {
+  Store,
+  acquireLock,
+  clearLocalRefs,
+  commitDates,
+  deleteRemoteRefs,
+  fetchRefsInto,
+  listRemoteRefs,
+  objectSizes,
+  objectsBetween,
+} from '@asset-sync/git-store';
+import { planRetention, type ReferencedPins, type RemoteRefFact } from '@asset-sync/planner';
+import { backupRefs, previewBackup, type BackupReport, type BackupTarget } from './gc-backup.js';
+import { pinsAtRefs } from './pins-at-refs.js';
 import type { OpenedWorkspace } from './workspace.js';
 
 export interface GcOptions {
@@ -9,6 +21,16 @@ export interface GcOptions {
   /** for-each-ref patterns of the language-repo refs that matter; default every branch and tag. */
   languageRefs?: string[];
   delete?: boolean;
+  /**
+   * Where every ref to be deleted is copied first. With `delete`, required unless `noBackup`: a
+   * backup that fails deletes nothing.
+   */
+  backup?: BackupTarget;
+  noBackup?: boolean;
+  /** Only refs whose commit is older than this many seconds go. */
+  olderThanSeconds?: number;
+  /** Seconds since the epoch (tests). */
+  now?: number;
 }
 
 export interface GcRepoReport {
@@ -17,9 +39,17 @@ export interface GcRepoReport {
   unreferenced: Array<{ ref: string; commit: string }>;
   /** Refs kept although unreferenced by name, because a referenced commit is only reachable through them. */
   keptForReachability: string[];
-  /** Objects reachable only from the unreferenced refs, and their size. */
+  /** Unreferenced refs kept because their commit is newer than --older-than. */
+  keptTooRecent: string[];
+  /** Objects reachable only from the unreferenced refs. */
   objects: number;
-  bytes: number;
+  /** Their size; null when some are file contents the store has not downloaded (a dry run never does). */
+  bytes: number | null;
+  /** The size of those the store has (commits and trees, and any file contents it holds). */
+  knownBytes: number;
+  /** How many of them are file contents whose size is unknown without downloading them. */
+  unknownObjects: number;
+  backup?: BackupReport;
   deleted: string[];
 }
 
@@ -34,59 +64,43 @@ export interface GcReport {
 
 /**
  * Lists the assets-repo tags and auto/* branches that no assets.json references on any
- * language-repo ref that matters (read with git, nothing checked out), and the bytes they alone
- * hold. Deletes them only with `delete`. The design's hard rule holds: a commit referenced from
- * any scanned ref keeps a ref that reaches it, so it keeps existing.
+ * language-repo ref that matters (read with git, nothing checked out), and what they alone hold.
+ * Deletes them only with `delete`, and only after `backup` holds a verified copy of every one.
+ * The design's hard rule holds: a commit referenced from any scanned ref keeps a ref that reaches
+ * it, so it keeps existing.
  */
 export async function gc(options: GcOptions): Promise<GcReport> {
   const { workspace } = options;
-  const patterns = options.languageRefs?.length ? options.languageRefs : ['refs/heads/', 'refs/remotes/', 'refs/tags/'];
-  const refs = (await runGit(['for-each-ref', '--format=%(refname)', ...patterns], { cwd: workspace.repoRoot })).stdout.split('\n').filter((r) => r && !r.endsWith('/HEAD'));
-  const matchers = workspace.config.discovery.globs.map((g) => picomatch(g, { dot: true }));
-  // Each ref's root tree; refs sharing a tree are listed once.
-  const roots = await runGit(['cat-file', '--batch-check=%(objectname)'], { cwd: workspace.repoRoot, input: refs.map((r) => `${r}^{tree}`).join('\n') + '\n' });
-  const trees = [...new Set(roots.stdout.split('\n').filter((l) => /^[0-9a-f]{40}$/.test(l)))];
-  const files = new Map<string, string>(); // blob oid -> a path it was found at
-  for (const tree of trees) {
-    const listed = await runGit(['ls-tree', '-r', '-z', '--full-tree', tree], { cwd: workspace.repoRoot });
-    for (const record of listed.stdout.split('\0')) {
-      const tab = record.indexOf('\t');
-      if (tab < 0) continue;
-      const path = record.slice(tab + 1);
-      const [, type, oid] = record.slice(0, tab).split(' ');
-      if (type === 'blob' && oid && path.endsWith('assets.json') && matchers.some((m) => m(path)) && !files.has(oid)) files.set(oid, path);
-    }
+  if (options.delete && !options.backup && !options.noBackup) {
+    throw new AssetSyncError('USAGE', 'gc --delete needs a copy of what it deletes first: --backup <remote | file.bundle>', {
+      hint: 'Pass --backup backup-owner/azure-sdk-assets-backup or --backup gc-2024-06.bundle (or --no-backup to delete without a copy).',
+    });
   }
-  const referenced = new Map<string, { tags: Set<string>; shas: Set<string>; branches: Set<string> }>();
-  const blobs = [...files.keys()];
-  const content = blobs.length ? (await runGit(['cat-file', '--batch'], { cwd: workspace.repoRoot, input: blobs.join('\n') + '\n' })).stdoutBuffer : Buffer.alloc(0);
-  let at = 0;
-  for (const oid of blobs) {
-    const newline = content.indexOf(10, at);
-    const size = Number(content.subarray(at, newline).toString('latin1').split(' ')[2]);
-    const text = content.subarray(newline + 1, newline + 1 + size).toString('utf8');
-    at = newline + 1 + size + 1;
-    const path = files.get(oid)!;
-    const parsed = parseAssetsJson(text, path);
-    if (!parsed.ok) continue;
-    const value = parsed.value;
-    const refsOf = referenced.get(value.assetsRepo) ?? { tags: new Set(), shas: new Set(), branches: new Set() };
-    referenced.set(value.assetsRepo, refsOf);
-    if (value.tag) refsOf.tags.add(value.tag);
-    if (value.sha) refsOf.shas.add(value.sha);
+  const scanned = await pinsAtRefs(workspace, options.languageRefs?.length ? options.languageRefs : ['refs/heads/', 'refs/remotes/', 'refs/tags/']);
+  const referenced = new Map<string, ReferencedPins>();
+  for (const { path, value } of scanned.files) {
+    const used = referenced.get(value.assetsRepo) ?? { tags: [], shas: [], branches: [] };
+    referenced.set(value.assetsRepo, used);
+    if (value.tag) used.tags.push(value.tag);
+    if (value.sha) used.shas.push(value.sha);
     if (value.dialect === 'branch') {
-      const packagePath = path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '';
-      const branch = effectiveBranch(packagePath, value.branch);
-      if ('branch' in branch) refsOf.branches.add(branch.branch);
-      refsOf.branches.add(value.fallbackBranch);
+      const branch = effectiveBranch(path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '', value.branch);
+      if ('branch' in branch) used.branches.push(branch.branch);
+      used.branches.push(value.fallbackBranch);
     }
   }
-
-  const report: GcReport = { dryRun: options.delete !== true, scannedRefs: refs.length, assetsJsonVersions: files.size, repos: [] };
+  const repos = [...referenced.keys()].sort();
+  if (options.backup?.kind === 'remote' && repos.length > 1) {
+    throw new AssetSyncError('USAGE', `--backup ${options.backup.name} would receive the refs of ${repos.length} assets repos (${repos.join(', ')})`, {
+      hint: 'Back up to a bundle file (one is written per assets repo), or limit --language-refs to one assets repo\'s packages.',
+    });
+  }
+  const report: GcReport = { dryRun: options.delete !== true, scannedRefs: scanned.refs.length, assetsJsonVersions: scanned.versions, repos: [] };
   const release = options.delete ? await acquireLock(workspace.assetsDir) : async (): Promise<void> => undefined;
   try {
-    for (const [assetsRepo, used] of [...referenced].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      report.repos.push(await gcRepo(workspace, assetsRepo, used, options.delete === true));
+    for (const assetsRepo of repos) {
+      const backup = options.backup && bundlePerRepo(options.backup, assetsRepo, repos.length);
+      report.repos.push(await gcRepo(workspace, assetsRepo, referenced.get(assetsRepo)!, { ...options, ...(backup ? { backup } : {}) }));
     }
   } finally {
     await release();
@@ -94,23 +108,64 @@ export async function gc(options: GcOptions): Promise<GcReport> {
   return report;
 }
 
-async function gcRepo(workspace: OpenedWorkspace, assetsRepo: string, used: { tags: Set<string>; shas: Set<string>; branches: Set<string> }, doDelete: boolean): Promise<GcRepoReport> {
+/** One bundle per assets repo: `<name>.bundle` for one, `<name>.<owner>.<repo>.bundle` for several. */
+function bundlePerRepo(backup: BackupTarget, assetsRepo: string, repos: number): BackupTarget {
+  if (backup.kind !== 'bundle' || repos === 1) return backup;
+  return { kind: 'bundle', file: backup.file.replace(/\.bundle$/, `.${assetsRepo.replace('/', '.')}.bundle`) };
+}
+
+const GC_NAMESPACE = 'refs/asset-sync/gc/';
+
+async function gcRepo(workspace: OpenedWorkspace, assetsRepo: string, used: ReferencedPins, options: GcOptions): Promise<GcRepoReport> {
   const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo, url: workspace.remoteUrl(assetsRepo) });
   const remote = await listRemoteRefs(store, { tags: true, heads: true });
   // Everything the server has, commits and trees only, under a private namespace for this walk.
-  const spec = [...remote.keys()].map((ref) => `+${ref}:refs/asset-sync/gc/${ref.slice('refs/'.length)}`).join('\n') + '\n';
-  await store.git(['fetch', '--filter=blob:none', '--no-tags', '--no-write-fetch-head', '--stdin', 'origin'], { input: spec, network: true });
-  const candidates = new Map<string, string>();
-  const kept = new Map<string, string>();
-  for (const [ref, commit] of remote) {
-    const tag = ref.startsWith('refs/tags/') ? ref.slice('refs/tags/'.length) : undefined;
-    const head = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : undefined;
-    const unreferenced = tag !== undefined ? !used.tags.has(tag) && !used.shas.has(commit) : head !== undefined && head.startsWith('auto/') && !used.branches.has(head) && !used.shas.has(commit);
-    (unreferenced ? candidates : kept).set(ref, commit);
+  await fetchRefsInto(store, [...remote.keys()].map((ref) => ({ ref, local: `${GC_NAMESPACE}${ref.slice('refs/'.length)}` })));
+  try {
+    const refs: RemoteRefFact[] = [...remote].map(([ref, commit]) => ({ ref, commit }));
+    const now = options.now ?? Math.floor(Date.now() / 1000);
+    const dates = options.olderThanSeconds === undefined ? undefined : Object.fromEntries(await commitDates(store, refs.map((r) => r.commit)));
+    const plan = planRetention({ refs, used, now, ...(dates ? { dates } : {}), ...(options.olderThanSeconds !== undefined ? { olderThanSeconds: options.olderThanSeconds } : {}) });
+    const candidates = new Map(plan.candidates.map((c) => [c.ref, c.commit]));
+    const kept = new Map(plan.kept.map((k) => [k.ref, k.commit]));
+    const keptForReachability = await keepReachable(store, used, remote, candidates, kept);
+    const exclusive = await objectsBetween(store, [...candidates.values()], [...kept.values()]);
+    const unreferenced = [...candidates].map(([ref, commit]) => ({ ref, commit })).sort((a, b) => (a.ref < b.ref ? -1 : 1));
+    const result: GcRepoReport = {
+      assetsRepo,
+      unreferenced,
+      keptForReachability: keptForReachability.sort(),
+      keptTooRecent: plan.kept.filter((k) => k.why === 'too-recent').map((k) => k.ref),
+      objects: exclusive.present.length + exclusive.missing.length,
+      bytes: null,
+      knownBytes: await objectSizes(store, exclusive.present),
+      unknownObjects: exclusive.missing.length,
+      deleted: [],
+    };
+    if (exclusive.missing.length === 0) result.bytes = result.knownBytes;
+    if (!options.delete || unreferenced.length === 0) {
+      if (options.backup && unreferenced.length > 0) result.backup = await previewBackup(store, options.backup, unreferenced, exclusive);
+      return result;
+    }
+    if (options.backup) {
+      result.backup = await backupRefs(store, options.backup, unreferenced, [...kept.values()]);
+      // The backup brought the file contents in, so the size is now known.
+      result.bytes = await objectSizes(store, [...exclusive.present, ...exclusive.missing]);
+      result.knownBytes = result.bytes;
+      result.unknownObjects = 0;
+    }
+    await faultPoint('gc-backup');
+    result.deleted = await deleteRemoteRefs(store, unreferenced.map((u) => u.ref));
+    return result;
+  } finally {
+    await clearLocalRefs(store, GC_NAMESPACE);
   }
-  // A referenced commit must stay reachable from a kept ref: keep the candidates that carry one.
+}
+
+/** A referenced commit must stay reachable from a kept ref: keeps the candidates that carry one. */
+async function keepReachable(store: Store, used: ReferencedPins, remote: Map<string, string>, candidates: Map<string, string>, kept: Map<string, string>): Promise<string[]> {
   const keptForReachability: string[] = [];
-  const referencedCommits = [...used.shas, ...[...used.tags].map((t) => remote.get(`refs/tags/${t}`)).filter((c): c is string => Boolean(c))];
+  const referencedCommits = [...used.shas, ...used.tags.map((t) => remote.get(`refs/tags/${t}`)).filter((c): c is string => Boolean(c))];
   for (;;) {
     const reachable = await reachableCommits(store, [...kept.values()]);
     const orphaned = referencedCommits.filter((c) => !reachable.has(c));
@@ -127,45 +182,11 @@ async function gcRepo(workspace: OpenedWorkspace, assetsRepo: string, used: { ta
     }
     if (!moved) break;
   }
-  const exclusive = candidates.size
-    ? (await store.git(['rev-list', '--objects', '--no-object-names', '--missing=print', ...new Set(candidates.values()), '--not', ...new Set(kept.values())])).stdout.split('\n').filter(Boolean)
-    : [];
-  const missingBlobs = exclusive.filter((l) => l.startsWith('?')).map((l) => l.slice(1));
-  if (missingBlobs.length > 0) await store.fetchObjects(missingBlobs);
-  const ids = exclusive.map((l) => l.replace(/^\?/, ''));
-  let bytes = 0;
-  if (ids.length > 0) {
-    const sizes = await store.git(['cat-file', '--batch-check=%(objectsize)'], { input: ids.join('\n') + '\n' });
-    bytes = sizes.stdout.split('\n').filter(Boolean).reduce((sum, s) => sum + (Number(s) || 0), 0);
-  }
-  const deleted: string[] = [];
-  if (doDelete && candidates.size > 0) {
-    const refs = [...candidates.keys()];
-    for (let i = 0; i < refs.length; i += 500) {
-      const chunk = refs.slice(i, i + 500);
-      await store.git(['push', '--porcelain', 'origin', ...chunk.map((r) => `:${r}`)], { network: true });
-      deleted.push(...chunk);
-    }
-  }
-  await clearGcNamespace(store);
-  return {
-    assetsRepo,
-    unreferenced: [...candidates].map(([ref, commit]) => ({ ref, commit })).sort((a, b) => (a.ref < b.ref ? -1 : 1)),
-    keptForReachability: keptForReachability.sort(),
-    objects: ids.length,
-    bytes,
-    deleted,
-  };
+  return keptForReachability;
 }
 
 async function reachableCommits(store: Store, tips: string[]): Promise<Set<string>> {
   if (tips.length === 0) return new Set();
   const result = await store.git(['rev-list', '--stdin'], { input: [...new Set(tips)].join('\n') + '\n' });
   return new Set(result.stdout.split('\n').filter(Boolean));
-}
-
-async function clearGcNamespace(store: Store): Promise<void> {
-  const listed = await store.git(['for-each-ref', '--format=%(refname)', 'refs/asset-sync/gc/']);
-  const refs = listed.stdout.split('\n').filter(Boolean);
-  if (refs.length > 0) await store.git(['update-ref', '--stdin'], { input: refs.map((r) => `delete ${r}\n`).join('') });
 }

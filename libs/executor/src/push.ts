@@ -33,6 +33,11 @@ export interface PushOptions {
   /** Files (as the scan prints them) whose findings were reviewed and are not secrets. */
   allowSecrets?: string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * Publish to this fork of the assets repo instead (no write access upstream): the same commit and
+   * tag name, and assets.json pins the tag as usual. `asset-sync adopt` later copies it upstream.
+   */
+  fork?: { name: string; url: string };
 }
 
 export interface PushReport {
@@ -53,6 +58,8 @@ export interface PushReport {
   compared: { folder: string; commit: string };
   /** Branch dialect: how many times the commit was rebuilt because the branch moved. */
   attempts?: number;
+  /** The fork it was published to, when it went to one. */
+  fork?: string;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -82,6 +89,11 @@ export async function push(options: PushOptions): Promise<PushReport> {
     throw new AssetSyncError('ASSETS_JSON_INVALID', `${entry.path} is not a valid assets.json`, {
       problems: entry.problems,
       hint: 'Fix the fields listed; `asset-sync discover` shows every problem.',
+    });
+  }
+  if (options.fork && target.dialect !== 'tag') {
+    throw new AssetSyncError('USAGE', `${entry.path} pins a SHA on a branch (the 2022 dialect); pushing to a fork works for Tag pins only`, {
+      hint: 'Push without --fork from a machine with write access, or move the package to the Tag dialect.',
     });
   }
   const identity = await commitIdentity(workspace.repoRoot, options.env);
@@ -121,7 +133,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
       };
     }
     const fileChanges = scanForSecrets(checkoutDir, record.path, record.prefix, changes, options.allowSecrets ?? []);
-    const context: PublishContext = { store, entry, record, checkoutDir, fileChanges, changes, identity, journalFile, previousPin: target.pinText, owners, ...(resumable ? { journal: resumable } : {}) };
+    const context: PublishContext = { store, entry, record, checkoutDir, fileChanges, changes, identity, journalFile, previousPin: target.pinText, owners, ...(resumable ? { journal: resumable } : {}), ...(options.fork ? { fork: options.fork } : {}) };
     const result = target.dialect === 'tag' ? await publishTag(context) : await publishBranch(context);
     await faultPoint('push-publish');
     await adoptPushedPin(workspace, state, record, { pin: result.pin, commit: result.commit, dialect: target.dialect }, store);
@@ -131,7 +143,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
     return {
       id: entry.path,
       status: 'pushed',
-      message: `Pushed ${fileChanges.length} file${fileChanges.length === 1 ? '' : 's'} of ${entry.packagePath || entry.path} (${describeChanges(changes) || 'resumed'}) as ${result.pin}${result.alreadyOnServer ? ' (already on the server)' : ''}; ${entry.path} now pins it.`,
+      message: `Pushed ${fileChanges.length} file${fileChanges.length === 1 ? '' : 's'} of ${entry.packagePath || entry.path} (${describeChanges(changes) || 'resumed'}) as ${result.pin}${options.fork ? ` to the fork ${options.fork.name}` : ''}${result.alreadyOnServer ? ' (already on the server)' : ''}; ${entry.path} now pins it.${options.fork ? ` A maintainer copies it into ${record.assetsRepo} with: asset-sync adopt ${entry.packagePath || '.'} --from ${options.fork.name}` : ''}`,
       previousPin: target.pinText,
       pin: result.pin,
       commit: result.commit,
@@ -141,6 +153,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
       changes,
       compared,
       attempts: result.attempts,
+      ...(options.fork ? { fork: options.fork.name } : {}),
     };
   } finally {
     await release();
@@ -159,6 +172,7 @@ interface PublishContext {
   previousPin: string;
   owners: string[];
   journal?: PushJournal;
+  fork?: { name: string; url: string };
 }
 
 /**
@@ -206,16 +220,40 @@ async function publishTag(c: PublishContext): Promise<Published> {
   const published = { ...chosen, parent: c.record.commit, ref: `refs/tags/${tag}`, pin: tag };
   await writeJournal(c.journalFile, { id: c.entry.path, assetsRepo: c.record.assetsRepo, previousPin: c.previousPin, ...published });
   await faultPoint('push-commit');
-  const existing = await remoteRef(c.store, published.ref);
-  let alreadyOnServer = existing === published.commit;
-  if (existing && !alreadyOnServer) {
-    throw new AssetSyncError('PUSH_REJECTED', `the tag ${tag} already exists in ${c.record.assetsRepo} at another commit (${shortSha(existing)})`, {
-      hint: 'Two commits share the first 10 hex digits; push again after any change to get another name.',
-    });
-  }
-  if (!existing) alreadyOnServer = (await pushRef(c.store, published.commit, published.ref)).alreadyThere;
+  const alreadyOnServer = await publishTagRef(c, published.commit, published.ref, tag);
   await setLocalRef(c.store, published.ref, published.commit);
   return { ...published, alreadyOnServer, attempts: 1 };
+}
+
+/**
+ * Sends the tag unless it is there already (true then). With a fork, the assets repo is still
+ * asked first: a tag it has at this commit needs no copy, and one it has at another commit could
+ * never be adopted.
+ */
+async function publishTagRef(c: PublishContext, commit: string, ref: string, tag: string): Promise<boolean> {
+  const clash = (where: string, existing: string): AssetSyncError =>
+    new AssetSyncError('PUSH_REJECTED', `the tag ${tag} already exists in ${where} at another commit (${shortSha(existing)})`, {
+      hint: 'Two commits share the first 10 hex digits; push again after any change to get another name.',
+    });
+  const upstream = await remoteRef(c.store, ref);
+  if (upstream === commit) return true;
+  if (upstream) throw clash(c.record.assetsRepo, upstream);
+  if (c.fork) {
+    const onFork = await remoteRef(c.store, ref, c.fork.url);
+    if (onFork === commit) return true;
+    if (onFork) throw clash(`the fork ${c.fork.name}`, onFork);
+    return (await pushRef(c.store, commit, ref, { url: c.fork.url })).alreadyThere;
+  }
+  try {
+    return (await pushRef(c.store, commit, ref)).alreadyThere;
+  } catch (error) {
+    if (!(error instanceof AssetSyncError) || error.code === 'PUSH_REJECTED') throw error;
+    // No write access is the usual reason for a contributor: say what works without it.
+    throw new AssetSyncError(error.code, error.message, {
+      hint: `${error.hint ? `${error.hint} ` : ''}Without write access to ${c.record.assetsRepo}, publish to your fork of it: asset-sync push ${c.entry.packagePath || '.'} --fork <owner>/<name>.`,
+      cause: error,
+    });
+  }
 }
 
 async function publishBranch(c: PublishContext): Promise<Published> {

@@ -14,6 +14,7 @@ import {
 } from '@asset-sync/git-store';
 import { nestedBelow, type CheckoutPlan, type Layout, type PackagePlan, type RestorePlan } from '@asset-sync/planner';
 import { asWriteFailure, errorInfo, inFolder } from './errors.js';
+import { fetchObjectsRouted, type FallbackRemote } from './fallback.js';
 import { syncProxyCheckout } from './proxy-checkout.js';
 import { writeState, type CheckoutRecord, type LayoutState, type PackageRecord, type RestoreState } from './state.js';
 import type { NetworkMeter } from './network.js';
@@ -29,6 +30,8 @@ export interface ApplyInput {
   network: NetworkMeter;
   events?: RestoreEvents;
   jobs: number;
+  /** Packages whose pin a fallback remote served: their file contents come from there too. */
+  servedBy?: Record<string, FallbackRemote>;
 }
 
 /** What applying one checkout's plan did; `failed` are the packages whose files did not change. */
@@ -116,9 +119,8 @@ async function fetchMissing(input: ApplyInput, prepared: Prepared[]): Promise<Ma
           const missing = [...new Set([...(await store.missingObjects(trees)), ...(await store.missingBlobs(blobs))])];
           if (missing.length === 0) return;
           input.events?.phase?.('fetch-objects', repo);
-          input.network.objectFetches++;
           input.network.objects += missing.length;
-          await store.fetchObjects(missing, input.network.onBytes(`objects:${repo}`));
+          input.network.objectFetches += await fetchObjectsRouted(store, missing, await fallbackRoutes(input, store), input.network.onBytes, input.workspace.fallbackRemotes?.() ?? []);
         } catch (error) {
           errors.set(repo, error);
         }
@@ -127,6 +129,20 @@ async function fetchMissing(input: ApplyInput, prepared: Prepared[]): Promise<Ma
   );
   await faultPoint('fetch-objects');
   return errors;
+}
+
+/** Per fallback remote that served pins of this store, the missing objects below those pins' folders. */
+async function fallbackRoutes(input: ApplyInput, store: Store): Promise<Array<{ remote: FallbackRemote; oids: string[] }>> {
+  const served = input.servedBy ?? {};
+  const byRemote = new Map<string, { remote: FallbackRemote; trees: string[] }>();
+  for (const p of input.plan.packages) {
+    const remote = served[p.id];
+    if (!remote || p.assetsRepo !== store.assetsRepo || !p.tree) continue;
+    const route = byRemote.get(remote.url) ?? { remote, trees: [] };
+    route.trees.push(p.tree);
+    byRemote.set(remote.url, route);
+  }
+  return Promise.all([...byRemote.values()].map(async ({ remote, trees }) => ({ remote, oids: await store.missingObjects(trees) })));
 }
 
 async function applyCheckout(input: ApplyInput, plan: CheckoutPlan, prepared: Prepared | undefined): Promise<Applied> {

@@ -35,6 +35,7 @@ import {
   type RestoreRequest,
 } from '@asset-sync/planner';
 import { failureOf } from './errors.js';
+import { fetchFromFallbacks, fetchObjectsRouted, type FallbackRemote } from './fallback.js';
 import { syncProxyCheckout } from './proxy-checkout.js';
 import type { LayoutState } from './state.js';
 import type { NetworkMeter } from './network.js';
@@ -51,6 +52,8 @@ export interface Gathered {
   pending: Record<string, PendingFiles>;
   /** Every package folder known per checkout (restored, requested, nested context), sorted. */
   ownerPaths: Map<string, string[]>;
+  /** Requests whose pin the assets repo lacked and a fallback remote served, by id. */
+  servedBy: Record<string, FallbackRemote>;
 }
 
 export interface GatherInput {
@@ -75,9 +78,10 @@ export async function gather(input: GatherInput): Promise<Gathered> {
   const { checkouts, changes } = await inspectCheckouts(input, stores);
   const { pending, strays } = attribute(changes, ownerPaths, input, requests);
   for (const c of checkouts) c.strays = strays.get(c.dir) ?? [];
-  const facts = await resolveFacts(input, stores, requests.filter((r) => !failures.some((f) => f.id === r.id)), restored);
-  await checkNewTrees(input, stores, requests, facts, restored);
-  return { stores, requests, failures, facts, restored, checkouts, pending, ownerPaths };
+  const servedBy: Record<string, FallbackRemote> = {};
+  const facts = await resolveFacts(input, stores, requests.filter((r) => !failures.some((f) => f.id === r.id)), restored, servedBy);
+  await checkNewTrees(input, stores, requests, facts, restored, servedBy);
+  return { stores, requests, failures, facts, restored, checkouts, pending, ownerPaths, servedBy };
 }
 
 /** Valid entries become requests; invalid ones fail with every problem listed. */
@@ -210,7 +214,7 @@ function attribute(
  * assets repo, pin and folder) costs nothing; the others are resolved from local refs, the rest
  * fetched in one request per assets repo, and their folders looked up in one walk.
  */
-async function resolveFacts(input: GatherInput, stores: Map<string, Store>, requests: RestoreRequest[], restored: RestoredPackage[]): Promise<Record<string, PinFact>> {
+async function resolveFacts(input: GatherInput, stores: Map<string, Store>, requests: RestoreRequest[], restored: RestoredPackage[], servedBy: Record<string, FallbackRemote>): Promise<Record<string, PinFact>> {
   const facts: Record<string, PinFact> = {};
   const byId = new Map(restored.map((r) => [r.id, r]));
   const open: RestoreRequest[] = [];
@@ -222,11 +226,11 @@ async function resolveFacts(input: GatherInput, stores: Map<string, Store>, requ
   }
   const limit = pLimit(Math.max(1, input.workspace.concurrency.network));
   const repos = [...new Set(open.map((r) => r.assetsRepo))];
-  await Promise.all(repos.map((repo) => limit(() => resolveRepo(input, stores.get(repo)!, open.filter((r) => r.assetsRepo === repo), facts))));
+  await Promise.all(repos.map((repo) => limit(() => resolveRepo(input, stores.get(repo)!, open.filter((r) => r.assetsRepo === repo), facts, servedBy))));
   return facts;
 }
 
-async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRequest[], facts: Record<string, PinFact>): Promise<void> {
+async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRequest[], facts: Record<string, PinFact>, servedBy: Record<string, FallbackRemote>): Promise<void> {
   const fail = (r: RestoreRequest, error: unknown): void => void (facts[r.id] = { kind: 'failed', failure: failureOf(r.id, error) });
   try {
     let peeled = await store.peelPins(requests.map((r) => r.pin));
@@ -241,6 +245,9 @@ async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRe
       input.network.pinFetches++;
       missing = (await store.fetchPins(wants, input.network.onBytes(`pins:${store.assetsRepo}`))).missing;
     }
+    // Pins the assets repo lacks (pushed to a fork, not adopted yet) may come from a fallback remote.
+    const fallbacks = missing.size > 0 ? (input.workspace.fallbackRemotes?.() ?? []) : [];
+    const served = fallbacks.length > 0 ? await fetchFromFallbacks(store, wants, missing, fallbacks, input.network) : new Map<string, FallbackRemote>();
     await store.namePins([...new Set(fetchPlan.collapsed.map((c) => c.sha))]);
     peeled = await store.peelPins(requests.map((r) => r.pin));
     const located: Array<{ r: RestoreRequest; commit: string; path: string }> = [];
@@ -250,7 +257,10 @@ async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRe
       if (missing.has(key)) fail(r, missing.get(key));
       else if (!found) facts[r.id] = notFound(r, store);
       else if (found.type !== 'commit') facts[r.id] = unsafe(r, `${describePin(r.pin)} points at a ${found.type}, not a commit`, 'The assets repo holds a broken or hostile ref; pin a tag that names a commit.');
-      else located.push({ r, commit: found.oid, path: assetsPathOf(r.prefix, r.packagePath) });
+      else {
+        located.push({ r, commit: found.oid, path: assetsPathOf(r.prefix, r.packagePath) });
+        if (served.has(key)) servedBy[r.id] = served.get(key)!;
+      }
     }
     const folders = await foldersAt(store, located);
     located.forEach(({ r, commit, path }, i) => {
@@ -291,7 +301,7 @@ function unsafe(r: RestoreRequest, message: string, hint: string): PinFact {
  * git cannot check out here or symlinks that leave the package: each fails alone, named, before
  * anything is written.
  */
-async function checkNewTrees(input: GatherInput, stores: Map<string, Store>, requests: RestoreRequest[], facts: Record<string, PinFact>, restored: RestoredPackage[]): Promise<void> {
+async function checkNewTrees(input: GatherInput, stores: Map<string, Store>, requests: RestoreRequest[], facts: Record<string, PinFact>, restored: RestoredPackage[], servedBy: Record<string, FallbackRemote>): Promise<void> {
   const known = new Set(restored.map((r) => `${r.assetsRepo}\0${r.tree}`));
   for (const [repo, store] of stores) {
     const fresh = requests.filter((r) => {
@@ -311,16 +321,16 @@ async function checkNewTrees(input: GatherInput, stores: Map<string, Store>, req
       }
       for (const f of files) if (f.mode === '120000') links.set(f.oid, [...(links.get(f.oid) ?? []), { r, path: `${path}/${f.path}` }]);
     }
-    if (links.size > 0) await checkSymlinks(input, store, links, facts);
+    if (links.size > 0) await checkSymlinks(input, store, links, facts, servedBy);
   }
 }
 
-async function checkSymlinks(input: GatherInput, store: Store, links: Map<string, { r: RestoreRequest; path: string }[]>, facts: Record<string, PinFact>): Promise<void> {
+async function checkSymlinks(input: GatherInput, store: Store, links: Map<string, { r: RestoreRequest; path: string }[]>, facts: Record<string, PinFact>, servedBy: Record<string, FallbackRemote>): Promise<void> {
   const missing = await store.missingBlobs([...links.keys()]);
   if (missing.length > 0) {
-    input.network.objectFetches++;
     input.network.objects += missing.length;
-    await store.fetchObjects(missing);
+    const routes = [...new Set(Object.values(servedBy))].map((remote) => ({ remote, oids: [...links].filter(([, uses]) => uses.some((u) => servedBy[u.r.id] === remote)).map(([oid]) => oid) }));
+    input.network.objectFetches += await fetchObjectsRouted(store, missing, routes);
   }
   const targets = await readBlobs(store, [...links.keys()]);
   const perPackage = new Map<string, { r: RestoreRequest; targets: Map<string, string> }>();

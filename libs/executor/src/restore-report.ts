@@ -15,6 +15,8 @@ export interface ReportInput {
   applied: Applied[];
   /** Packages already reported through events.package. */
   emitted?: Set<string>;
+  /** Packages whose pin a fallback remote served (the assets repo lacks it). */
+  servedBy?: Record<string, { name: string }>;
 }
 
 /** What the run did for each package, as the CLI, the Nx executor and scripts read it. */
@@ -64,7 +66,8 @@ export function emitKnown(input: Omit<ReportInput, 'applied'>): Set<string> {
 }
 
 function outcomeOf(p: PackagePlan, input: ReportInput, failure: ErrorInfo | undefined): PackageOutcome | undefined {
-  const where = locationOf(p, input.workspace);
+  const served = input.servedBy?.[p.id];
+  const where = { ...locationOf(p, input.workspace), ...(served ? { servedBy: served.name } : {}) };
   const pending = p.pending && !p.discard ? { pending: p.pending } : {};
   if (failure) return { id: p.id, status: 'failed', error: failure, ...where };
   switch (p.action) {

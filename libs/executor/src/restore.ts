@@ -70,10 +70,10 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     if (conflicts.length > 0 && !options.force && options.confirmDiscard && !dryRun) {
       if (await options.confirmDiscard(conflicts.map((p) => ({ id: p.id, changes: p.pending! })))) plan = planOf(gathered, layout, options.complete, true, pushInProgress);
     }
-    const context = { plan, workspace, dryRun, network, started, ...(events ? { events } : {}) };
+    const context = { plan, workspace, dryRun, network, started, servedBy: gathered.servedBy, ...(events ? { events } : {}) };
     if (dryRun) return buildReport({ ...context, applied: [] });
     const emitted = emitKnown(context);
-    const applied = await applyPlan({ workspace, layout, plan, stores: gathered.stores, state, lstate, network, jobs: options.jobs ?? workspace.concurrency.local, ...(events ? { events } : {}) });
+    const applied = await applyPlan({ workspace, layout, plan, stores: gathered.stores, state, lstate, network, jobs: options.jobs ?? workspace.concurrency.local, servedBy: gathered.servedBy, ...(events ? { events } : {}) });
     events?.phase?.('record');
     if (layout === 'test-proxy') await writeBreadcrumbs(workspace.assetsDir, plan);
     state.repoRoot = workspace.repoRoot;
@@ -126,7 +126,7 @@ async function prepareAssetsDir(assetsDir: string, lockHeld: boolean): Promise<R
  * The assets dir ignores itself (a `.gitignore` of `*` inside it), so `git add -A` in the
  * language repo never picks up the store or the checkouts, whatever the repo's own .gitignore says.
  */
-async function ignoreAssetsDir(assetsDir: string): Promise<void> {
+export async function ignoreAssetsDir(assetsDir: string): Promise<void> {
   const file = join(assetsDir, '.gitignore');
   if (existsSync(file)) return;
   await mkdir(assetsDir, { recursive: true });

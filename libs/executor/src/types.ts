@@ -38,6 +38,8 @@ export interface Workspace {
   /** Clone URL of an assets repo (config remotes, templates, SSH origin...). */
   remoteUrl(assetsRepo: string): string;
   concurrency: { network: number; local: number };
+  /** Where restore looks for pins the assets repo lacks (a contributor's fork), in order. */
+  fallbackRemotes?(): Array<{ name: string; url: string }>;
 }
 
 export interface ErrorInfo {
@@ -61,6 +63,8 @@ export interface PackageOutcome {
   /** Absolute folder of the checkout that serves it. */
   checkout?: string;
   pending?: PendingFiles;
+  /** The fallback remote (a fork) the pin was fetched from, when the assets repo lacked it. */
+  servedBy?: string;
   error?: ErrorInfo;
 }
 

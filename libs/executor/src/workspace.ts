@@ -1,6 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
-import { loadConfig, remoteUrlFor, type AssetSyncConfig } from '@asset-sync/config';
+import { loadConfig, otherRemoteOf, remoteUrlFor, type AssetSyncConfig, type OtherRemote } from '@asset-sync/config';
 import { runGit } from '@asset-sync/git-store';
 import type { AssetsJson } from '@asset-sync/assets-json';
 import type { Problem } from '@asset-sync/errors';
@@ -18,6 +18,9 @@ export interface OpenedWorkspace extends Workspace {
   config: AssetSyncConfig;
   originUrl?: string;
   cwd?: string;
+  /** A fork, fallback or backup remote named as `owner/name` (URL by the same rules as an assets repo) or by its URL. */
+  otherRemote(value: string): OtherRemote;
+  fallbackRemotes(): OtherRemote[];
 }
 
 /**
@@ -49,6 +52,12 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(originUrl ? { originUrl } : {}),
     concurrency: config.concurrency,
+    otherRemote(value) {
+      return otherRemoteOf(config, value, originUrl ? { originUrl } : {});
+    },
+    fallbackRemotes() {
+      return config.fallbackRemotes.map((value) => otherRemoteOf(config, value, originUrl ? { originUrl } : {}));
+    },
     remoteUrl(assetsRepo) {
       let url = urls.get(assetsRepo);
       if (!url) {

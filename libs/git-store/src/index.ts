@@ -26,3 +26,6 @@ export { composeTree, foldersAt, listTreeFiles, readBlobs, readTreeObjects, synt
 export type { FolderAt, ListedFile, TreeEntry } from './trees.js';
 export { inspectCheckout, changedFiles, adoptCommit, checkoutCommit, moveCheckout, repairCheckout, resetIndexTo, finishMove, resetFolders, removeSharedCheckout } from './shared-checkout.js';
 export type { ChangedFile, CheckoutCondition, CheckoutInspection, MoveOptions } from './shared-checkout.js';
+export { objectsBetween, objectSizes, commitDates, deleteRemoteRefs, setLocalRefs, localRefsUnder, deleteLocalRefs, clearLocalRefs, writeBundle, bundleBase, verifyBundle, readBundleHeader, fetchRefsInto } from './transfer.js';
+export type { BundleHeader } from './transfer.js';
+export { languageRefs, languageTrees, filesInTrees, readLanguageBlobs } from './language-refs.js';

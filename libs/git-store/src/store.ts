@@ -229,7 +229,9 @@ export class Store {
   async fetchPins(
     pins: PinRef[],
     onProgress?: (progress: FetchProgress) => void,
+    from?: string,
   ): Promise<{ missing: Map<string, AssetSyncError> }> {
+    const remote = remoteOf(from);
     const missing = new Map<string, AssetSyncError>();
     let pending = uniquePins(pins);
     for (const pin of pending) {
@@ -241,19 +243,19 @@ export class Store {
     while (pending.length > 0) {
       try {
         await this.git(
-          ['fetch', '--filter=blob:none', '--no-tags', '--no-write-fetch-head', '--progress', '--stdin', 'origin'],
-          { input: pending.map(refspecOf).join('\n') + '\n', network: true, onStderr: progressParser(onProgress) },
+          ['fetch', '--filter=blob:none', '--no-tags', '--no-write-fetch-head', '--progress', '--stdin', remote.name],
+          { input: pending.map(refspecOf).join('\n') + '\n', network: true, config: remote.settings, onStderr: progressParser(onProgress) },
         );
         return { missing };
       } catch (error) {
         await this.clearPartialPacks();
         if (!isAssetSyncError(error, 'GIT_FAILED')) throw error;
-        const absent = await this.findAbsentPins(pending, error.message);
+        const absent = await this.findAbsentPins(pending, error.message, remote);
         if (absent.length === 0) throw error;
         for (const pin of absent) {
           missing.set(
             pinKey(pin),
-            new AssetSyncError('PIN_NOT_FOUND', `${describe(pin)} does not exist in ${this.assetsRepo} (${redact(this.url)})`, {
+            new AssetSyncError('PIN_NOT_FOUND', `${describe(pin)} does not exist in ${from === undefined ? this.assetsRepo : 'the remote'} (${redact(from ?? this.url)})`, {
               hint:
                 pin.kind === 'branch-head'
                   ? `Create the branch in the assets repo, or set AssetsRepoFallbackBranch to one that exists.`
@@ -269,7 +271,7 @@ export class Store {
   }
 
   /** Which of these pins the server lacks: from the error, and for refs from one ls-remote. */
-  private async findAbsentPins(pins: PinRef[], message: string): Promise<PinRef[]> {
+  private async findAbsentPins(pins: PinRef[], message: string, remote: RemoteArgs): Promise<PinRef[]> {
     const absent: PinRef[] = [];
     const notOurRef = [...message.matchAll(/not our ref ([0-9a-f]{40})/g)].map((m) => m[1]);
     for (const pin of pins) if (pin.kind === 'sha' && notOurRef.includes(pin.sha)) absent.push(pin);
@@ -277,7 +279,7 @@ export class Store {
     const refs = pins.filter((p) => p.kind !== 'sha');
     const existing = new Set<string>();
     for (const chunk of chunkByLength(refs.map(remoteRefOf), 60_000)) {
-      const result = await this.git(['ls-remote', '--refs', 'origin', ...chunk], { network: true });
+      const result = await this.git(['ls-remote', '--refs', remote.name, ...chunk], { network: true, config: remote.settings });
       for (const line of result.stdout.split('\n')) {
         const ref = line.split('\t')[1];
         if (ref) existing.add(ref);
@@ -460,9 +462,13 @@ export class Store {
     return this.missingObjects([tree]);
   }
 
-  /** Fetches exactly these objects in one request (what git itself does for a partial clone). */
-  async fetchObjects(oids: string[], onProgress?: (progress: FetchProgress) => void): Promise<void> {
+  /**
+   * Fetches exactly these objects in one request (what git itself does for a partial clone), from
+   * the store's origin or, with `from`, from that URL (a fork that served a pin).
+   */
+  async fetchObjects(oids: string[], onProgress?: (progress: FetchProgress) => void, from?: string): Promise<void> {
     if (oids.length === 0) return;
+    const remote = remoteOf(from);
     await this.git(
       [
         '-c',
@@ -474,9 +480,9 @@ export class Store {
         '--filter=blob:none',
         '--progress',
         '--stdin',
-        'origin',
+        remote.name,
       ],
-      { input: oids.join('\n') + '\n', network: true, onStderr: progressParser(onProgress) },
+      { input: oids.join('\n') + '\n', network: true, config: remote.settings, onStderr: progressParser(onProgress) },
     ).catch(async (error: unknown) => {
       await this.clearPartialPacks();
       throw error;
@@ -575,6 +581,30 @@ async function enableWorktreeConfig(git: (args: string[], okExitCodes?: number[]
   await git(['config', '--worktree', 'core.bare', 'true']);
   // Exit 5: it was not set, which is what is wanted.
   await git(['config', '--unset', 'core.bare'], [5]);
+}
+
+interface RemoteArgs {
+  /** Settings that define the remote for one command, passed through the environment (never argv). */
+  settings: Array<[string, string]>;
+  name: string;
+}
+
+/** A remote besides origin is named for one command only, so the store's config keeps naming upstream alone. */
+const OTHER_REMOTE = 'asset-sync-other';
+
+/**
+ * `origin`, or another URL (a fork, a fallback, a backup) set up as a promisor remote for this one
+ * command: its commits and trees arrive without file contents, like origin's, and git accepts a
+ * pack whose blobs are missing only from a promisor remote. Credentials in the URL become a header
+ * scoped to it, and the settings travel in the environment: nothing shows in `ps` or a config file.
+ */
+export function remoteOf(url?: string): RemoteArgs {
+  if (url === undefined) return { settings: [], name: 'origin' };
+  assertNotOption(url, 'the remote URL');
+  if (/[\s\0]/.test(url)) throw new AssetSyncError('UNSAFE_INPUT', `refusing the remote URL ${JSON.stringify(redact(url))}: it has whitespace or a control character`);
+  const split = splitCredentials(url);
+  const key = (k: string, v: string): [string, string] => [`remote.${OTHER_REMOTE}.${k}`, v];
+  return { settings: [key('url', split.url), key('promisor', 'true'), key('partialclonefilter', 'blob:none'), ...split.config], name: OTHER_REMOTE };
 }
 
 function remoteRefOf(pin: PinRef): string {

@@ -33,3 +33,5 @@ export type {
   RestorePlan,
   RestoreRequest,
 } from './types.js';
+export { planRetention, parseDuration, planAdopt } from './retention.js';
+export type { RetentionInput, RetentionPlan, RemoteRefFact, ReferencedPins, KeptReason, AdoptAction, AdoptDecision } from './retention.js';

@@ -30,6 +30,8 @@ export async function configShowCommand(globals: GlobalOptions, path: string | u
     concurrency: config.concurrency,
     remotes: Object.fromEntries(Object.entries(config.remotes).map(([k, v]) => [k, redact(v)])),
     remoteUrlTemplate: redact(config.remoteUrlTemplate),
+    fork: config.fork === undefined ? null : redact(config.fork),
+    fallbackRemotes: config.fallbackRemotes.map((r) => redact(r)),
     recordings: config.recordings,
     defaults: config.defaults,
     sources: config.sources,

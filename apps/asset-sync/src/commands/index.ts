@@ -57,6 +57,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .description('commit the package\'s pending recording changes to the assets repo, publish them, and write the new pin into its assets.json')
     .argument('[path]', 'a directory inside the package (default: the current directory)')
     .option('--allow-secret <file>', 'let a reviewed false positive of the secret scan through (repeatable)', collect)
+    .option('--fork <owner/name>', 'publish to this fork of the assets repo (no write access upstream); also ASSET_SYNC_FORK or fork: in asset-sync.yaml')
     .option('-y, --yes', 'accepted for scripts; push never discards anything')
     .action(run(async (g, path: string | undefined, flags: object) => (await import('./push.js')).pushCommand(g, path, flags)));
 
@@ -91,8 +92,50 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .command('gc')
     .description('list assets-repo tags and auto/* branches no assets.json references on any language-repo ref; delete them with --delete')
     .option('--language-refs <pattern>', 'language-repo refs that matter (for-each-ref patterns, repeatable; default: every branch and tag)', collect)
-    .option('--delete', 'delete the unreferenced refs (never anything a scanned ref still needs)')
+    .option('--delete', 'delete the unreferenced refs (never anything a scanned ref still needs), after --backup holds a verified copy')
+    .option('--backup <remote|file.bundle>', 'copy every ref to be deleted here first (a remote as owner/name or URL, or a git bundle file); a failed backup deletes nothing')
+    .option('--no-backup', 'delete without making a copy first')
+    .option('--older-than <duration>', 'only refs whose commit is older than this, e.g. 30d, 4w, 12h')
     .action(run(async (g, flags: object) => (await import('./gc.js')).gcCommand(g, flags)));
+
+  program
+    .command('restore-backup')
+    .description('bring refs gc deleted back into the assets repo from its backup (a bundle file or a remote), same names and commits')
+    .argument('<from>', 'the bundle gc wrote (file.bundle) or the backup remote (owner/name or URL)')
+    .argument('<names...>', 'tags (or refs/heads/auto/... branches) to bring back')
+    .option('--assets-repo <owner/name>', 'the assets repo (default: the one the assets.json files name)')
+    .action(run(async (g, from: string, names: string[], flags: object) => (await import('./restore-backup.js')).restoreBackupCommand(g, from, names, flags)));
+
+  program
+    .command('adopt')
+    .description('copy every pinned tag that exists only in a fork into the assets repo, same commit ids (needs write access)')
+    .argument('[paths...]', 'directories or assets.json files')
+    .option('--all', 'every assets.json of the language repo')
+    .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
+    .option('--from <owner/name>', 'the fork the tags were pushed to (owner/name or URL)')
+    .action(run(async (g, paths: string[], flags: object) => (await import('./adopt.js')).adoptCommand(g, paths, flags)));
+
+  program
+    .command('verify-pins')
+    .description('exit 1 naming every assets.json whose pin is not on the assets repo itself (the PR gate before a merge)')
+    .argument('[paths...]', 'directories or assets.json files')
+    .option('--all', 'every assets.json of the language repo')
+    .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
+    .action(run(async (g, paths: string[], flags: object) => (await import('./verify-pins.js')).verifyPinsCommand(g, paths, flags)));
+
+  program
+    .command('grep')
+    .description('search the recordings of every package at its pin, read from the store (nothing is checked out); exit 0 matched, 1 none, 2 error')
+    .argument('<pattern>', 'a regular expression (JavaScript syntax), or a string with -F')
+    .argument('[paths...]', 'directories or assets.json files (default: the current package)')
+    .option('--all', 'every assets.json of the language repo')
+    .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
+    .option('--pins-from <ref>', 'also the pins this language-repo ref has: a branch, a release tag, or a pattern like refs/tags/release/ (repeatable)', collect)
+    .option('-l, --files-with-matches', 'print only the names of files that match')
+    .option('-i, --ignore-case', 'ignore case')
+    .option('-F, --fixed-strings', 'the pattern is a string, not a regular expression')
+    .option('-E, --extended-regexp', 'the pattern is a regular expression (the default)')
+    .action(run(async (g, pattern: string, paths: string[], flags: object) => (await import('./grep.js')).grepCommand(g, pattern, paths, flags)));
 
   program
     .command('discover')

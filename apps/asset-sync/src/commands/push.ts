@@ -3,10 +3,13 @@ import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 
 /** Commits the package's pending recordings, publishes them, and writes the new pin. */
-export async function pushCommand(globals: GlobalOptions, path: string | undefined, flags: { allowSecret?: string[] }): Promise<CommandResult> {
+export async function pushCommand(globals: GlobalOptions, path: string | undefined, flags: { allowSecret?: string[]; fork?: string }): Promise<CommandResult> {
   const workspace = await workspaceFor(globals);
   const selection = await selectPackages(workspace, { paths: path ? [path] : [] });
-  const report = await push({ workspace, entry: selection.entries[0]!, context: selection.context, allowSecrets: flags.allowSecret ?? [] });
+  // --fork, else ASSET_SYNC_FORK, else asset-sync.yaml's fork: a contributor without write access.
+  const forkValue = flags.fork ?? workspace.config.fork;
+  const fork = forkValue === undefined ? undefined : workspace.otherRemote(forkValue);
+  const report = await push({ workspace, entry: selection.entries[0]!, context: selection.context, allowSecrets: flags.allowSecret ?? [], ...(fork ? { fork } : {}) });
   const lines = [report.message];
   if (report.status === 'pushed') lines.push(`new pin: ${report.pin}`);
   return { exitCode: 0, json: report, text: lines.join('\n') };

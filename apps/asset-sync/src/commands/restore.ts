@@ -82,6 +82,9 @@ export function formatRestore(report: RestoreReport, verbose: boolean): string {
   for (const p of report.packages) {
     if (p.status === 'pending-kept' && p.pending) lines.push(`  pending changes kept in ${p.id}: ${describeChanges(p.pending)}`);
   }
+  for (const p of report.packages) {
+    if (p.servedBy && p.status !== 'failed') lines.push(`  ${p.id}: ${p.pin} is not on ${p.assetsRepo}; fetched from the fallback remote ${p.servedBy}`);
+  }
   const failed = report.packages.filter((p) => p.status === 'failed');
   if (failed.length > 0) lines.push(`failed (${failed.length}):`, ...failureLines(failed));
   // A checkout's error is already each of its packages' error; print it only when none carried it.

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   TestProxy,
   TestProxyCrash,
+  commitFiles,
   git,
   listFilesAt,
   makeLanguageRepo,
@@ -200,5 +201,142 @@ describe('beside the Azure test-proxy: it restores and pushes in asset-sync\'s f
     const onDisk = await readFilesInDir(join(asJson<Report>(cloned).packages[0]!.locate!, pkg.packagePath));
     expect(onDisk.get('tests/recordings/test_0.json')?.toString()).toBe('{"Entries":[],"Variables":{"re":"recorded"}}\n');
     await expectSameFiles(join(asJson<Report>(cloned).packages[0]!.locate!, pkg.packagePath), repo, tagged, `python/${pkg.packagePath}`);
+  });
+
+  it('folders the proxy cloned itself are taken over without a fetch, and unpushed recordings in them are kept', async () => {
+    const lang = await languageRepo(worldLanguageRepo(world));
+    const assetsDir = await makeTempDir('proxy-assets-');
+    const env = proxyEnv(assetsDir);
+    const proxy = new TestProxy(proxyOptions(assetsDir));
+    for (const w of world) await proxy.restore(join(lang, w.packagePath, 'assets.json'));
+    expect(proxy.commands.filter((c) => c.args[0] === 'clone')).toHaveLength(world.length);
+    const pkg = world[2]!;
+    const folder = join(assetsDir, folderOf(pkg.packagePath));
+    const dir = join(folder, recordings(pkg.packagePath));
+    await writeFile(join(dir, 'test_1.json'), '{"Entries":[],"Variables":{"unpushed":"yes"}}\n');
+    await writeFile(join(dir, 'test_9.json'), '{"Entries":[]}\n');
+    await rm(join(dir, 'test_2.json'));
+
+    server.daemon.clearLog();
+    const result = await cli(['restore', '--all', '--layout', 'test-proxy', '--json'], lang, env);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const report = asJson<Report>(result);
+    expect(report.network).toMatchObject({ pinFetches: 0, objectFetches: 0 });
+    expect(await server.daemon.countRequests('upload-pack')).toBe(0);
+    const edited = report.packages.find((p) => p.id === `${pkg.packagePath}/assets.json`)!;
+    expect(edited).toMatchObject({ status: 'pending-kept', pending: { added: [`${recordings(pkg.packagePath)}/test_9.json`], modified: [`${recordings(pkg.packagePath)}/test_1.json`], deleted: [`${recordings(pkg.packagePath)}/test_2.json`] } });
+    expect(report.packages.filter((p) => p !== edited).map((p) => p.status)).toEqual(world.slice(0, 3).map(() => 'up-to-date'));
+    expect(await readFile(join(dir, 'test_1.json'), 'utf8')).toBe('{"Entries":[],"Variables":{"unpushed":"yes"}}\n');
+    expect(existsSync(join(dir, 'test_2.json'))).toBe(false);
+    const store = storeOf(assetsDir);
+    for (const [i, w] of world.entries()) {
+      const at = join(assetsDir, folderOf(w.packagePath));
+      // Each folder is a worktree of the one store now, with no clone of its own left beside it.
+      expect(statSync(join(at, '.git')).isFile()).toBe(true);
+      expect((await git(['rev-parse', '--git-common-dir'], { cwd: at }))).toBe(store);
+      if (i !== 2) await expectSameFiles(join(at, 'python', w.packagePath), repo, w.pushes[w.pushes.length - 1]!.commit, `python/${w.packagePath}`);
+    }
+    expect(readdirSync(assetsDir).filter((name) => name.includes('.clone-') || name.includes('.adopt-'))).toEqual([]);
+
+    // The proxy keeps working there: started for that package, its breadcrumb says the folder is
+    // restored (no clean that would throw the recordings away), and it pushes them.
+    const later = new TestProxy(proxyOptions(assetsDir));
+    await later.restore(join(lang, pkg.packagePath, 'assets.json'));
+    expect(later.commands).toEqual([]);
+    expect(await later.push(join(lang, pkg.packagePath, 'assets.json'))).toBe(0);
+    const status = await cli(['status', '--all', '--layout', 'test-proxy', '--json'], lang, env);
+    expect(asJson<Status[]>(status).every((s) => s.restored && s.upToDate && !s.pending)).toBe(true);
+    const tag = (JSON.parse(await readFile(join(lang, pkg.packagePath, 'assets.json'), 'utf8')) as { Tag: string }).Tag;
+    const files = await listFilesAt(repo, `refs/tags/${tag}`, recordings(pkg.packagePath));
+    expect([...files.keys()].sort()).toEqual(['test_0.json', 'test_1.json', 'test_9.json']);
+  });
+
+  it('answers the proxy\'s asset verbs: restore -a (batched), push -a, reset -a, config locate -a, config show -a, -l, with truthful exit codes', async () => {
+    const lang = await languageRepo(worldLanguageRepo(world));
+    const assetsDir = await makeTempDir('proxy-assets-');
+    const env = proxyEnv(assetsDir);
+    const [a, b, c] = world.map((w) => `${w.packagePath}/assets.json`) as [string, string, string];
+
+    // Two -a in one run are one restore: one fetch for both pins. A relative -a is read from -l.
+    server.daemon.clearLog();
+    const restored = await cli(['restore', '-a', a, '--assets-json-path', join(lang, b), '--json'], lang, env);
+    expect(restored.exitCode, restored.stderr).toBe(0);
+    const report = asJson<Report>(restored);
+    expect(report.packages.map((p) => [p.id, p.status])).toEqual([[a, 'restored'], [b, 'restored']]);
+    expect(report.network.pinFetches).toBe(1);
+    const fromL = await cli(['restore', '-a', c, '-l', lang], join(lang, 'sdk'), env);
+    expect(fromL.exitCode, fromL.stderr).toBe(0);
+    expect(existsSync(join(assetsDir, folderOf(world[2]!.packagePath), 'python', world[2]!.packagePath))).toBe(true);
+
+    // config locate -a: the folder as the proxy prints it, on the last line (what the JS CI reads).
+    const located = await cli(['config', 'locate', '-a', a], lang, env);
+    expect(located.exitCode, located.stderr).toBe(0);
+    const lines = located.stdout.split('\n');
+    expect(lines[lines.length - 2]).toBe(join(assetsDir, folderOf(world[0]!.packagePath), 'python'));
+    expect(lines[lines.length - 2]).toBe(await new TestProxy(proxyOptions(assetsDir)).locate(join(lang, a)));
+    const shown = await cli(['config', 'show', '-a', a, '--json'], lang, env);
+    expect(shown.exitCode, shown.stderr).toBe(0);
+    expect(asJson<{ assetsJson: { path: string } }>(shown).assetsJson.path).toBe(a);
+
+    // Exit codes say what happened (the proxy exits 0 after a blocked push).
+    const missing = await cli(['restore', '-a', 'sdk/nothing/assets.json'], lang, env);
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr).toContain('no assets.json at');
+    const unrestored = world[3]!;
+    expect((await cli(['config', 'locate', '-a', `${unrestored.packagePath}/assets.json`], lang, env)).exitCode).toBe(1);
+    expect((await cli(['push', '-a', a], lang, env)).exitCode).toBe(0);
+    const folder = join(assetsDir, folderOf(world[0]!.packagePath), recordings(world[0]!.packagePath));
+    await writeFile(join(folder, 'test_0.json'), '{"Entries":[{"RequestHeaders":{"Authorization":"Bearer eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"}}]}\n');
+    const blocked = await cli(['push', '-a', a, '--json'], lang, env);
+    expect(blocked.exitCode).toBe(1);
+    expect(blocked.stdout).toContain('SECRET_FOUND');
+    expect((await cli(['reset', '-a', a], lang, env)).exitCode).toBe(2);
+    const reset = await cli(['reset', '-a', a, '-y'], lang, env);
+    expect(reset.exitCode, reset.stderr).toBe(0);
+    expect(await readFile(join(folder, 'test_0.json'))).toEqual((await listFilesAt(repo, world[0]!.pushes[1]!.commit, recordings(world[0]!.packagePath))).get('test_0.json'));
+    await writeFile(join(folder, 'test_0.json'), '{"Entries":[],"Variables":{"pushed":"by asset-sync"}}\n');
+    const pushed = await cli(['push', '-a', a, '--json'], lang, env);
+    expect(pushed.exitCode, pushed.stderr).toBe(0);
+    const pin = asJson<{ pin: string }>(pushed).pin;
+    // The proxy's breadcrumb names the new pin, so the proxy takes the folder as restored.
+    const breadcrumb = parseTestProxyBreadcrumb(await readFile(join(assetsDir, 'breadcrumb', `${folderOf(world[0]!.packagePath)}.breadcrumb`), 'utf8'));
+    expect(breadcrumb.get(a)?.tag).toBe(pin);
+    const proxy = new TestProxy(proxyOptions(assetsDir));
+    await proxy.restore(join(lang, a));
+    expect(proxy.commands).toEqual([]);
+  });
+
+  it('the URLs the proxy puts on origin (SSH, or https with GIT_TOKEN when it dies mid-fetch) never reach asset-sync\'s fetches, and no token stays in a config', async () => {
+    const token = 'ghp_proxyTokenThatMustNotStay0123456789';
+    const files = worldLanguageRepo(world);
+    const lang = await makeTempDir('lang-');
+    await makeLanguageRepo(lang, { files, origin: 'git@github.com:Azure/azure-sdk-for-python.git' });
+    const https = await languageRepo(files);
+    for (const [repoDir, crash] of [[lang, false], [https, true]] as const) {
+      const assetsDir = await makeTempDir('proxy-assets-');
+      const env = proxyEnv(assetsDir);
+      expect((await cli(['restore', '--all', '--layout', 'test-proxy'], repoDir, env)).exitCode).toBe(0);
+      const pkg = world[0]!;
+      const proxy = new TestProxy(proxyOptions(assetsDir, { seedFromBreadcrumbs: false, env: { GIT_TOKEN: token }, ...(crash ? { crashAfter: (args) => args[0] === 'fetch' } : {}) }));
+      const run = proxy.restore(join(repoDir, pkg.packagePath, 'assets.json'));
+      if (crash) await expect(run).rejects.toBeInstanceOf(TestProxyCrash);
+      else await run;
+      const store = storeOf(assetsDir);
+      expect(await git(['--git-dir', store, 'config', '--get', 'remote.origin.url'])).toBe(crash ? `https://x-access-token:${token}@github.com/${ASSETS_REPO}` : `git@github.com:${ASSETS_REPO}.git`);
+
+      // The pin moves to a push made elsewhere, which the store has never seen: asset-sync must
+      // fetch it, and from its own URL.
+      const tag = `${pkg.tagPrefix}_elsewhere${crash ? 1 : 0}`;
+      const commit = await commitFiles(repo, { [`${recordings(pkg.packagePath)}/test_0.json`]: `{"elsewhere":${crash}}\n` }, { branch: `elsewhere/${crash}`, parent: pkg.pushes[1]!.commit, tag });
+      await writeFile(join(repoDir, pkg.packagePath, 'assets.json'), tagAssetsJson('python', pkg.tagPrefix, tag));
+      server.daemon.clearLog();
+      const moved = await cli(['restore', '--all', '--layout', 'test-proxy', '--json'], repoDir, env);
+      expect(moved.exitCode, moved.stdout + moved.stderr).toBe(0);
+      expect(asJson<Report>(moved).network.pinFetches).toBe(1);
+      expect(await server.daemon.countRequests('upload-pack')).toBeGreaterThan(0);
+      await expectSameFiles(join(assetsDir, folderOf(pkg.packagePath), 'python', pkg.packagePath), repo, commit, `python/${pkg.packagePath}`);
+      expect(await git(['--git-dir', store, 'config', '--get-all', 'remote.origin.url'])).toBe(server.daemon.url(ASSETS_REPO));
+      expect(configsMentioning(assetsDir, token)).toEqual([]);
+    }
   });
 });

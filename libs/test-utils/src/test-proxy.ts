@@ -270,7 +270,8 @@ export class TestProxy {
   private async cloneUrl(config: TestProxyConfig, honorToken: boolean): Promise<string> {
     const token = this.options.env?.['GIT_TOKEN'];
     const https = honorToken && token ? `https://x-access-token:${token}@github.com/${config.assetsRepo}` : `https://github.com/${config.assetsRepo}`;
-    const remotes = await this.tryRun(config, ['remote', '-v'], config.repoRoot);
+    // Read as the proxy reads it: git's URL rewriting, which stands in for github.com here, would show otherwise.
+    const remotes = await this.tryRun(config, ['remote', '-v'], config.repoRoot, false);
     const first = remotes.stdout.toString().split('\n')[0] ?? '';
     return first.includes('git@') ? `git@github.com:${config.assetsRepo}.git` : https;
   }
@@ -301,9 +302,9 @@ export class TestProxy {
     return result;
   }
 
-  private async tryRun(_config: TestProxyConfig, args: string[], cwd = _config.location): Promise<GitResult> {
+  private async tryRun(config: TestProxyConfig, args: string[], cwd = config.location, redirect = true): Promise<GitResult> {
     this.commands.push({ cwd, args });
-    const result = await runGit(args, { cwd, env: this.gitEnv(), allowFailure: true });
+    const result = await runGit(args, { cwd, env: redirect ? this.gitEnv() : { ...this.options.env }, allowFailure: true });
     if (this.options.crashAfter?.(args)) throw new TestProxyCrash(args);
     return result;
   }

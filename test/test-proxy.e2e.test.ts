@@ -339,4 +339,41 @@ describe('beside the Azure test-proxy: it restores and pushes in asset-sync\'s f
       expect(configsMentioning(assetsDir, token)).toEqual([]);
     }
   });
+
+  it('after someone else moved HEAD under edited files, or the folder lost its git metadata, the proxy\'s git status shows only the real changes', async () => {
+    // Pins whose commits hold files outside the proxy's patterns (a README, another folder), on
+    // top of a commit that differs in one recording.
+    const pinned = new Map<string, { base: string; tag: string }>();
+    for (const [n, w] of world.slice(0, 2).entries()) {
+      const branch = `outside/${n}`;
+      const base = await commitFiles(repo, { 'README.md': '# assets\n', 'python/sdk/unrelated/x.json': '{}\n' }, { branch, parent: w.pushes[1]!.commit });
+      const tag = `${w.tagPrefix}_outside${n}`;
+      await commitFiles(repo, { [`${recordings(w.packagePath)}/test_1.json`]: `{"tip":${n}}\n` }, { branch, tag });
+      pinned.set(w.packagePath, { base, tag });
+    }
+    const files = worldLanguageRepo(world);
+    for (const [path, { tag }] of pinned) files[`${path}/assets.json`] = tagAssetsJson('python', world.find((w) => w.packagePath === path)!.tagPrefix, tag);
+    const lang = await languageRepo(files);
+    const assetsDir = await makeTempDir('proxy-assets-');
+    const env = proxyEnv(assetsDir);
+    expect((await cli(['restore', '--all', '--layout', 'test-proxy'], lang, env)).exitCode).toBe(0);
+    const [moved, broken] = [world[0]!, world[1]!];
+    const movedDir = join(assetsDir, folderOf(moved.packagePath));
+    // An edit to a file the parent commit shares, then a checkout of the parent, which carries it along.
+    await writeFile(join(movedDir, recordings(moved.packagePath), 'test_0.json'), '{"edited":true}\n');
+    await git(['-c', 'advice.detachedHead=false', 'checkout', '-q', pinned.get(moved.packagePath)!.base], { cwd: movedDir });
+    const brokenDir = join(assetsDir, folderOf(broken.packagePath));
+    await writeFile(join(brokenDir, recordings(broken.packagePath), 'test_2.json'), '{"edited":true}\n');
+    await rm(join(brokenDir, '.git'));
+
+    const result = await cli(['restore', '--all', '--layout', 'test-proxy', '--json'], lang, env);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const pending = Object.fromEntries(asJson<Report>(result).packages.map((p) => [p.id, p.pending]));
+    expect(pending[`${moved.packagePath}/assets.json`]).toEqual({ added: [], modified: [`${recordings(moved.packagePath)}/test_0.json`, `${recordings(moved.packagePath)}/test_1.json`], deleted: [] });
+    expect(pending[`${broken.packagePath}/assets.json`]).toEqual({ added: [], modified: [`${recordings(broken.packagePath)}/test_2.json`], deleted: [] });
+    // What the proxy's push would commit (`git status --porcelain`, then `git add -A .`): only those.
+    expect((await git(['status', '--porcelain'], { cwd: movedDir })).split('\n').map((l) => l.trim()).sort()).toEqual([`M ${recordings(moved.packagePath)}/test_0.json`, `M ${recordings(moved.packagePath)}/test_1.json`]);
+    expect(await git(['status', '--porcelain'], { cwd: brokenDir })).toBe(`M ${recordings(broken.packagePath)}/test_2.json`);
+    expect((await git(['sparse-checkout', 'list'], { cwd: brokenDir })).split('\n')).toEqual([`python/${broken.packagePath}`, 'eng/', '.gitignore']);
+  });
 });

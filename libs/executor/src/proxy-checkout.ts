@@ -8,6 +8,7 @@ import {
   importClone,
   isStandaloneClone,
   proxyBranchFacts,
+  setSparsePatterns,
   syncCheckout,
   type Store,
 } from '@asset-sync/git-store';
@@ -31,9 +32,22 @@ import type { CheckoutRecord, LayoutState } from './state.js';
  * chose to discard).
  */
 export async function syncProxyCheckout(store: Store, dir: string, commit: string, folders: string[], force: boolean): Promise<void> {
-  const patterns = [...new Set(folders.flatMap(testProxySparsePatterns))];
-  await syncCheckout(store, { dir, commit, paths: folders, patterns, force });
+  await syncCheckout(store, { dir, commit, paths: folders, patterns: patternsOf(folders), force });
   for (const folder of folders) await mkdir(join(dir, folder), { recursive: true });
+}
+
+/**
+ * After the index of a test-proxy folder was read again from a tree (its metadata rebuilt, or
+ * HEAD put back under changed files), the proxy's patterns go back on, so what they leave out is
+ * not taken for deleted: by asset-sync, or by the proxy's push, which commits `git add -A .`.
+ */
+export async function reapplyProxyPatterns(lstate: LayoutState, dir: string, abs: string): Promise<void> {
+  const folders = Object.values(lstate.packages).filter((p) => p.checkout === dir).map((p) => p.path);
+  if (folders.length > 0) await setSparsePatterns(abs, patternsOf(folders));
+}
+
+function patternsOf(folders: string[]): string[] {
+  return [...new Set(folders.flatMap(testProxySparsePatterns))];
 }
 
 /** One folder the proxy may have cloned: which assets.json it is for, and the tag it should be at. */

@@ -39,7 +39,7 @@ import {
   type RestoreRequest,
 } from '@asset-sync/planner';
 import { failureOf } from './errors.js';
-import { adoptProxyClones, followProxyHead, removeStrayProxyBranches, syncProxyCheckout } from './proxy-checkout.js';
+import { adoptProxyClones, followProxyHead, reapplyProxyPatterns, removeStrayProxyBranches, syncProxyCheckout } from './proxy-checkout.js';
 import type { LayoutState } from './state.js';
 import type { NetworkMeter } from './network.js';
 import type { PackageEntry, RestoreEvents, Workspace } from './types.js';
@@ -142,8 +142,8 @@ function ownerPathsOf(input: GatherInput, requests: RestoreRequest[], restored: 
 
 /**
  * Checks every recorded checkout against the disk: gone, broken metadata (rebuilt around the
- * files, which are kept), an interrupted move (finished first), and which files differ from what
- * restore wrote, all of them in one `git status` per checkout.
+ * files, which are kept), an interrupted move (finished first), HEAD moved by someone else, and
+ * which files differ from what restore wrote, all of them in one `git status` per checkout.
  */
 async function inspectCheckouts(input: GatherInput, stores: Map<string, Store>, requests: RestoreRequest[]): Promise<{ checkouts: CheckoutFacts[]; changes: Map<string, ChangedFile[]> }> {
   const checkouts: CheckoutFacts[] = [];
@@ -155,22 +155,9 @@ async function inspectCheckouts(input: GatherInput, stores: Map<string, Store>, 
       limit(async () => {
         const store = stores.get(record.assetsRepo);
         const abs = join(input.workspace.assetsDir, dir);
-        if (!store) return checkouts.push({ dir, assetsRepo: record.assetsRepo, condition: 'absent', strays: [] });
         // A clone of the test-proxy's own that could not be taken over is left exactly as it is.
-        if (input.layout === 'test-proxy' && isStandaloneClone(abs)) return checkouts.push({ dir, assetsRepo: record.assetsRepo, condition: 'absent', strays: [] });
-        let { condition, head, branch } = await inspectCheckout(store, abs);
-        if (condition !== 'absent' && !input.dryRun) {
-          if (record.moving) {
-            if (input.layout === 'shared') await finishMove(store, { dir: abs, tree: record.tree, commit: record.commit, ...record.moving });
-            else await syncProxyCheckout(store, abs, record.commit, record.moving.folders, true);
-            delete record.moving;
-          } else if (condition === 'broken') await repairCheckout(store, abs, record.tree, record.commit);
-          else if (head !== record.commit) {
-            const followed = input.layout === 'test-proxy' && (await followProxyHead(store, input.state, { dir, abs, head: head!, ...(branch ? { branch } : {}) }, requestAt.get(dir)));
-            if (!followed) await realign(store, abs, record, input.layout);
-          } else if (branch) await detachHead(abs, head);
-          condition = 'present';
-        }
+        const foreign = !store || (input.layout === 'test-proxy' && isStandaloneClone(abs));
+        const condition = foreign ? 'absent' : await bringToRecord(input, store, { dir, abs, record }, requestAt.get(dir));
         checkouts.push({ dir, assetsRepo: record.assetsRepo, condition, strays: [] });
         if (condition === 'present') changes.set(dir, await changedFiles(abs, { readOnly: input.dryRun }));
       }),
@@ -179,16 +166,44 @@ async function inspectCheckouts(input: GatherInput, stores: Map<string, Store>, 
   return { checkouts: checkouts.sort((a, b) => (a.dir < b.dir ? -1 : 1)), changes };
 }
 
+/** One recorded checkout made to match its record (not in a dry run); returns its condition then. */
+async function bringToRecord(
+  input: GatherInput,
+  store: Store,
+  at: { dir: string; abs: string; record: LayoutState['checkouts'][string] },
+  request: RestoreRequest | undefined,
+): Promise<CheckoutFacts['condition']> {
+  const { dir, abs, record } = at;
+  const { condition, head, branch } = await inspectCheckout(store, abs);
+  if (condition === 'absent' || input.dryRun) return condition;
+  if (record.moving) {
+    if (input.layout === 'shared') await finishMove(store, { dir: abs, tree: record.tree, commit: record.commit, ...record.moving });
+    else await syncProxyCheckout(store, abs, record.commit, record.moving.folders, true);
+    delete record.moving;
+  } else if (condition === 'broken') {
+    await repairCheckout(store, abs, record.tree, record.commit);
+    if (input.layout === 'test-proxy') await reapplyProxyPatterns(input.state, dir, abs);
+  } else if (head !== record.commit) {
+    const followed = input.layout === 'test-proxy' && (await followProxyHead(store, input.state, { dir, abs, head: head!, ...(branch ? { branch } : {}) }, request));
+    if (!followed && (await realign(store, abs, record, input.layout)) === 'index' && input.layout === 'test-proxy') await reapplyProxyPatterns(input.state, dir, abs);
+  } else if (branch) await detachHead(abs, head);
+  return 'present';
+}
+
 /**
  * HEAD was moved by someone else (a `git checkout` in the folder). When the files are exactly
  * what git checked out, they are git's, not anyone's unpushed work, so the checkout goes back to
  * what restore wrote. Otherwise only the index goes back, so every difference shows as pending.
  */
-async function realign(store: Store, dir: string, record: { tree: string; commit: string }, layout: Layout): Promise<void> {
+async function realign(store: Store, dir: string, record: { tree: string; commit: string }, layout: Layout): Promise<'files' | 'index'> {
   const clean = (await changedFiles(dir)).length === 0;
-  if (!clean) return resetIndexTo(dir, record.tree, record.commit);
+  if (!clean) {
+    await resetIndexTo(dir, record.tree, record.commit);
+    return 'index';
+  }
   if (layout === 'shared') await moveCheckout(store, { dir, tree: record.tree, commit: record.commit });
   else await checkoutCommit(dir, record.commit);
+  return 'files';
 }
 
 /** Gives each changed file to the package that owns it; the rest are strays of their checkout. */

@@ -95,7 +95,6 @@ export interface SyncCheckoutOptions {
 export async function syncCheckout(store: Store, options: SyncCheckoutOptions): Promise<void> {
   const { dir, commit, paths } = options;
   for (const path of paths) assertSafePath(path);
-  for (const pattern of options.patterns) if (pattern.includes('\n')) throw new AssetSyncError('UNSAFE_INPUT', `refusing a sparse pattern with a newline: ${JSON.stringify(pattern)}`);
   if (!(await isCheckoutOf(store, dir))) {
     await removeCheckoutDir(store, dir);
     await mkdir(dir, { recursive: true });
@@ -104,9 +103,7 @@ export async function syncCheckout(store: Store, options: SyncCheckoutOptions): 
   const gitDir = (await worktreeGitDir(dir)) as string;
   const head = await readCheckoutHead(dir);
   const hasIndex = existsSync(join(gitDir, 'index'));
-  // Non-cone patterns, in the worktree's own config (the store has extensions.worktreeConfig):
-  // the few patterns of one folder are cheap to match, and are the ones the test-proxy sets.
-  await runGit(['sparse-checkout', 'set', '--no-cone', '--no-sparse-index', '--stdin'], { cwd: dir, input: options.patterns.join('\n') + '\n' });
+  await setSparsePatterns(dir, options.patterns);
   if (!hasIndex) {
     await runGit(['update-ref', '--no-deref', 'HEAD', commit], { cwd: dir });
     await runGit(['read-tree', '-m', '-u', 'HEAD'], { cwd: dir });
@@ -119,6 +116,19 @@ export async function syncCheckout(store: Store, options: SyncCheckoutOptions): 
   if (options.force) await runGit(['clean', '-f', '-d', '-x', '-q', '--', ...paths.map(literalPathspec)], { cwd: dir });
   // A package with no recordings yet still gets its folder, so recording can start there.
   for (const path of paths) await mkdir(join(dir, path), { recursive: true });
+}
+
+/**
+ * Sets a worktree's sparse-checkout patterns (non-cone) and applies them to its index: entries
+ * outside them are marked skip-worktree, so git (and the test-proxy's `git status`, `git add -A`)
+ * never takes their absence for a deletion; files the patterns keep are not rewritten, edited or
+ * deleted ones included. The patterns live in the worktree's own config (the store has
+ * extensions.worktreeConfig), so they never reach another folder; the few of one folder are
+ * cheap to match, and are the ones the test-proxy sets.
+ */
+export async function setSparsePatterns(dir: string, patterns: string[]): Promise<void> {
+  for (const pattern of patterns) if (pattern.includes('\n')) throw new AssetSyncError('UNSAFE_INPUT', `refusing a sparse pattern with a newline: ${JSON.stringify(pattern)}`);
+  await runGit(['sparse-checkout', 'set', '--no-cone', '--no-sparse-index', '--stdin'], { cwd: dir, input: patterns.join('\n') + '\n' });
 }
 
 /**

@@ -25,6 +25,6 @@ export { composeTree, foldersAt, listTreeFiles, readBlobs, readTreeObjects, synt
 export type { FolderAt, ListedFile, TreeEntry } from './trees.js';
 export { inspectCheckout, changedFiles, adoptCommit, checkoutCommit, moveCheckout, repairCheckout, resetIndexTo, finishMove, resetFolders, removeSharedCheckout } from './shared-checkout.js';
 export type { ChangedFile, CheckoutCondition, CheckoutInspection, MoveOptions } from './shared-checkout.js';
-export { readWorktreeHead } from './checkout.js';
+export { readWorktreeHead, setSparsePatterns } from './checkout.js';
 export { isStandaloneClone, importClone, convertClone, detachHead, proxyBranchFacts, deleteBranches } from './proxy-folders.js';
 export type { CloneHead } from './proxy-folders.js';

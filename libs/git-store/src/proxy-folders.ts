@@ -3,7 +3,7 @@ import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
 import { isTestProxyPushBranch, type ProxyBranch } from '@asset-sync/planner';
-import { worktreeGitDir } from './checkout.js';
+import { setSparsePatterns, worktreeGitDir } from './checkout.js';
 import { runGit } from './run.js';
 import type { Store } from './store.js';
 
@@ -85,7 +85,7 @@ export async function convertClone(store: Store, dir: string, commit: string, pa
   // The tree first, then the patterns: `sparse-checkout set` only flips skip-worktree bits, so
   // the files the patterns keep are not rewritten, edited or deleted ones included.
   await runGit(['read-tree', commit], { cwd: dir });
-  await runGit(['sparse-checkout', 'set', '--no-cone', '--no-sparse-index', '--stdin'], { cwd: dir, input: patterns.join('\n') + '\n' });
+  await setSparsePatterns(dir, patterns);
   await runGit(['update-index', '-q', '--refresh'], { cwd: dir, okExitCodes: [1] });
   await rm(cloneGit, { recursive: true, force: true });
 }

@@ -153,7 +153,8 @@ describe('beside the Azure test-proxy: it restores and pushes in asset-sync\'s f
     // Record: one recording changed, one new.
     await writeFile(join(folder, recordings(pkg.packagePath), 'test_0.json'), '{"Entries":[],"Variables":{"re":"recorded"}}\n');
     await writeFile(join(folder, recordings(pkg.packagePath), 'test_new.json'), '{"Entries":[],"Variables":{}}\n');
-    const proxy = new TestProxy(proxyOptions(assetsDir));
+    // The proxy as it runs on Windows: breadcrumb lines end in CRLF.
+    const proxy = new TestProxy(proxyOptions(assetsDir, { crlf: true }));
     expect(await proxy.push(join(lang, pkg.packagePath, 'assets.json'))).toBe(0);
     const newTag = (JSON.parse(await readFile(join(lang, pkg.packagePath, 'assets.json'), 'utf8')) as { Tag: string }).Tag;
     expect(newTag).toMatch(new RegExp(`^${pkg.tagPrefix}_[0-9a-f]{10}$`));
@@ -169,7 +170,7 @@ describe('beside the Azure test-proxy: it restores and pushes in asset-sync\'s f
     expect(branches.filter((b) => /^[0-9a-f]{8}$/.test(b))).toHaveLength(1);
     const breadcrumb = join(assetsDir, 'breadcrumb', `${folderOf(pkg.packagePath)}.breadcrumb`);
     const written = await readFile(breadcrumb, 'utf8');
-    expect(written.startsWith('\uFEFF')).toBe(true);
+    expect(written).toBe(`\uFEFF${pkg.packagePath}/assets.json;${folderOf(pkg.packagePath)};${newTag}\r\n`);
 
     server.daemon.clearLog();
     const status = await cli(['status', '--all', '--layout', 'test-proxy', '--json'], lang, env);

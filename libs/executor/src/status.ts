@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { AssetSyncError, formatProblem } from '@asset-sync/errors';
 import { Store, changedFiles, foldersAt, inspectCheckout } from '@asset-sync/git-store';
-import { isPinnedHead } from './proxy-checkout.js';
 import { assetsPathOf, ownerOf, pinKey, type PendingFiles } from '@asset-sync/planner';
 import { hasFiles } from './errors.js';
+import { isPinnedHead } from './proxy-checkout.js';
 import { layoutState, type PackageRecord, type RestoreState } from './state.js';
 import { loadState } from './upgrade.js';
 import type { ErrorInfo, PackageEntry, Workspace } from './types.js';

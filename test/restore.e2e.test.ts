@@ -381,7 +381,7 @@ describe('restore', () => {
     for (const [pkg, commit, pin] of expected) {
       const hash = hashOf(`${pkg}/assets.json`);
       await expectSameFiles(join(assetsDir, hash, 'python', pkg), server.repoPath(), commit, `python/${pkg}`);
-      expect(await readFile(join(assetsDir, 'breadcrumb', `${hash}.breadcrumb`), 'utf8')).toBe(`${pkg}/assets.json;${hash};${pin}`);
+      expect(await readFile(join(assetsDir, 'breadcrumb', `${hash}.breadcrumb`), 'utf8')).toBe(`${pkg}/assets.json;${hash};${pin}\n`);
       const located = await cli(['locate', pkg, '--layout', 'test-proxy'], lang, { ...server.env, PROXY_ASSETS_FOLDER: assetsDir });
       expect(located.stdout.trim()).toBe(join(assetsDir, hash, 'python'));
     }

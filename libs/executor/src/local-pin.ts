@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { adoptCommit, composeTree, foldersAt, syntheticCommit, type Store } from '@asset-sync/git-store';
+import { writeBreadcrumb } from './breadcrumbs.js';
 import { layoutState, writeState, type PackageRecord, type RestoreState } from './state.js';
 import type { Workspace } from './types.js';
 
@@ -33,6 +34,8 @@ export async function adoptPushedPin(
   await adoptCommit(dir, checkout.commit);
   state.repoRoot ??= workspace.repoRoot;
   await writeState(workspace.assetsDir, state);
+  // The proxy skips its own restore only where its breadcrumb names the pin assets.json will name.
+  if (workspace.layout === 'test-proxy') await writeBreadcrumb(workspace.assetsDir, record.checkout, record.id, pushed.pin);
 }
 
 export type { PackageRecord };

@@ -12,7 +12,7 @@ import {
   syntheticCommit,
   type Store,
 } from '@asset-sync/git-store';
-import { nestedBelow, type CheckoutPlan, type Layout, type PackagePlan, type RestorePlan } from '@asset-sync/planner';
+import { nestedBelow, TEST_PROXY_SHARED_NAMES, type CheckoutPlan, type Layout, type PackagePlan, type RestorePlan } from '@asset-sync/planner';
 import { asWriteFailure, errorInfo, inFolder } from './errors.js';
 import { fetchObjectsRouted, type FallbackRemote } from './fallback.js';
 import { syncProxyCheckout } from './proxy-checkout.js';
@@ -98,9 +98,12 @@ async function prepare(input: ApplyInput, plan: CheckoutPlan): Promise<Prepared>
     return { plan, tree, commit: await syntheticCommit(store, tree), needs: { trees: [tree], blobs: [] } };
   }
   const commit = plan.commit!;
-  const tree = (await store.git(['rev-parse', '--verify', `${commit}^{tree}`])).stdout.trim();
+  const tree = await store.treeOf(commit);
   const folderTrees = plan.grafts.flatMap((g) => (g.tree ? [g.tree] : []));
-  return { plan, tree, commit, needs: { trees: folderTrees, blobs: await store.coneFiles(commit, plan.sparse ?? []) } };
+  // Besides the package folder, the proxy's patterns take `eng/` and `.gitignore`: those above the
+  // folder come in the same request; any deeper ones git fetches itself when it writes them.
+  const shared = await store.namedEntriesAbove(commit, plan.sparse ?? [], [...TEST_PROXY_SHARED_NAMES]);
+  return { plan, tree, commit, needs: { trees: [...folderTrees, ...shared.trees], blobs: shared.blobs } };
 }
 
 /** File contents the new content needs and the stores lack: one request per assets repo. */

@@ -4,6 +4,9 @@ import { formatProblem } from '@asset-sync/errors';
 import {
   Store,
   changedFiles,
+  detachHead,
+  isStandaloneClone,
+  setLocalRef,
   finishMove,
   foldersAt,
   inspectCheckout,
@@ -24,6 +27,7 @@ import {
   planFetch,
   sharedCheckoutDir,
   shortSha,
+  TEST_PROXY_MAIN,
   testProxyHash,
   unsafeTreePaths,
   type CheckoutFacts,
@@ -36,7 +40,7 @@ import {
 } from '@asset-sync/planner';
 import { failureOf } from './errors.js';
 import { fetchFromFallbacks, fetchObjectsRouted, type FallbackRemote } from './fallback.js';
-import { syncProxyCheckout } from './proxy-checkout.js';
+import { adoptProxyClones, followProxyHead, reapplyProxyPatterns, removeStrayProxyBranches, syncProxyCheckout } from './proxy-checkout.js';
 import type { LayoutState } from './state.js';
 import type { NetworkMeter } from './network.js';
 import type { PackageEntry, RestoreEvents, Workspace } from './types.js';
@@ -73,9 +77,13 @@ export async function gather(input: GatherInput): Promise<Gathered> {
   const { requests, failures } = prepareRequests(input.entries);
   const repos = [...new Set([...requests.map((r) => r.assetsRepo), ...Object.values(input.state.checkouts).map((c) => c.assetsRepo)])].sort();
   const stores = await openStores(input.workspace, repos, requests, failures, input.recovered === true);
+  const proxy = input.layout === 'test-proxy' && !input.dryRun;
+  if (proxy) await adoptProxyClones({ assetsDir: input.workspace.assetsDir, lstate: input.state, stores, requests, failures });
+  const ownerPaths = ownerPathsOf(input, requests, Object.values(input.state.packages));
+  const { checkouts, changes } = await inspectCheckouts(input, stores, requests);
+  if (proxy) for (const store of stores.values()) await removeStrayProxyBranches(store);
+  // Read after the checks: a folder the test-proxy moved to its pin is recorded there now.
   const restored = Object.values(input.state.packages);
-  const ownerPaths = ownerPathsOf(input, requests, restored);
-  const { checkouts, changes } = await inspectCheckouts(input, stores);
   const { pending, strays } = attribute(changes, ownerPaths, input, requests);
   for (const c of checkouts) c.strays = strays.get(c.dir) ?? [];
   const servedBy: Record<string, FallbackRemote> = {};
@@ -138,29 +146,22 @@ function ownerPathsOf(input: GatherInput, requests: RestoreRequest[], restored: 
 
 /**
  * Checks every recorded checkout against the disk: gone, broken metadata (rebuilt around the
- * files, which are kept), an interrupted move (finished first), and which files differ from what
- * restore wrote, all of them in one `git status` per checkout.
+ * files, which are kept), an interrupted move (finished first), HEAD moved by someone else, and
+ * which files differ from what restore wrote, all of them in one `git status` per checkout.
  */
-async function inspectCheckouts(input: GatherInput, stores: Map<string, Store>): Promise<{ checkouts: CheckoutFacts[]; changes: Map<string, ChangedFile[]> }> {
+async function inspectCheckouts(input: GatherInput, stores: Map<string, Store>, requests: RestoreRequest[]): Promise<{ checkouts: CheckoutFacts[]; changes: Map<string, ChangedFile[]> }> {
   const checkouts: CheckoutFacts[] = [];
   const changes = new Map<string, ChangedFile[]>();
   const limit = pLimit(Math.max(1, input.workspace.concurrency.local));
+  const requestAt = new Map(requests.map((r) => [checkoutOf(input.layout, r), r]));
   await Promise.all(
     Object.entries(input.state.checkouts).map(([dir, record]) =>
       limit(async () => {
         const store = stores.get(record.assetsRepo);
         const abs = join(input.workspace.assetsDir, dir);
-        if (!store) return checkouts.push({ dir, assetsRepo: record.assetsRepo, condition: 'absent', strays: [] });
-        let { condition, head } = await inspectCheckout(store, abs);
-        if (condition !== 'absent' && !input.dryRun) {
-          if (record.moving) {
-            if (input.layout === 'shared') await finishMove(store, { dir: abs, tree: record.tree, commit: record.commit, ...record.moving });
-            else await syncProxyCheckout(store, abs, record.commit, record.moving.folders, true);
-            delete record.moving;
-          } else if (condition === 'broken') await repairCheckout(store, abs, record.tree, record.commit);
-          else if (head !== record.commit) await realign(store, abs, record, input.layout);
-          condition = 'present';
-        }
+        // A clone of the test-proxy's own that could not be taken over is left exactly as it is.
+        const foreign = !store || (input.layout === 'test-proxy' && isStandaloneClone(abs));
+        const condition = foreign ? 'absent' : await bringToRecord(input, store, { dir, abs, record }, requestAt.get(dir));
         checkouts.push({ dir, assetsRepo: record.assetsRepo, condition, strays: [] });
         if (condition === 'present') changes.set(dir, await changedFiles(abs, { readOnly: input.dryRun }));
       }),
@@ -169,16 +170,44 @@ async function inspectCheckouts(input: GatherInput, stores: Map<string, Store>):
   return { checkouts: checkouts.sort((a, b) => (a.dir < b.dir ? -1 : 1)), changes };
 }
 
+/** One recorded checkout made to match its record (not in a dry run); returns its condition then. */
+async function bringToRecord(
+  input: GatherInput,
+  store: Store,
+  at: { dir: string; abs: string; record: LayoutState['checkouts'][string] },
+  request: RestoreRequest | undefined,
+): Promise<CheckoutFacts['condition']> {
+  const { dir, abs, record } = at;
+  const { condition, head, branch } = await inspectCheckout(store, abs);
+  if (condition === 'absent' || input.dryRun) return condition;
+  if (record.moving) {
+    if (input.layout === 'shared') await finishMove(store, { dir: abs, tree: record.tree, commit: record.commit, ...record.moving });
+    else await syncProxyCheckout(store, abs, record.commit, record.moving.folders, true);
+    delete record.moving;
+  } else if (condition === 'broken') {
+    await repairCheckout(store, abs, record.tree, record.commit);
+    if (input.layout === 'test-proxy') await reapplyProxyPatterns(input.state, dir, abs);
+  } else if (head !== record.commit) {
+    const followed = input.layout === 'test-proxy' && (await followProxyHead(store, input.state, { dir, abs, head: head!, ...(branch ? { branch } : {}) }, request));
+    if (!followed && (await realign(store, abs, record, input.layout)) === 'index' && input.layout === 'test-proxy') await reapplyProxyPatterns(input.state, dir, abs);
+  } else if (branch) await detachHead(abs, head);
+  return 'present';
+}
+
 /**
  * HEAD was moved by someone else (a `git checkout` in the folder). When the files are exactly
  * what git checked out, they are git's, not anyone's unpushed work, so the checkout goes back to
  * what restore wrote. Otherwise only the index goes back, so every difference shows as pending.
  */
-async function realign(store: Store, dir: string, record: { tree: string; commit: string }, layout: Layout): Promise<void> {
+async function realign(store: Store, dir: string, record: { tree: string; commit: string }, layout: Layout): Promise<'files' | 'index'> {
   const clean = (await changedFiles(dir)).length === 0;
-  if (!clean) return resetIndexTo(dir, record.tree, record.commit);
+  if (!clean) {
+    await resetIndexTo(dir, record.tree, record.commit);
+    return 'index';
+  }
   if (layout === 'shared') await moveCheckout(store, { dir, tree: record.tree, commit: record.commit });
   else await checkoutCommit(dir, record.commit);
+  return 'files';
 }
 
 /** Gives each changed file to the package that owns it; the rest are strays of their checkout. */
@@ -225,19 +254,34 @@ async function resolveFacts(input: GatherInput, stores: Map<string, Store>, requ
     else open.push(r);
   }
   const limit = pLimit(Math.max(1, input.workspace.concurrency.network));
-  const repos = [...new Set(open.map((r) => r.assetsRepo))];
-  await Promise.all(repos.map((repo) => limit(() => resolveRepo(input, stores.get(repo)!, open.filter((r) => r.assetsRepo === repo), facts, servedBy))));
+  const lacking = await branchesLacking(input, stores, requests);
+  const repos = [...new Set([...open.map((r) => r.assetsRepo), ...Object.keys(lacking)])];
+  await Promise.all(repos.map((repo) => limit(() => resolveRepo(input, stores.get(repo)!, open.filter((r) => r.assetsRepo === repo), facts, servedBy, lacking[repo] ?? []))));
   return facts;
 }
 
-async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRequest[], facts: Record<string, PinFact>, servedBy: Record<string, FallbackRemote>): Promise<void> {
+/**
+ * The test-proxy's push diffs `eng/` and `.gitignore` against a local `main`, as in its own
+ * clones: a store serving test-proxy folders gets one, fetched with the pins.
+ */
+async function branchesLacking(input: GatherInput, stores: Map<string, Store>, requests: RestoreRequest[]): Promise<Record<string, string[]>> {
+  if (input.layout !== 'test-proxy') return {};
+  const lacking: Record<string, string[]> = {};
+  for (const repo of new Set(requests.map((r) => r.assetsRepo))) {
+    const store = stores.get(repo);
+    if (store && !(await store.hasBranch(TEST_PROXY_MAIN))) lacking[repo] = [TEST_PROXY_MAIN];
+  }
+  return lacking;
+}
+
+async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRequest[], facts: Record<string, PinFact>, servedBy: Record<string, FallbackRemote>, branches: string[]): Promise<void> {
   const fail = (r: RestoreRequest, error: unknown): void => void (facts[r.id] = { kind: 'failed', failure: failureOf(r.id, error) });
   try {
     let peeled = await store.peelPins(requests.map((r) => r.pin));
     const resolved = Object.fromEntries([...peeled].map(([key, v]) => [key, v.oid]));
     const shas = requests.flatMap((r) => (r.pin.kind === 'sha' && !resolved[pinKey(r.pin)] ? [r.pin.sha] : []));
     const present = shas.length > 0 ? await store.presentCommits(shas) : [];
-    const fetchPlan = planFetch({ requests, resolved: { [store.assetsRepo]: resolved }, present: { [store.assetsRepo]: present } });
+    const fetchPlan = planFetch({ requests, resolved: { [store.assetsRepo]: resolved }, present: { [store.assetsRepo]: present }, branches: { [store.assetsRepo]: branches } });
     const wants = fetchPlan.wants[store.assetsRepo] ?? [];
     let missing = new Map<string, Error>();
     if (wants.length > 0) {
@@ -248,6 +292,7 @@ async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRe
     // Pins the assets repo lacks (pushed to a fork, not adopted yet) may come from a fallback remote.
     const fallbacks = missing.size > 0 ? (input.workspace.fallbackRemotes?.() ?? []) : [];
     const served = fallbacks.length > 0 ? await fetchFromFallbacks(store, wants, missing, fallbacks, input.network) : new Map<string, FallbackRemote>();
+    await nameBranches(store, branches, missing);
     await store.namePins([...new Set(fetchPlan.collapsed.map((c) => c.sha))]);
     peeled = await store.peelPins(requests.map((r) => r.pin));
     const located: Array<{ r: RestoreRequest; commit: string; path: string }> = [];
@@ -282,6 +327,16 @@ async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRe
     });
   } catch (error) {
     for (const r of requests) if (!facts[r.id]) fail(r, error);
+  }
+}
+
+/** Local branches made from the heads just fetched; a branch the server lacks is left out, failing nothing. */
+async function nameBranches(store: Store, branches: string[], missing: Map<string, Error>): Promise<void> {
+  const fetched = branches.filter((b) => !missing.has(pinKey({ kind: 'branch-head', branch: b })));
+  const heads = await store.refCommits(fetched.map((b) => `refs/remotes/origin/${b}`));
+  for (const b of fetched) {
+    const head = heads.get(`refs/remotes/origin/${b}`);
+    if (head) await setLocalRef(store, `refs/heads/${b}`, head);
   }
 }
 

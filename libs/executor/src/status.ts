@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { AssetSyncError, formatProblem } from '@asset-sync/errors';
-import { Store, changedFiles, inspectCheckout } from '@asset-sync/git-store';
+import { Store, changedFiles, foldersAt, inspectCheckout } from '@asset-sync/git-store';
 import { assetsPathOf, ownerOf, pinKey, type PendingFiles } from '@asset-sync/planner';
 import { hasFiles } from './errors.js';
+import { isPinnedHead } from './proxy-checkout.js';
 import { layoutState, type PackageRecord, type RestoreState } from './state.js';
 import { loadState } from './upgrade.js';
 import type { ErrorInfo, PackageEntry, Workspace } from './types.js';
@@ -45,15 +46,21 @@ export async function readCurrentState(workspace: Workspace): Promise<RestoreSta
 export async function findRestored(workspace: Workspace, entry: PackageEntry, state?: RestoreState): Promise<Restored | undefined> {
   const current = state ?? (await readCurrentState(workspace));
   const lstate = layoutState(current, workspace.layout);
-  const record = lstate.packages[entry.path];
+  let record = lstate.packages[entry.path];
   const checkout = record ? lstate.checkouts[record.checkout] : undefined;
   if (!record || !checkout || checkout.moving) return undefined;
   const checkoutDir = join(workspace.assetsDir, record.checkout);
   const store = Store.existing({ assetsDir: workspace.assetsDir, assetsRepo: record.assetsRepo, url: '' });
   if (!store) return undefined;
   const inspected = await inspectCheckout(store, checkoutDir);
-  if (inspected.condition !== 'present' || inspected.head !== checkout.commit) return undefined;
+  if (inspected.condition !== 'present' || !inspected.head) return undefined;
   const target = entry.target;
+  if (inspected.head !== checkout.commit) {
+    // The test-proxy restored or pushed in its folder: at the pin assets.json names, it is restored there.
+    if (workspace.layout !== 'test-proxy' || !target || target.assetsRepo !== record.assetsRepo || !(await isPinnedHead(store, target.pin, inspected.head))) return undefined;
+    const [folder] = await foldersAt(store, [{ commit: inspected.head, path: record.path }]);
+    record = { ...record, pin: target.pin, pinText: target.pinText, commit: inspected.head, tree: folder?.kind === 'tree' ? folder.oid : null };
+  }
   const upToDate =
     target !== undefined &&
     target.assetsRepo === record.assetsRepo &&

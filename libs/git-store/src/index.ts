@@ -29,3 +29,6 @@ export type { ChangedFile, CheckoutCondition, CheckoutInspection, MoveOptions } 
 export { objectsBetween, objectSizes, commitDates, deleteRemoteRefs, setLocalRefs, localRefsUnder, deleteLocalRefs, clearLocalRefs, writeBundle, bundleBase, verifyBundle, readBundleHeader, fetchRefsInto } from './transfer.js';
 export type { BundleHeader } from './transfer.js';
 export { languageRefs, languageTrees, filesInTrees, readLanguageBlobs } from './language-refs.js';
+export { readWorktreeHead, setSparsePatterns } from './checkout.js';
+export { isStandaloneClone, importClone, convertClone, detachHead, proxyBranchFacts, deleteBranches } from './proxy-folders.js';
+export type { CloneHead } from './proxy-folders.js';

@@ -5,7 +5,7 @@ import { AssetSyncError, faultPoint } from '@asset-sync/errors';
 import { excludePathspec, literalPathspec } from './refs.js';
 import { runGit } from './run.js';
 import { assertSafePath, chunkByLength, type Store } from './store.js';
-import { worktreeGitDir } from './checkout.js';
+import { readWorktreeHead, worktreeGitDir } from './checkout.js';
 
 /**
  * The shared checkout of an assets repo: a worktree of the store whose index and HEAD hold a
@@ -21,6 +21,8 @@ export interface CheckoutInspection {
   condition: CheckoutCondition;
   /** The commit HEAD names, when readable. */
   head?: string;
+  /** The branch HEAD is on, when someone checked one out (the test-proxy's push does). */
+  branch?: string;
 }
 
 /** A file that differs from the checkout's index (what restore wrote). */
@@ -36,9 +38,9 @@ export async function inspectCheckout(store: Store, dir: string): Promise<Checko
   if (!gitDir || resolve(dirname(gitDir)) !== resolve(store.gitDir, 'worktrees')) return { condition: 'broken' };
   try {
     const back = (await readFile(join(gitDir, 'gitdir'), 'utf8')).trim();
-    const head = (await readFile(join(gitDir, 'HEAD'), 'utf8')).trim();
-    if (resolve(back) !== resolve(dir, '.git') || !/^[0-9a-f]{40}$/.test(head) || !existsSync(join(gitDir, 'index'))) return { condition: 'broken' };
-    return { condition: 'present', head };
+    const { commit: head, branch } = await readWorktreeHead(gitDir);
+    if (resolve(back) !== resolve(dir, '.git') || !head || !existsSync(join(gitDir, 'index'))) return { condition: 'broken' };
+    return { condition: 'present', head, ...(branch ? { branch } : {}) };
   } catch {
     return { condition: 'broken' };
   }

@@ -49,16 +49,22 @@ export class Store {
     this.credentials = split.config;
   }
 
-  /** Opens the store, creating it on first use. Creating it does no network I/O. */
+  /**
+   * Opens the store, creating it on first use. Creating it does no network I/O. Whatever URL
+   * another tool left on `origin` (the test-proxy sets its own in the folders it restores, with
+   * GIT_TOKEN in it while it fetches), asset-sync's own is put back before any fetch.
+   */
   static async open(location: StoreLocation): Promise<Store> {
     assertNotOption(location.url, 'the remote URL');
     const store = new Store(location);
     if (!existsSync(join(store.gitDir, 'HEAD'))) await store.create();
     else if (!(await store.configured(store.url))) {
-      // Also undoes a URL with a token that another tool (the test-proxy) left in the config.
-      if ((await store.config('remote.origin.url')) !== store.url) await store.git(['config', 'remote.origin.url', store.url]);
+      // Also undoes a URL (or a second one) with a token that another tool (the test-proxy) left in the config.
+      const urls = (await store.git(['config', '--get-all', 'remote.origin.url'], { okExitCodes: [1] })).stdout.split('\n').filter(Boolean);
+      if (urls.length !== 1 || urls[0] !== store.url) await store.git(['config', '--replace-all', 'remote.origin.url', store.url]);
       // Idempotent, and rare: a store whose config file says less than it should.
       await store.enableWorktreeConfig();
+      if ((await store.config('core.longpaths')) !== 'true') await store.git(['config', 'core.longpaths', 'true']);
     }
     return store;
   }
@@ -93,8 +99,9 @@ export class Store {
    */
   private async configured(url: string): Promise<boolean> {
     const text = await readFile(join(this.gitDir, 'config'), 'utf8').catch(() => '');
+    const urls = text.match(/\n\turl = /g)?.length ?? 0;
     // A main config that still says bare (a store made by a run killed half-way) is not configured.
-    return text.includes(`\n\turl = ${url}\n`) && /\n\tworktreeConfig = true\n/.test(text) && !/\n\tbare = true\n/.test(text) && !/[\\"#;]/.test(url);
+    return urls === 1 && text.includes(`\n\turl = ${url}\n`) && /\n\tworktreeConfig = true\n/.test(text) && /\n\tlongpaths = true\n/.test(text) && !/\n\tbare = true\n/.test(text) && !/[\\"#;]/.test(url);
   }
 
   private async config(key: string): Promise<string | undefined> {
@@ -432,22 +439,54 @@ export class Store {
   }
 
   /**
-   * Files a cone-mode sparse checkout of `paths` writes besides the folders themselves: those
-   * directly in the root and in every folder above each path. Their ids, from trees the store has.
+   * Entries named one of `names` directly in the root and in every folder above each path, at a
+   * commit: what the test-proxy's sparse patterns (`eng/`, `.gitignore`) add to a package folder.
+   * Their ids, from trees the store has: blobs, and trees whose missing contents are fetched.
    */
-  async coneFiles(commit: string, paths: string[]): Promise<string[]> {
+  async namedEntriesAbove(commit: string, paths: string[], names: string[]): Promise<{ blobs: string[]; trees: string[] }> {
     const above = new Set<string>(['']);
     for (const path of paths) {
       const segments = path.split('/').filter(Boolean);
       for (let i = 1; i < segments.length; i++) above.add(segments.slice(0, i).join('/'));
     }
-    const trees = await this.treeIds([commit], [...above]);
-    const oids = Object.values(trees[commit] ?? {}).filter((oid): oid is string => typeof oid === 'string');
-    const blobs: string[] = [];
+    const folders = await this.treeIds([commit], [...above]);
+    const oids = Object.values(folders[commit] ?? {}).filter((oid): oid is string => typeof oid === 'string');
+    const wanted = new Set(names);
+    const blobs = new Set<string>();
+    const trees = new Set<string>();
     for (const entries of (await this.readTrees(oids)).values()) {
-      for (const entry of entries.values()) if (entry.type === 'blob') blobs.push(entry.oid);
+      for (const [name, entry] of entries) {
+        if (!wanted.has(name)) continue;
+        if (entry.type === 'blob') blobs.add(entry.oid);
+        else if (entry.type === 'tree') trees.add(entry.oid);
+      }
     }
-    return [...new Set(blobs)];
+    return { blobs: [...blobs], trees: [...trees] };
+  }
+
+  /** True when the store has this branch (`refs/heads/<name>`), loose or packed; no process. */
+  async hasBranch(name: string): Promise<boolean> {
+    const ref = `refs/heads/${name}`;
+    if (existsSync(join(this.gitDir, ref))) return true;
+    const packed = await readFile(join(this.gitDir, 'packed-refs'), 'utf8').catch(() => '');
+    return packed.split('\n').some((line) => line.endsWith(` ${ref}`));
+  }
+
+  /** The root tree of a commit the store has. */
+  async treeOf(commit: string): Promise<string> {
+    return (await this.git(['rev-parse', '--verify', `${commit}^{tree}`])).stdout.trim();
+  }
+
+  /** The commits these refs name in the store, without a network request; absent refs are left out. */
+  async refCommits(refs: string[]): Promise<Map<string, string>> {
+    for (const ref of refs) assertNotOption(ref, 'the ref');
+    const lines = await this.batchCheck(refs.map((ref) => `${ref}^{commit}`));
+    const found = new Map<string, string>();
+    refs.forEach((ref, i) => {
+      const line = lines[i];
+      if (line?.type === 'commit') found.set(ref, line.oid);
+    });
+    return found;
   }
 
   /**

@@ -15,6 +15,17 @@ export {
   shortSha,
   testProxyHash,
 } from './paths.js';
+export {
+  TEST_PROXY_MAIN,
+  TEST_PROXY_SHARED_NAMES,
+  testProxySparsePatterns,
+  isTestProxyPushBranch,
+  parseBreadcrumb,
+  formatBreadcrumb,
+  updateBreadcrumb,
+  strayProxyBranches,
+} from './test-proxy.js';
+export type { BreadcrumbLine, ParsedBreadcrumb, ProxyBranch } from './test-proxy.js';
 export type {
   CheckoutAction,
   CheckoutFacts,

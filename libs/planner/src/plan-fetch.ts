@@ -10,6 +10,11 @@ export interface FetchInput {
   present?: Record<string, string[]>;
   /** Known ancestry per assets repo: commit -> its ancestors among the candidates. */
   ancestry?: Record<string, Record<string, string[]>>;
+  /**
+   * Branches the layout needs in the store that it lacks, per assets repo: their heads are asked
+   * for in the same request (the test-proxy layout's `main`, which the proxy's push diffs against).
+   */
+  branches?: Record<string, string[]>;
 }
 
 /**
@@ -23,6 +28,7 @@ export function planFetch(input: FetchInput): FetchPlan {
   const collapsed: FetchPlan['collapsed'] = [];
   const byRepo = new Map<string, RestoreRequest[]>();
   for (const r of input.requests) byRepo.set(r.assetsRepo, [...(byRepo.get(r.assetsRepo) ?? []), r]);
+  for (const repo of Object.keys(input.branches ?? {})) if (!byRepo.has(repo)) byRepo.set(repo, []);
   for (const [repo, requests] of [...byRepo].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const resolved = input.resolved[repo] ?? {};
     const present = new Set(input.present?.[repo] ?? []);
@@ -45,6 +51,9 @@ export function planFetch(input: FetchInput): FetchPlan {
         }
       }
       list.push(pin);
+    }
+    for (const branch of input.branches?.[repo] ?? []) {
+      if (!list.some((p) => p.kind === 'branch-head' && p.branch === branch)) list.push({ kind: 'branch-head', branch });
     }
     if (list.length > 0) wants[repo] = list;
   }

@@ -8,6 +8,10 @@ export type Run = (handler: Handler) => (...args: unknown[]) => Promise<void>;
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const layoutOption = (): Option =>
   new Option('--layout <layout>', 'shared checkouts, or one folder per assets.json as the Azure test-proxy lays them out').choices(['shared', 'test-proxy']);
+/** The test-proxy's own options for its asset verbs, so scripts written for it can call asset-sync. */
+const assetsJsonOption = (repeatable: boolean): Option =>
+  new Option('-a, --assets-json-path <file>', `as the test-proxy takes it: an assets.json or its folder${repeatable ? ' (repeatable: one batched run)' : ''}; implies --layout test-proxy`).argParser(collect);
+const storageLocationOption = (): Option => new Option('-l, --storage-location <dir>', 'as the test-proxy takes it: where relative -a paths are read from (default TEST_PROXY_FOLDER, else the working directory)');
 
 /**
  * Every subcommand, each a thin layer over a library call. A handler's module is loaded only
@@ -25,6 +29,8 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .option('--force', 'discard pending local changes that stand in the way')
     .option('-y, --yes', 'same as --force, without asking')
     .addOption(layoutOption())
+    .addOption(assetsJsonOption(true))
+    .addOption(storageLocationOption())
     .action(run(async (g, paths: string[], flags: object) => (await import('./restore.js')).restoreCommand(g, io, paths, flags)));
 
   program
@@ -59,6 +65,9 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .option('--allow-secret <file>', 'let a reviewed false positive of the secret scan through (repeatable)', collect)
     .option('--fork <owner/name>', 'publish to this fork of the assets repo (no write access upstream); also ASSET_SYNC_FORK or fork: in asset-sync.yaml')
     .option('-y, --yes', 'accepted for scripts; push never discards anything')
+    .addOption(layoutOption())
+    .addOption(assetsJsonOption(false))
+    .addOption(storageLocationOption())
     .action(run(async (g, path: string | undefined, flags: object) => (await import('./push.js')).pushCommand(g, path, flags)));
 
   program
@@ -66,6 +75,9 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .description('throw away the package\'s pending changes and return to its pinned content (asks first; --yes to skip)')
     .argument('[path]', 'a directory inside the package (default: the current directory)')
     .option('-y, --yes', 'discard without asking')
+    .addOption(layoutOption())
+    .addOption(assetsJsonOption(false))
+    .addOption(storageLocationOption())
     .action(run(async (g, path: string | undefined, flags: object) => (await import('./reset.js')).resetCommand(g, io, path, flags)));
 
   program
@@ -147,7 +159,17 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .command('show')
     .description('the resolved assets.json for PATH and the effective config, with where each value came from')
     .argument('[path]', 'a directory inside a package')
-    .action(run(async (g, path: string | undefined) => (await import('./config.js')).configShowCommand(g, path)));
+    .addOption(assetsJsonOption(false))
+    .addOption(storageLocationOption())
+    .action(run(async (g, path: string | undefined, flags: object) => (await import('./config.js')).configShowCommand(g, path, flags)));
+  config
+    .command('locate')
+    .description('as the test-proxy\'s `config locate -a`: print the folder a restored assets.json\'s recordings are under, as the last line')
+    .argument('[path]', 'a directory inside the package (default: the current directory)')
+    .addOption(layoutOption())
+    .addOption(assetsJsonOption(false))
+    .addOption(storageLocationOption())
+    .action(run(async (g, path: string | undefined, flags: object) => (await import('./locate.js')).locateCommand(g, path, flags)));
 
   program
     .command('migrate')

@@ -3,21 +3,22 @@ import { describeChanges, restore, selectPackages, type RestoreReport } from '@a
 import type { PendingFiles } from '@asset-sync/planner';
 import { workspaceFor, parsePositiveInt } from '../context.js';
 import { formatBytes, progressDisplay } from '../render/progress.js';
+import { proxyTargets, type ProxyVerbFlags } from './proxy-verbs.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 import type { Io } from '../main.js';
 
-export interface RestoreFlags {
+export interface RestoreFlags extends ProxyVerbFlags {
   all?: boolean;
   filter?: string[];
   jobs?: string;
   dryRun?: boolean;
   force?: boolean;
   yes?: boolean;
-  layout?: string;
 }
 
-export async function restoreCommand(globals: GlobalOptions, io: Io, paths: string[], flags: RestoreFlags): Promise<CommandResult> {
-  const workspace = await workspaceFor(globals, flags.layout);
+export async function restoreCommand(given: GlobalOptions, io: Io, givenPaths: string[], flags: RestoreFlags): Promise<CommandResult> {
+  const { globals, paths, layout } = proxyTargets(given, givenPaths, flags);
+  const workspace = await workspaceFor(globals, layout);
   const jobs = parsePositiveInt(flags.jobs, '--jobs');
   const selection = await selectPackages(workspace, { all: flags.all === true, paths, ...(flags.filter ? { filter: flags.filter } : {}) });
   const display = await progressDisplay({ interactive: io.interactive, quiet: globals.json, write: io.err, stream: process.stderr });

@@ -6,6 +6,7 @@ export const CONFIG_FILE = 'asset-sync.yaml';
 /** Environment variables that override asset-sync.yaml. */
 export const ENV_REMOTE_URL_TEMPLATE = 'ASSET_SYNC_REMOTE_URL_TEMPLATE';
 export const ENV_ASSETS_DIR = 'ASSET_SYNC_DIR';
+export const ENV_STORE_DIR = 'ASSET_SYNC_STORE_DIR';
 
 export const DEFAULT_GLOBS: readonly string[] = ['sdk/**/assets.json'];
 

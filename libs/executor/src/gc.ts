@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { parseAssetsJson } from '@asset-sync/assets-json';
 import { effectiveBranch } from '@asset-sync/discovery';
 import { Store, acquireLock, listRemoteRefs, runGit } from '@asset-sync/git-store';
-import type { OpenedWorkspace } from './workspace.js';
+import { storeLocation, type OpenedWorkspace } from './workspace.js';
 
 export interface GcOptions {
   workspace: OpenedWorkspace;
@@ -95,7 +95,7 @@ export async function gc(options: GcOptions): Promise<GcReport> {
 }
 
 async function gcRepo(workspace: OpenedWorkspace, assetsRepo: string, used: { tags: Set<string>; shas: Set<string>; branches: Set<string> }, doDelete: boolean): Promise<GcRepoReport> {
-  const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo, url: workspace.remoteUrl(assetsRepo) });
+  const store = await Store.open(storeLocation(workspace, assetsRepo));
   const remote = await listRemoteRefs(store, { tags: true, heads: true });
   // Everything the server has, commits and trees only, under a private namespace for this walk.
   const spec = [...remote.keys()].map((ref) => `+${ref}:refs/asset-sync/gc/${ref.slice('refs/'.length)}`).join('\n') + '\n';

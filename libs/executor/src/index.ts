@@ -15,7 +15,7 @@ export type {
   RestoreReport,
   RestoreEvents,
 } from './types.js';
-export { openWorkspace, toPackageEntry, pinRefOf } from './workspace.js';
+export { openWorkspace, toPackageEntry, pinRefOf, storeLocation } from './workspace.js';
 export type { OpenWorkspaceOptions, OpenedWorkspace } from './workspace.js';
 export { selectPackages } from './select.js';
 export type { SelectOptions, Selection } from './select.js';

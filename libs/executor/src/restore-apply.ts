@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import {
+  anchorCheckouts,
   composeTree,
   finishMove,
   moveCheckout,
@@ -84,7 +85,25 @@ export async function applyPlan(input: ApplyInput): Promise<Applied[]> {
     recordPackages(input, c.dir);
     applied.push({ outcome: outcomeOf(c, 'unchanged'), failed: new Map() });
   }
+  if (input.layout === 'shared') await anchorPins(input);
   return applied;
+}
+
+/**
+ * Names, per shared checkout, the commits of the pins it serves (its HEAD is a synthetic commit
+ * that does not reach them), so `gc --store` keeps them for push and resolve. Unchanged
+ * checkouts cost no process.
+ */
+async function anchorPins(input: ApplyInput): Promise<void> {
+  for (const [repo, store] of input.stores) {
+    const anchors = Object.entries(input.lstate.checkouts)
+      .filter(([, record]) => record.assetsRepo === repo && !record.moving)
+      .map(([dir]) => ({
+        dir: join(input.workspace.assetsDir, dir),
+        commits: Object.values(input.lstate.packages).filter((p) => p.checkout === dir).map((p) => p.commit),
+      }));
+    if (anchors.length > 0) await anchorCheckouts(store, anchors);
+  }
 }
 
 async function prepare(input: ApplyInput, plan: CheckoutPlan): Promise<Prepared> {
@@ -116,9 +135,9 @@ async function fetchMissing(input: ApplyInput, prepared: Prepared[]): Promise<Ma
           const missing = [...new Set([...(await store.missingObjects(trees)), ...(await store.missingBlobs(blobs))])];
           if (missing.length === 0) return;
           input.events?.phase?.('fetch-objects', repo);
-          input.network.objectFetches++;
-          input.network.objects += missing.length;
-          await store.fetchObjects(missing, input.network.onBytes(`objects:${repo}`));
+          const fetched = await store.fetchObjects(missing, input.network.onBytes(`objects:${repo}`));
+          if (fetched > 0) input.network.objectFetches++;
+          input.network.objects += fetched;
         } catch (error) {
           errors.set(repo, error);
         }

@@ -4,6 +4,8 @@ import { formatProblem } from '@asset-sync/errors';
 import {
   Store,
   changedFiles,
+  clearCheckoutLocks,
+  leaseStore,
   finishMove,
   foldersAt,
   inspectCheckout,
@@ -39,6 +41,7 @@ import { syncProxyCheckout } from './proxy-checkout.js';
 import type { LayoutState } from './state.js';
 import type { NetworkMeter } from './network.js';
 import type { PackageEntry, RestoreEvents, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 /** Everything the planner needs, looked up in bulk; nothing here changes a checkout's files. */
 export interface Gathered {
@@ -63,13 +66,15 @@ export interface GatherInput {
   network: NetworkMeter;
   /** The previous run died holding the lock: git lock files it left are cleared first. */
   recovered?: boolean;
+  /** Each store opened is leased for the run (so `gc --store` waits); the caller gives them back. */
+  leases?: Array<() => Promise<void>>;
   events?: RestoreEvents;
 }
 
 export async function gather(input: GatherInput): Promise<Gathered> {
   const { requests, failures } = prepareRequests(input.entries);
   const repos = [...new Set([...requests.map((r) => r.assetsRepo), ...Object.values(input.state.checkouts).map((c) => c.assetsRepo)])].sort();
-  const stores = await openStores(input.workspace, repos, requests, failures, input.recovered === true);
+  const stores = await openStores(input, repos, requests, failures);
   const restored = Object.values(input.state.packages);
   const ownerPaths = ownerPathsOf(input, requests, restored);
   const { checkouts, changes } = await inspectCheckouts(input, stores);
@@ -100,13 +105,14 @@ function prepareRequests(entries: PackageEntry[]): { requests: RestoreRequest[];
   return { requests, failures };
 }
 
-async function openStores(workspace: Workspace, repos: string[], requests: RestoreRequest[], failures: RequestFailure[], recovered: boolean): Promise<Map<string, Store>> {
+async function openStores(input: GatherInput, repos: string[], requests: RestoreRequest[], failures: RequestFailure[]): Promise<Map<string, Store>> {
   const stores = new Map<string, Store>();
   await Promise.all(
     repos.map(async (repo) => {
       try {
-        const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo: repo, url: workspace.remoteUrl(repo) });
-        if (recovered) await store.clearStaleLocks();
+        const store = await Store.open(storeLocation(input.workspace, repo));
+        input.leases?.push(await leaseStore(store));
+        if (input.recovered) await clearLocksOfRun(input, store);
         stores.set(repo, store);
       } catch (error) {
         for (const r of requests) if (r.assetsRepo === repo) failures.push(failureOf(r.id, error));
@@ -114,6 +120,17 @@ async function openStores(workspace: Workspace, repos: string[], requests: Resto
     }),
   );
   return stores;
+}
+
+/**
+ * After a run of this assets dir died: the git lock files it can have left, in the store when the
+ * store is this assets dir's alone, and in the metadata of this assets dir's checkouts.
+ */
+async function clearLocksOfRun(input: GatherInput, store: Store): Promise<void> {
+  await store.clearStaleLocks();
+  for (const [dir, record] of Object.entries(input.state.checkouts)) {
+    if (record.assetsRepo === store.assetsRepo) await clearCheckoutLocks(store, join(input.workspace.assetsDir, dir));
+  }
 }
 
 function checkoutOf(layout: Layout, r: { assetsRepo: string; id: string }): string {
@@ -238,8 +255,11 @@ async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRe
     let missing = new Map<string, Error>();
     if (wants.length > 0) {
       input.events?.phase?.('fetch-pins', `${wants.length} pins from ${store.assetsRepo}`);
-      input.network.pinFetches++;
-      missing = (await store.fetchPins(wants, input.network.onBytes(`pins:${store.assetsRepo}`))).missing;
+      const fetched = await store.fetchPins(wants, input.network.onBytes(`pins:${store.assetsRepo}`));
+      missing = fetched.missing;
+      // In a shared store another run may have fetched them meanwhile: then nothing was asked.
+      if (fetched.fetched.length > 0) input.network.pinFetches++;
+      input.network.pins += fetched.fetched.length;
     }
     await store.namePins([...new Set(fetchPlan.collapsed.map((c) => c.sha))]);
     peeled = await store.peelPins(requests.map((r) => r.pin));
@@ -310,10 +330,10 @@ async function checkNewTrees(input: GatherInput, stores: Map<string, Store>, req
 
 async function checkSymlinks(input: GatherInput, store: Store, links: Map<string, { r: RestoreRequest; path: string }[]>, facts: Record<string, PinFact>): Promise<void> {
   const missing = await store.missingBlobs([...links.keys()]);
-  if (missing.length > 0) {
+  const fetched = await store.fetchObjects(missing);
+  if (fetched > 0) {
     input.network.objectFetches++;
-    input.network.objects += missing.length;
-    await store.fetchObjects(missing);
+    input.network.objects += fetched;
   }
   const targets = await readBlobs(store, [...links.keys()]);
   const perPackage = new Map<string, { r: RestoreRequest; targets: Map<string, string> }>();

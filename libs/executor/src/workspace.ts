@@ -1,7 +1,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
 import { loadConfig, remoteUrlFor, type AssetSyncConfig } from '@asset-sync/config';
-import { runGit } from '@asset-sync/git-store';
+import { runGit, type StoreLocation } from '@asset-sync/git-store';
 import type { AssetsJson } from '@asset-sync/assets-json';
 import type { Problem } from '@asset-sync/errors';
 import type { Layout, PinRef } from '@asset-sync/planner';
@@ -44,6 +44,7 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
   return {
     repoRoot,
     assetsDir,
+    ...(config.storeDir ? { storeDir: config.storeDir } : {}),
     layout,
     config,
     ...(options.cwd ? { cwd: options.cwd } : {}),
@@ -58,6 +59,11 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
       return url;
     },
   };
+}
+
+/** Where the store of an assets repo is for this workspace: in its assets dir, or the shared store. */
+export function storeLocation(workspace: Workspace, assetsRepo: string, url: string = workspace.remoteUrl(assetsRepo)): StoreLocation {
+  return { assetsDir: workspace.assetsDir, assetsRepo, url, ...(workspace.storeDir ? { storeDir: workspace.storeDir } : {}) };
 }
 
 /** What the executor needs from a discovered assets.json. */

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { AssetSyncError, isAssetSyncError, redact } from '@asset-sync/errors';
 import { pinKey, type PinRef } from '@asset-sync/planner';
+import { lockFolder, serialize } from './lock.js';
 import { commitExpressionOf, localRefOf, refspecOf } from './refs.js';
 import { assertNotOption, runGit, type RunOptions, type RunResult } from './run.js';
 
@@ -18,14 +19,19 @@ export interface StoreLocation {
   assetsDir: string;
   assetsRepo: string;
   url: string;
+  /**
+   * The root of a store shared by several assets dirs (`storeDir` in asset-sync.yaml); without
+   * it the store sits in the assets dir and serves that assets dir alone.
+   */
+  storeDir?: string;
 }
 
 const HEX40 = /^[0-9a-f]{40}$/;
 
-/** `<assets dir>/.store/<owner>/<name>.git`: one store per assets repo. */
-export function storeDirOf(assetsDir: string, assetsRepo: string): string {
+/** `<assets dir>/.store/<owner>/<name>.git`, or `<storeDir>/<owner>/<name>.git`: one store per assets repo. */
+export function storeDirOf(assetsDir: string, assetsRepo: string, storeDir?: string): string {
   const [owner, name] = assetsRepo.split('/');
-  return join(assetsDir, '.store', owner ?? assetsRepo, `${name ?? assetsRepo}.git`);
+  return join(storeDir ?? join(assetsDir, '.store'), owner ?? assetsRepo, `${name ?? assetsRepo}.git`);
 }
 
 /**
@@ -37,23 +43,62 @@ export class Store {
   readonly assetsRepo: string;
   readonly gitDir: string;
   readonly url: string;
+  /** Other assets dirs (other clones, other language repos) may use this store at the same time. */
+  readonly shared: boolean;
 
   private constructor(location: StoreLocation) {
     this.assetsRepo = location.assetsRepo;
-    this.gitDir = storeDirOf(location.assetsDir, location.assetsRepo);
+    this.gitDir = storeDirOf(location.assetsDir, location.assetsRepo, location.storeDir);
     this.url = location.url;
+    this.shared = location.storeDir !== undefined;
   }
 
-  /** Opens the store, creating it on first use. Creating it does no network I/O. */
+  /**
+   * Opens the store, creating it on first use. Creating it does no network I/O. A shared store
+   * first forgets checkouts whose folder is gone (a deleted clone), so nothing it holds for them
+   * counts as needed and no new checkout collides with their registration.
+   */
   static async open(location: StoreLocation): Promise<Store> {
     assertNotOption(location.url, 'the remote URL');
     const store = new Store(location);
-    if (!existsSync(join(store.gitDir, 'HEAD'))) await store.create();
-    else if (!(await store.configured(location.url))) {
-      if ((await store.config('remote.origin.url')) !== location.url) await store.git(['config', 'remote.origin.url', location.url]);
-      if ((await store.config('extensions.worktreeConfig')) !== 'true') await store.enableWorktreeConfig();
+    if (!store.complete() || !(await store.configured(location.url))) {
+      await store.locked(async () => {
+        if (!store.complete()) await store.create();
+        else await store.configure();
+      });
     }
+    if (store.shared) await store.pruneWorktrees();
     return store;
+  }
+
+  /** The last step of create() is done: an interrupted creation is finished by the next open(). */
+  private complete(): boolean {
+    return existsSync(join(this.gitDir, 'HEAD')) && existsSync(join(this.gitDir, 'info', 'attributes'));
+  }
+
+  /** Sets what open() checks; other processes sharing the store may have set another URL. */
+  private async configure(): Promise<void> {
+    if ((await this.config('remote.origin.url')) !== this.url) await this.git(['config', 'remote.origin.url', this.url]);
+    if ((await this.config('extensions.worktreeConfig')) !== 'true') await this.enableWorktreeConfig();
+  }
+
+  /**
+   * Runs `work` holding the store's lock: across processes, one at a time per store. Everything
+   * that changes what the store shares (refs, fetched packs, its config, worktree registrations)
+   * runs inside; reading objects and writing one checkout's files do not, so restores of other
+   * language repos keep writing their checkouts while one of them fetches. If the previous
+   * holder died holding it, the git lock files it left in the store are removed first.
+   */
+  locked<T>(work: () => Promise<T>): Promise<T> {
+    return serialize(resolve(this.gitDir), async () => {
+      const release = await lockFolder(join(this.gitDir, 'asset-sync'));
+      try {
+        if (release.recovered) await this.clearLocksBelow(this.gitDir, new Set(['objects', 'worktrees', 'asset-sync']));
+        return await work();
+      } finally {
+        await release();
+      }
+    });
   }
 
   /** Opens an existing store without creating one (read-only commands). */
@@ -62,17 +107,31 @@ export class Store {
     return existsSync(join(store.gitDir, 'HEAD')) ? store : undefined;
   }
 
-  private adminQueue: Promise<unknown> = Promise.resolve();
-
   /**
-   * Runs `work` alone among the store's worktree administration (worktree add, prune): git 2.39
-   * does not make those safe to run together (one prunes another's half-made worktree), while
-   * the checkouts themselves still run in parallel.
+   * Runs `work` alone among the store's worktree administration (worktree add, prune), across
+   * processes: git 2.39 does not make those safe to run together (one prunes another's half-made
+   * worktree), while the checkouts themselves still run in parallel.
    */
   serializeAdmin<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.adminQueue.then(work, work);
-    this.adminQueue = run.catch(() => undefined);
-    return run;
+    return this.locked(work);
+  }
+
+  /**
+   * Drops the registration of every checkout whose folder is gone (`git worktree prune`), when
+   * there is one: reading the registrations costs no process.
+   */
+  async pruneWorktrees(): Promise<boolean> {
+    const root = join(this.gitDir, 'worktrees');
+    const names = await readdir(root).catch(() => [] as string[]);
+    const stale = await Promise.all(
+      names.map(async (name) => {
+        const target = await readFile(join(root, name, 'gitdir'), 'utf8').catch(() => undefined);
+        return target === undefined || !existsSync(target.trim());
+      }),
+    );
+    if (!stale.includes(true)) return false;
+    await this.serializeAdmin(() => this.git(['worktree', 'prune']));
+    return true;
   }
 
   git(args: string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<RunResult> {
@@ -134,28 +193,36 @@ export class Store {
 
   /**
    * Removes git lock files left by a killed run. Only called while holding the asset-sync lock
-   * on the assets dir, so no other asset-sync process can own them.
+   * on the assets dir, so no other asset-sync process can own them, unless the store is shared:
+   * then other assets dirs' runs may hold lock files in it right now, so it does nothing here
+   * (the store's own lock clears what a run that died holding it left; see locked()).
    */
   async clearStaleLocks(): Promise<string[]> {
+    if (this.shared) return [];
+    return this.clearLocksBelow(this.gitDir, new Set(['objects', 'asset-sync']));
+  }
+
+  /** Removes every `*.lock` file below `dir`, except in the folders named in `skip` (at the top). */
+  async clearLocksBelow(dir: string, skip: Set<string> = new Set()): Promise<string[]> {
     const removed: string[] = [];
-    const visit = async (dir: string, depth: number): Promise<void> => {
+    const visit = async (folder: string, depth: number): Promise<void> => {
       let entries;
       try {
-        entries = await readdir(dir, { withFileTypes: true });
+        entries = await readdir(folder, { withFileTypes: true });
       } catch {
         return;
       }
       for (const entry of entries) {
-        const full = join(dir, entry.name);
+        const full = join(folder, entry.name);
         if (entry.isDirectory()) {
-          if (depth < 6 && entry.name !== 'objects') await visit(full, depth + 1);
+          if (depth < 6 && !(depth === 0 && skip.has(entry.name)) && entry.name !== 'objects') await visit(full, depth + 1);
         } else if (entry.name.endsWith('.lock')) {
           await rm(full, { force: true });
           removed.push(full);
         }
       }
     };
-    await visit(this.gitDir, 0);
+    await visit(dir, 0);
     return removed;
   }
 
@@ -202,24 +269,43 @@ export class Store {
   async namePins(shas: string[]): Promise<void> {
     if (shas.length === 0) return;
     for (const sha of shas) if (!HEX40.test(sha)) throw new AssetSyncError('UNSAFE_INPUT', `not a commit id: ${JSON.stringify(sha)}`);
-    await this.git(['update-ref', '--stdin'], { input: shas.map((sha) => `update refs/asset-sync/pins/${sha} ${sha}\n`).join('') });
+    await this.locked(() => this.git(['update-ref', '--stdin'], { input: shas.map((sha) => `update refs/asset-sync/pins/${sha} ${sha}\n`).join('') }));
+  }
+
+  /** Before a fetch, under the lock: another process sharing the store may have set another URL. */
+  private async ensureOrigin(): Promise<void> {
+    if (!(await this.configured(this.url))) await this.configure();
   }
 
   /**
    * Fetches the given pins (commits and trees, no file contents) in one `git fetch`. A pin the
-   * server does not have fails alone: it is reported and the fetch is repeated without it.
+   * server does not have fails alone: it is reported and the fetch is repeated without it. In a
+   * shared store, pins another process fetched while this one waited for the lock are not asked
+   * for again; `fetched` lists the pins the request asked for (empty: no request was made).
    */
   async fetchPins(
     pins: PinRef[],
     onProgress?: (progress: FetchProgress) => void,
-  ): Promise<{ missing: Map<string, AssetSyncError> }> {
-    const missing = new Map<string, AssetSyncError>();
-    let pending = uniquePins(pins);
-    for (const pin of pending) {
+  ): Promise<{ missing: Map<string, AssetSyncError>; fetched: PinRef[] }> {
+    for (const pin of uniquePins(pins)) {
       if (pin.kind === 'tag') assertNotOption(pin.tag, 'the tag');
       if (pin.kind === 'branch-head') assertNotOption(pin.branch, 'the branch');
       if (pin.kind === 'sha' && !HEX40.test(pin.sha)) throw new AssetSyncError('GIT_FAILED', `not a commit id: ${pin.sha}`);
     }
+    return this.locked(async () => {
+      await this.ensureOrigin();
+      let pending = uniquePins(pins);
+      if (this.shared) {
+        const arrived = await this.peelPins(pending);
+        pending = pending.filter((pin) => !arrived.has(pinKey(pin)));
+      }
+      return { missing: await this.fetchPinsNow(pending, onProgress), fetched: pending };
+    });
+  }
+
+  private async fetchPinsNow(pins: PinRef[], onProgress?: (progress: FetchProgress) => void): Promise<Map<string, AssetSyncError>> {
+    const missing = new Map<string, AssetSyncError>();
+    let pending = pins;
     // Each round either succeeds or removes at least one pin, so this ends.
     while (pending.length > 0) {
       try {
@@ -227,7 +313,7 @@ export class Store {
           ['fetch', '--filter=blob:none', '--no-tags', '--no-write-fetch-head', '--progress', '--stdin', 'origin'],
           { input: pending.map(refspecOf).join('\n') + '\n', network: true, onStderr: progressParser(onProgress) },
         );
-        return { missing };
+        return missing;
       } catch (error) {
         if (!isAssetSyncError(error, 'GIT_FAILED')) throw error;
         const absent = await this.findAbsentPins(pending, error.message);
@@ -247,7 +333,7 @@ export class Store {
         pending = pending.filter((pin) => !absentKeys.has(pinKey(pin)));
       }
     }
-    return { missing };
+    return missing;
   }
 
   /** Which of these pins the server lacks: from the error, and for refs from one ls-remote. */
@@ -442,9 +528,22 @@ export class Store {
     return this.missingObjects([tree]);
   }
 
-  /** Fetches exactly these objects in one request (what git itself does for a partial clone). */
-  async fetchObjects(oids: string[], onProgress?: (progress: FetchProgress) => void): Promise<void> {
-    if (oids.length === 0) return;
+  /**
+   * Fetches exactly these objects in one request (what git itself does for a partial clone). In
+   * a shared store, objects another process fetched while this one waited for the lock are left
+   * out. Returns how many were asked for (0: no request was made).
+   */
+  async fetchObjects(oids: string[], onProgress?: (progress: FetchProgress) => void): Promise<number> {
+    if (oids.length === 0) return 0;
+    return this.locked(async () => {
+      await this.ensureOrigin();
+      const wanted = this.shared ? await this.missingBlobs(oids) : [...new Set(oids)];
+      if (wanted.length > 0) await this.fetchObjectsNow(wanted, onProgress);
+      return wanted.length;
+    });
+  }
+
+  private async fetchObjectsNow(oids: string[], onProgress?: (progress: FetchProgress) => void): Promise<void> {
     await this.git(
       [
         '-c',

@@ -36,3 +36,8 @@ export { merge, describeMove } from './merge.js';
 export type { MergeOptions, MergeReport, MergeMove, MergeRepoReport } from './merge.js';
 export { gc } from './gc.js';
 export type { GcOptions, GcReport, GcRepoReport } from './gc.js';
+export { gcStore } from './gc-store.js';
+export type { GcStoreOptions, GcStoreReport } from './gc-store.js';
+export { cacheKey } from './cache-key.js';
+export { parseShard, shardOf, inShard } from './shard.js';
+export type { Shard } from './shard.js';

@@ -3,6 +3,7 @@ import pLimit from 'p-limit';
 import { formatProblem } from '@asset-sync/errors';
 import {
   Store,
+  adoptCheckout,
   changedFiles,
   clearCheckoutLocks,
   leaseStore,
@@ -12,6 +13,7 @@ import {
   checkoutCommit,
   listTreeFiles,
   moveCheckout,
+  otherStoreOf,
   readBlobs,
   resetIndexTo,
   repairCheckout,
@@ -164,6 +166,7 @@ async function inspectCheckouts(input: GatherInput, stores: Map<string, Store>):
         const store = stores.get(record.assetsRepo);
         const abs = join(input.workspace.assetsDir, dir);
         if (!store) return checkouts.push({ dir, assetsRepo: record.assetsRepo, condition: 'absent', strays: [] });
+        if (!input.dryRun) await adoptFromOtherStore(input, store, dir, abs);
         let { condition, head } = await inspectCheckout(store, abs);
         if (condition !== 'absent' && !input.dryRun) {
           if (record.moving) {
@@ -180,6 +183,17 @@ async function inspectCheckouts(input: GatherInput, stores: Map<string, Store>):
     ),
   );
   return { checkouts: checkouts.sort((a, b) => (a.dir < b.dir ? -1 : 1)), changes };
+}
+
+/**
+ * A checkout made in another store (the clone switched to or from a shared store): its objects
+ * are copied over from disk, and it is then repaired as this store's, files untouched.
+ */
+async function adoptFromOtherStore(input: GatherInput, store: Store, dir: string, abs: string): Promise<void> {
+  const from = await otherStoreOf(store, abs);
+  if (!from) return;
+  const commits = Object.values(input.state.packages).filter((p) => p.checkout === dir).map((p) => p.commit);
+  await adoptCheckout(store, from, abs, commits);
 }
 
 /**

@@ -29,3 +29,4 @@ export { lockFolder } from './lock.js';
 export { leaseStore, withStoreAlone } from './lease.js';
 export { anchorCheckouts, trimStore, listStores } from './store-gc.js';
 export type { CheckoutAnchor, TrimOptions, TrimReport } from './store-gc.js';
+export { otherStoreOf, adoptCheckout } from './store-move.js';

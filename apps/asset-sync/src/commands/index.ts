@@ -6,6 +6,8 @@ type Handler = (globals: GlobalOptions, ...args: never[]) => Promise<CommandResu
 export type Run = (handler: Handler) => (...args: unknown[]) => Promise<void>;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const shardOption = (): Option =>
+  new Option('--shard <i>/<n>', 'with --all: only shard i of n (e.g. 2/4), for CI machines that each run part of the tests; a package\'s shard is fixed by a hash of its folder path, so the n shards together restore every package exactly once');
 const layoutOption = (): Option =>
   new Option('--layout <layout>', 'shared checkouts, or one folder per assets.json as the Azure test-proxy lays them out').choices(['shared', 'test-proxy']);
 
@@ -20,6 +22,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .argument('[paths...]', 'directories or assets.json files')
     .option('--all', 'every assets.json of the language repo, in one pass')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable), e.g. "sdk/storage/**"', collect)
+    .addOption(shardOption())
     .option('--jobs <n>', 'checkouts written in parallel (default: number of CPUs)')
     .option('--dry-run', 'show what would change; fetch commits and trees only, touch no checkout')
     .option('--force', 'discard pending local changes that stand in the way')
@@ -33,6 +36,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .argument('[paths...]', 'directories or assets.json files')
     .option('--all', 'every assets.json of the language repo')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
+    .addOption(shardOption())
     .addOption(layoutOption())
     .action(run(async (g, paths: string[], flags: object) => (await import('./plan.js')).planCommand(g, paths, flags)));
 
@@ -92,7 +96,20 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .description('list assets-repo tags and auto/* branches no assets.json references on any language-repo ref; delete them with --delete')
     .option('--language-refs <pattern>', 'language-repo refs that matter (for-each-ref patterns, repeatable; default: every branch and tag)', collect)
     .option('--delete', 'delete the unreferenced refs (never anything a scanned ref still needs)')
-    .action(run(async (g, flags: object) => (await import('./gc.js')).gcCommand(g, flags)));
+    .option('--store', 'instead: trim the local store (the shared one, with storeDir) to what registered checkouts need; forgets checkouts whose folder is gone')
+    .option('--expire <when>', 'with --store: keep refs and objects younger than this, "now" or e.g. 30m, 2d (default 1h)')
+    .action(
+      run(async (g, flags: { store?: boolean; expire?: string; languageRefs?: string[]; delete?: boolean }) =>
+        flags.store ? (await import('./gc-store.js')).gcStoreCommand(g, flags) : (await import('./gc.js')).gcCommand(g, flags),
+      ),
+    );
+
+  program
+    .command('cache-key')
+    .description('print a hash of every assets.json\'s assets repo, prefix and pin: a CI cache key for the store that changes exactly when a pin does')
+    .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
+    .addOption(shardOption())
+    .action(run(async (g, flags: object) => (await import('./cache-key.js')).cacheKeyCommand(g, flags)));
 
   program
     .command('discover')

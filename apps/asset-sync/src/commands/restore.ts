@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { describeChanges, restore, selectPackages, type RestoreReport } from '@asset-sync/executor';
+import { describeChanges, parseShard, restore, selectPackages, type RestoreReport } from '@asset-sync/executor';
 import type { PendingFiles } from '@asset-sync/planner';
 import { workspaceFor, parsePositiveInt } from '../context.js';
 import { formatBytes, progressDisplay } from '../render/progress.js';
@@ -9,6 +9,7 @@ import type { Io } from '../main.js';
 export interface RestoreFlags {
   all?: boolean;
   filter?: string[];
+  shard?: string;
   jobs?: string;
   dryRun?: boolean;
   force?: boolean;
@@ -19,7 +20,12 @@ export interface RestoreFlags {
 export async function restoreCommand(globals: GlobalOptions, io: Io, paths: string[], flags: RestoreFlags): Promise<CommandResult> {
   const workspace = await workspaceFor(globals, flags.layout);
   const jobs = parsePositiveInt(flags.jobs, '--jobs');
-  const selection = await selectPackages(workspace, { all: flags.all === true, paths, ...(flags.filter ? { filter: flags.filter } : {}) });
+  const selection = await selectPackages(workspace, {
+    all: flags.all === true,
+    paths,
+    ...(flags.filter ? { filter: flags.filter } : {}),
+    ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+  });
   const display = await progressDisplay({ interactive: io.interactive, quiet: globals.json, write: io.err, stream: process.stderr });
   let report: RestoreReport;
   try {

@@ -1,8 +1,10 @@
-import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { chmod, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, makeTempDir } from '@asset-sync/test-utils';
+import { parse } from 'yaml';
+import { cliBinPath, cliEnv, git, makeTempDir, workspaceRoot } from '@asset-sync/test-utils';
 import {
   ASSETS_REPO,
   asJson,
@@ -316,5 +318,142 @@ describe('switching a clone to a shared store', () => {
       const at = report.packages.find((p) => p.id === `${other.packagePath}/assets.json`)!.locate!;
       await expectSameFiles(join(at, other.packagePath), repo, other.pushes[1]!.commit, `python/${other.packagePath}`);
     }
+  });
+});
+
+/** A step of a GitHub Actions job, as docs/ci.md writes them. */
+interface Step {
+  id?: string;
+  uses?: string;
+  run?: string;
+  with?: Record<string, string>;
+}
+
+async function ciRecipes(): Promise<unknown[]> {
+  const text = await readFile(join(workspaceRoot(), 'docs', 'ci.md'), 'utf8');
+  return [...text.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as unknown);
+}
+
+/** Runs a shell line as a CI step would, with `npx asset-sync` being the CLI under test. */
+async function shell(line: string, cwd: string, env: Record<string, string>): Promise<{ exitCode: number | null; output: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-eo', 'pipefail', '-c', line], { cwd, env: cliEnv(env) });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve({ exitCode, output }));
+  });
+}
+
+/**
+ * Plays a GitHub Actions job of docs/ci.md: its `run` lines in bash, `actions/cache` as a folder
+ * of saved caches (exact key, else the newest matching a restore-keys prefix; saved after the job
+ * on a miss), with `${{ runner.os }}` and step outputs filled in. Checkout, setup-node, npm ci and
+ * npm test are the test's business.
+ */
+async function runGitHubJob(job: { env: Record<string, string>; steps: Step[] }, run: { workspace: string; home: string; caches: string; bin: string }): Promise<string[]> {
+  const outputs: Record<string, Record<string, string>> = {};
+  const expand = (text: string): string =>
+    text.replace(/\$\{\{\s*([^}]+?)\s*\}\}/g, (_, expr: string) => {
+      if (expr === 'runner.os') return 'Linux';
+      const step = /^steps\.([\w-]+)\.outputs\.([\w-]+)$/.exec(expr);
+      if (step) return outputs[step[1]!]?.[step[2]!] ?? '';
+      throw new Error(`the recipe uses \${{ ${expr} }}, which this player does not know`);
+    });
+  const home = (path: string): string => path.replace(/^~(?=\/)/, run.home);
+  const printed: string[] = [];
+  let save: { key: string; path: string } | undefined;
+  for (const step of job.steps) {
+    if (step.uses?.startsWith('actions/cache@')) {
+      const key = expand(step.with!['key']!);
+      const path = home(step.with!['path']!);
+      const saved = (await readdir(run.caches).catch(() => [] as string[])).sort();
+      const prefixes = expand(step.with!['restore-keys'] ?? '').split('\n').map((p) => p.trim()).filter(Boolean);
+      const hit = saved.includes(key) ? key : prefixes.map((p) => saved.filter((k) => k.startsWith(p)).pop()).find(Boolean);
+      if (hit) await cp(join(run.caches, hit), path, { recursive: true });
+      if (hit !== key) save = { key, path };
+      continue;
+    }
+    if (!step.run || step.uses || ['npm ci', 'npm test'].includes(step.run)) continue;
+    const outputFile = join(run.home, `output-${step.id ?? 'step'}`);
+    await writeFile(outputFile, '');
+    const result = await shell(expand(step.run), run.workspace, { ...server.env, ...job.env, HOME: run.home, GITHUB_OUTPUT: outputFile, PATH: `${run.bin}:${process.env['PATH']}` });
+    expect(result.exitCode, `${step.run}\n${result.output}`).toBe(0);
+    printed.push(result.output);
+    if (step.id) outputs[step.id] = Object.fromEntries((await readFile(outputFile, 'utf8')).split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  }
+  if (save) await cp(save.path, join(run.caches, save.key), { recursive: true });
+  return printed;
+}
+
+describe('the CI recipes in docs/ci.md', () => {
+  it('the GitHub Actions job, played twice on fresh agents, fetches on the second run only what changed', async () => {
+    const recipes = await ciRecipes();
+    const job = (recipes[0] as { jobs: { test: { env: Record<string, string>; steps: Step[] } } }).jobs.test;
+    const agent = await makeTempDir('ci-recipe-');
+    const caches = join(agent, 'caches');
+    const bin = join(agent, 'bin');
+    await mkdir(bin);
+    await writeFile(join(bin, 'npx'), `#!/bin/sh\n[ "$1" = asset-sync ] && shift\nexec "${process.execPath}" "${cliBinPath()}" "$@"\n`);
+    await chmod(join(bin, 'npx'), 0o755);
+    const origin = await languageRepo(worldLanguageRepo(world, () => 0));
+    const fresh = async (name: string): Promise<{ workspace: string; home: string; caches: string; bin: string }> => {
+      const home = join(agent, name, 'home');
+      await mkdir(home, { recursive: true });
+      const workspace = join(agent, name, 'work');
+      await git(['clone', '--quiet', origin, workspace]);
+      return { workspace, home, caches, bin };
+    };
+
+    const first = await fresh('run1');
+    const printed1 = (await runGitHubJob(job, first)).join('');
+    expect(printed1).toMatch(/Restored 12 of 12 assets\.json/);
+    expect(await readdir(caches)).toHaveLength(1);
+    expect(existsSync(join(first.home, '.cache', 'asset-sync', `${ASSETS_REPO}.git`))).toBe(true);
+
+    const [a, b] = [world[4]!, world[7]!];
+    for (const w of [a, b]) await writeFile(join(origin, w.packagePath, 'assets.json'), tagAssetsJson('python', w.tagPrefix, w.pushes[1]!.tag));
+    await git(['commit', '--quiet', '-am', 'Re-record two packages'], { cwd: origin });
+    const second = await fresh('run2');
+    server.daemon.clearLog();
+    const printed2 = (await runGitHubJob(job, second)).join('');
+    // From the cache of run 1 (a restore-keys hit): one request for the two new pins, one for their two recordings.
+    expect(printed2).toMatch(/fetched: pins in 1 request, 2 recordings in 1 request/);
+    expect(await server.daemon.countRequests('upload-pack')).toBe(2);
+    expect((await readdir(caches)).sort()).toHaveLength(2);
+    const status = JSON.parse((await cli(['status', '--all', '--json'], second.workspace, { ...server.env, ASSET_SYNC_STORE_DIR: join(second.home, '.cache', 'asset-sync') })).stdout) as Array<{ restored: boolean; upToDate: boolean }>;
+    expect(status.every((x) => x.restored && x.upToDate)).toBe(true);
+  });
+
+  it('every recipe parses, and caches the folder ASSET_SYNC_STORE_DIR names under the key asset-sync cache-key prints', async () => {
+    const [github, azure, shards] = (await ciRecipes()) as [
+      { jobs: { test: { env: Record<string, string>; steps: Step[] } } },
+      { variables: Record<string, string>; steps: Array<{ script?: string; task?: string; inputs?: Record<string, string> }> },
+      { strategy: { matrix: { shard: number[] } }; steps: Step[] },
+    ];
+    const job = github.jobs.test;
+    const cacheAt = job.steps.findIndex((s) => s.uses?.startsWith('actions/cache@'));
+    const cache = job.steps[cacheAt]!;
+    expect(cache.with!['path']).toBe(job.env['ASSET_SYNC_STORE_DIR']);
+    const keyAt = job.steps.findIndex((s) => s.id !== undefined && cache.with!['key']!.includes(`steps.${s.id}.outputs.key`));
+    expect(job.steps[keyAt]!.run).toContain('npx asset-sync cache-key');
+    const restoreAt = job.steps.findIndex((s) => s.run?.includes('asset-sync restore --all'));
+    expect(keyAt).toBeLessThan(cacheAt);
+    expect(cacheAt).toBeLessThan(restoreAt);
+
+    const task = azure.steps.find((s) => s.task === 'Cache@2')!;
+    expect(task.inputs!['path']).toBe('$(ASSET_SYNC_STORE_DIR)');
+    expect(azure.variables['ASSET_SYNC_STORE_DIR']).toBeDefined();
+    expect(task.inputs!['key']).toContain('"$(ASSET_SYNC_CACHE_KEY)"');
+    const setsKey = azure.steps.findIndex((s) => s.script?.includes('task.setvariable variable=ASSET_SYNC_CACHE_KEY]$(npx asset-sync cache-key)'));
+    expect(setsKey).toBeGreaterThanOrEqual(0);
+    expect(setsKey).toBeLessThan(azure.steps.indexOf(task));
+    expect(azure.steps.findIndex((s) => s.script?.includes('asset-sync restore --all'))).toBeGreaterThan(azure.steps.indexOf(task));
+
+    const n = shards.strategy.matrix.shard.length;
+    const lines = shards.steps.map((s) => s.run ?? '').join('\n');
+    expect(lines).toContain(`cache-key --shard \${{ matrix.shard }}/${n}`);
+    expect(lines).toContain(`restore --all --shard \${{ matrix.shard }}/${n}`);
   });
 });

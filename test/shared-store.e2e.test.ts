@@ -145,6 +145,33 @@ describe('two clones, one shared store', () => {
   });
 });
 
+describe('the test-proxy layout, one assets dir per tox environment', () => {
+  it('a second environment (its own PROXY_ASSETS_FOLDER) restores with no request; gc --store keeps what both hold', async () => {
+    const storeDir = await makeTempDir('shared-store-');
+    const lang = await languageRepo(worldLanguageRepo(world.slice(0, 4)));
+    const envOf = (name: string): Record<string, string> => ({ ...server.env, ASSET_SYNC_STORE_DIR: storeDir, PROXY_ASSETS_FOLDER: join(lang, 'l', name) });
+    const first = await restoreAll(lang, envOf('py39'), ['--layout', 'test-proxy']);
+    expect(first.network).toMatchObject({ pinFetches: 1, objectFetches: 1 });
+    server.daemon.clearLog();
+    const second = await restoreAll(lang, envOf('py312'), ['--layout', 'test-proxy']);
+    expect(await server.daemon.countRequests('upload-pack')).toBe(0);
+    expect(second.network).toMatchObject({ pinFetches: 0, objectFetches: 0 });
+    for (const report of [first, second]) {
+      for (const w of world.slice(0, 4)) {
+        const p = report.packages.find((x) => x.id === `${w.packagePath}/assets.json`)!;
+        await expectSameFiles(join(p.locate!, w.packagePath), repo, w.pushes[1]!.commit, `python/${w.packagePath}`);
+      }
+    }
+    const gc = asJson<GcStoreReport>(await cli(['gc', '--store', '--expire', 'now', '--json'], lang, envOf('py39'))).stores[0]!;
+    expect(gc).toMatchObject({ checkouts: 8, prunedCheckouts: 0, droppedRefs: [] });
+    server.daemon.clearLog();
+    await rm(join(lang, 'l', 'py312'), { recursive: true, force: true });
+    const again = await restoreAll(lang, envOf('py312'), ['--layout', 'test-proxy']);
+    expect(await server.daemon.countRequests('upload-pack')).toBe(0);
+    expect(again.packages.every((p) => p.status === 'restored')).toBe(true);
+  });
+});
+
 describe('a deleted clone, then gc --store', () => {
   it('forgets the deleted clone\'s checkout and drops what only it needed; the other clone keeps every object it uses', async () => {
     const storeDir = await makeTempDir('shared-store-');

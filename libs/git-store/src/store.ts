@@ -93,7 +93,8 @@ export class Store {
     return serialize(resolve(this.gitDir), async () => {
       const release = await lockFolder(join(this.gitDir, 'asset-sync'));
       try {
-        if (release.recovered) await this.clearLocksBelow(this.gitDir, new Set(['objects', 'worktrees', 'asset-sync']));
+        // Temporary indexes (push, resolve) are private to the process that made them: spared.
+        if (release.recovered) await this.clearLocksBelow(this.gitDir, new Set(['objects', 'worktrees', 'asset-sync']), (name) => name.startsWith('asset-sync-index-'));
         return await work();
       } finally {
         await release();
@@ -202,8 +203,8 @@ export class Store {
     return this.clearLocksBelow(this.gitDir, new Set(['objects', 'asset-sync']));
   }
 
-  /** Removes every `*.lock` file below `dir`, except in the folders named in `skip` (at the top). */
-  async clearLocksBelow(dir: string, skip: Set<string> = new Set()): Promise<string[]> {
+  /** Removes every `*.lock` file below `dir`, except in the folders named in `skip` (at the top) and those `spare` names. */
+  async clearLocksBelow(dir: string, skip: Set<string> = new Set(), spare: (name: string) => boolean = () => false): Promise<string[]> {
     const removed: string[] = [];
     const visit = async (folder: string, depth: number): Promise<void> => {
       let entries;
@@ -216,7 +217,7 @@ export class Store {
         const full = join(folder, entry.name);
         if (entry.isDirectory()) {
           if (depth < 6 && !(depth === 0 && skip.has(entry.name)) && entry.name !== 'objects') await visit(full, depth + 1);
-        } else if (entry.name.endsWith('.lock')) {
+        } else if (entry.name.endsWith('.lock') && !spare(entry.name)) {
           await rm(full, { force: true });
           removed.push(full);
         }

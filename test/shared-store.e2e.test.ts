@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmod, cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,6 +31,7 @@ import {
 interface Report {
   ok: boolean;
   packages: Array<{ id: string; status: string; locate?: string; commit?: string }>;
+  checkouts: Array<{ dir: string; action: string }>;
   network: { pinFetches: number; pins: number; objectFetches: number; objects: number; bytes: number };
   summary: { durationMs: number };
 }
@@ -94,8 +95,12 @@ describe('two clones, one shared store', () => {
     expect(one.network).toMatchObject({ pinFetches: 1, pins: 12, objectFetches: 1 });
     expect(await server.daemon.countRequests('upload-pack')).toBe(2);
 
+    // The second clone names the store through a symlink (a ~/.cache that links elsewhere).
+    const link = join(await makeTempDir('store-link-'), 'cache');
+    await symlink(storeDir, link);
+    const linked = { ...server.env, ASSET_SYNC_STORE_DIR: link };
     server.daemon.clearLog();
-    const two = await restoreAll(second, env);
+    const two = await restoreAll(second, linked);
     expect(two.network).toEqual({ pinFetches: 0, pins: 0, objectFetches: 0, objects: 0, bytes: 0 });
     expect(await server.daemon.countRequests('upload-pack')).toBe(0);
     expect(two.packages.every((p) => p.status === 'restored')).toBe(true);
@@ -107,8 +112,15 @@ describe('two clones, one shared store', () => {
     const dotGit = await readFile(join(second, '.assets', ASSETS_REPO, '.git'), 'utf8');
     expect(dotGit.trim()).toMatch(new RegExp(`^gitdir: ${storeOf(storeDir).replace(/[.]/g, '\\.')}/worktrees/`));
 
-    const shown = asJson<{ config: { storeDir: string } }>(await cli(['config', 'show', '--json'], second, env));
+    // Found again as the store's checkout: nothing to repair, copy or register again.
+    const packs = async (): Promise<string[]> => (await readdir(join(storeOf(storeDir), 'objects', 'pack'))).sort();
+    const packsBefore = await packs();
+    expect((await restoreAll(second, linked)).checkouts).toEqual([expect.objectContaining({ dir: ASSETS_REPO, action: 'unchanged' })]);
+    expect(await readFile(join(second, '.assets', ASSETS_REPO, '.git'), 'utf8')).toBe(dotGit);
+    expect(await packs()).toEqual(packsBefore);
+    const shown = asJson<{ config: { storeDir: string; sources: Record<string, string> } }>(await cli(['config', 'show', '--json'], second, env));
     expect(shown.config.storeDir).toBe(storeDir);
+    expect(shown.config.sources['storeDir']).toBe('env:ASSET_SYNC_STORE_DIR');
     console.log(`shared store, 12 packages: first clone ${one.summary.durationMs} ms (${one.network.objects} recordings, ${one.network.bytes} bytes), second clone ${two.summary.durationMs} ms (0 requests, 0 bytes)`);
   });
 

@@ -1,4 +1,5 @@
-import { isAbsolute, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
 import { loadConfig, remoteUrlFor, type AssetSyncConfig } from '@asset-sync/config';
 import { runGit, type StoreLocation } from '@asset-sync/git-store';
@@ -41,10 +42,11 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
   const origin = await runGit(['config', '--get', 'remote.origin.url'], { cwd: repoRoot, okExitCodes: [1] }).catch(() => undefined);
   const originUrl = origin?.exitCode === 0 ? origin.stdout.trim() || undefined : undefined;
   const urls = new Map<string, string>();
+  const storeDir = config.storeDir ? await realFolder(config.storeDir) : undefined;
   return {
     repoRoot,
     assetsDir,
-    ...(config.storeDir ? { storeDir: config.storeDir } : {}),
+    ...(storeDir ? { storeDir } : {}),
     layout,
     config,
     ...(options.cwd ? { cwd: options.cwd } : {}),
@@ -59,6 +61,19 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
       return url;
     },
   };
+}
+
+/**
+ * The folder with symlinks resolved (as far as it exists): git names a worktree's store by its
+ * real path, and a checkout is recognised as the store's by comparing the two.
+ */
+async function realFolder(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(await realFolder(parent), basename(path));
+  }
 }
 
 /** Where the store of an assets repo is for this workspace: in its assets dir, or the shared store. */

@@ -51,8 +51,9 @@ export async function anchorCheckouts(store: Store, anchors: CheckoutAnchor[]): 
     updates.push(`update ${ref} ${oid}\n`);
   }
   if (updates.length === 0) return 0;
-  // The anchors' tree is the empty tree: written once, so the anchor is a complete commit.
-  await store.git(['mktree'], { input: '' });
+  // The anchors' tree is the empty tree, written so the anchor is a complete commit (once: after
+  // a trim it sits in a pack, and one more write costs nothing).
+  if (!existsSync(join(store.gitDir, 'objects', EMPTY_TREE.slice(0, 2), EMPTY_TREE.slice(2)))) await store.git(['mktree'], { input: '' });
   await store.locked(() => store.git(['update-ref', '--stdin'], { input: updates.join('') }));
   return updates.length;
 }

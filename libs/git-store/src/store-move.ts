@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, realpath, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { readCheckoutHead, worktreeGitDir } from './checkout.js';
 import type { Store } from './store.js';
@@ -16,7 +16,10 @@ export async function otherStoreOf(store: Store, dir: string): Promise<string | 
   if (!gitDir || basename(dirname(gitDir)) !== 'worktrees') return undefined;
   const common = dirname(dirname(gitDir));
   if (resolve(common) === resolve(store.gitDir)) return undefined;
-  return existsSync(join(common, 'HEAD')) && existsSync(join(common, 'objects')) ? common : undefined;
+  if (!existsSync(join(common, 'HEAD')) || !existsSync(join(common, 'objects'))) return undefined;
+  // The same store reached through a symlink is not another one (git writes real paths).
+  const real = async (path: string): Promise<string> => realpath(path).catch(() => resolve(path));
+  return (await real(common)) === (await real(store.gitDir)) ? undefined : common;
 }
 
 /**

@@ -281,8 +281,9 @@ export class Store {
   /**
    * Fetches the given pins (commits and trees, no file contents) in one `git fetch`. A pin the
    * server does not have fails alone: it is reported and the fetch is repeated without it. In a
-   * shared store, pins another process fetched while this one waited for the lock are not asked
-   * for again; `fetched` lists the pins the request asked for (empty: no request was made).
+   * shared store, a Tag or SHA another process fetched while this one waited for the lock is not
+   * asked for again (they name one commit for good; a branch head is always asked for, push
+   * wants the newest); `fetched` lists the pins the request asked for (empty: none was made).
    */
   async fetchPins(
     pins: PinRef[],
@@ -297,7 +298,7 @@ export class Store {
       await this.ensureOrigin();
       let pending = uniquePins(pins);
       if (this.shared) {
-        const arrived = await this.peelPins(pending);
+        const arrived = await this.peelPins(pending.filter((pin) => pin.kind !== 'branch-head'));
         pending = pending.filter((pin) => !arrived.has(pinKey(pin)));
       }
       return { missing: await this.fetchPinsNow(pending, onProgress), fetched: pending };

@@ -98,6 +98,18 @@ describe('trimStore', () => {
   });
 });
 
+describe('fetchPins in a shared store', () => {
+  it('does not ask again for a Tag another run fetched meanwhile, but always for a branch head', async () => {
+    const again = await store.fetchPins([{ kind: 'tag', tag: 'python/a_2' }]);
+    expect(again.fetched).toEqual([]);
+    expect((await store.fetchPins([{ kind: 'branch-head', branch: 'main' }])).fetched).toEqual([{ kind: 'branch-head', branch: 'main' }]);
+    const newer = await commitFiles(server, { 'python/a/f.json': 'a3\n' });
+    const asked = await store.fetchPins([{ kind: 'branch-head', branch: 'main' }]);
+    expect(asked.fetched).toEqual([{ kind: 'branch-head', branch: 'main' }]);
+    expect((await store.resolvePins([{ kind: 'branch-head', branch: 'main' }])).get('branch:main')).toBe(newer);
+  });
+});
+
 describe('the store lock and leases', () => {
   it('a lease holds withStoreAlone off until it is given back', async () => {
     const giveBack = await leaseStore(store);

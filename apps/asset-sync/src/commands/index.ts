@@ -6,8 +6,9 @@ type Handler = (globals: GlobalOptions, ...args: never[]) => Promise<CommandResu
 export type Run = (handler: Handler) => (...args: unknown[]) => Promise<void>;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
-const shardOption = (): Option =>
-  new Option('--shard <i>/<n>', 'with --all: only shard i of n (e.g. 2/4), for CI machines that each run part of the tests; a package\'s shard is fixed by a hash of its folder path, so the n shards together restore every package exactly once');
+const shardOption = (
+  description = 'with --all: only shard i of n (e.g. 2/4), for CI machines that each run part of the tests; a package\'s shard is fixed by a hash of its folder path, so the n shards together restore every package exactly once',
+): Option => new Option('--shard <i>/<n>', description);
 const layoutOption = (): Option =>
   new Option('--layout <layout>', 'shared checkouts, or one folder per assets.json as the Azure test-proxy lays them out').choices(['shared', 'test-proxy']);
 
@@ -106,9 +107,9 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
 
   program
     .command('cache-key')
-    .description('print a hash of every assets.json\'s assets repo, prefix and pin: a CI cache key for the store that changes exactly when a pin does')
+    .description('print a hash of each assets.json\'s package folder, assets repo, prefix and pin: a CI cache key for the store that changes exactly when a pin does')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
-    .addOption(shardOption())
+    .addOption(shardOption('the key of shard i of n only: what restore --all --shard i/n fetches'))
     .action(run(async (g, flags: object) => (await import('./cache-key.js')).cacheKeyCommand(g, flags)));
 
   program

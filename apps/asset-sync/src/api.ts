@@ -33,6 +33,8 @@ export interface SelectionOptions extends ApiOptions {
 }
 
 export interface RestoreOptions extends SelectionOptions {
+  /** With `all`: only shard `i/n` of the packages (a fixed part, by a hash of the package path). */
+  shard?: string;
   /** Checkouts written in parallel; default the number of CPUs. */
   jobs?: number;
   /** Work out what would change; touch no checkout. */
@@ -65,6 +67,7 @@ export type LocateResult = Awaited<ReturnType<typeof locatePackage>>;
 export async function restore(options: RestoreOptions = {}): Promise<RestoreReport> {
   const flags = {
     ...selectionFlags(options),
+    ...(options.shard !== undefined ? { shard: options.shard } : {}),
     ...(options.jobs !== undefined ? { jobs: String(options.jobs) } : {}),
     dryRun: options.dryRun === true,
     force: options.force === true,

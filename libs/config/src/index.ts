@@ -10,6 +10,7 @@ export {
   ENV_FALLBACK_REMOTES,
   ENV_FORK,
   ENV_REMOTE_URL_TEMPLATE,
+  ENV_STORE_DIR,
   defaultLocalConcurrency,
 } from './defaults.js';
 export type { ConfigFileSettings } from './schema.js';
@@ -17,7 +18,7 @@ export { configFileSchema, checkGlob } from './schema.js';
 export type { ParseConfigResult } from './parse.js';
 export { formatSettingPath } from './setting-path.js';
 export type { AssetSyncConfig, ConfigSource, ResolveConfigResult } from './load.js';
-export { checkAssetsDir, defaultConfig, loadConfig, resolveConfig } from './load.js';
+export { checkAssetsDir, checkStoreDir, defaultConfig, loadConfig, resolveConfig } from './load.js';
 export type { RemoteUrl, RemoteUrlOptions } from './remote.js';
 export { remoteUrlFor, resolveRemoteUrl } from './remote.js';
 export { PLACEHOLDERS, checkCloneUrl, checkUrlTemplate, expandUrlTemplate, sshRemoteOf } from './url.js';

@@ -13,6 +13,7 @@ import {
   ENV_FALLBACK_REMOTES,
   ENV_FORK,
   ENV_REMOTE_URL_TEMPLATE,
+  ENV_STORE_DIR,
   defaultLocalConcurrency,
 } from './defaults.js';
 import { formatSettingPath } from './setting-path.js';
@@ -37,6 +38,11 @@ export interface AssetSyncConfig {
   };
   /** Absolute path of the folder that holds the store and checkouts. */
   assetsDir: string;
+  /**
+   * Absolute path of a store shared by every language repo and worktree that names it (one
+   * object store per assets repo below it); unset, each assets dir keeps its own store.
+   */
+  storeDir?: string;
   concurrency: { network: number; local: number };
   /** Clone URL per assets repo (`owner/name`), overriding every template. */
   remotes: Record<string, string>;
@@ -82,6 +88,28 @@ export function checkAssetsDir(repoRoot: string, value: string): { path: string 
     return { path };
   }
   if (inside.split(sep)[0]?.toLowerCase() === '.git') return { wrong: 'which is inside the .git folder' };
+  return { path };
+}
+
+/**
+ * A shared store dir: absolute, or `~/...` in the user's home (so one asset-sync.yaml serves every
+ * machine), and outside the language repo, whose clones and worktrees it serves.
+ */
+export function checkStoreDir(repoRoot: string, value: string, home: string | undefined): { path: string } | { wrong: string } {
+  if (value.trim() === '') return { wrong: 'which is empty' };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) return { wrong: 'which contains a control character' };
+  let expanded = value;
+  if (value === '~' || value.startsWith('~/')) {
+    if (!home) return { wrong: 'which starts with "~" but the home folder is unknown (HOME is not set)' };
+    expanded = join(home, value.slice(1));
+  }
+  if (!isAbsolute(expanded)) return { wrong: 'which is not an absolute path (a shared store must be the same folder for every clone)' };
+  const path = resolve(expanded);
+  const inside = relative(repoRoot, path);
+  if (inside === '' || !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))) return { wrong: 'which is inside the language repo' };
+  const above = relative(path, repoRoot);
+  if (!(above === '..' || above.startsWith(`..${sep}`) || isAbsolute(above))) return { wrong: 'which contains the language repo' };
   return { path };
 }
 
@@ -134,6 +162,8 @@ export function resolveConfig(
       hint: 'use a folder inside the language repo, e.g. ".assets", or an absolute path outside it',
     });
   }
+
+  const storeDir = resolveStoreDir(root, settings, env, sources, problems);
 
   const concurrency = {
     network: settings?.concurrency?.network ?? DEFAULT_NETWORK_CONCURRENCY,
@@ -192,6 +222,7 @@ export function resolveConfig(
     repoRoot: root,
     discovery: { globs, ignore },
     assetsDir,
+    ...(storeDir !== undefined ? { storeDir } : {}),
     concurrency,
     remotes,
     remoteUrlTemplate,
@@ -224,6 +255,30 @@ function otherRemotes(settings: ConfigFileSettings | undefined, env: NodeJS.Proc
   return { ...(fork !== undefined ? { fork } : {}), fallbackRemotes };
 }
 
+/** storeDir from the environment, then the file; undefined (a store per assets dir) by default. */
+function resolveStoreDir(
+  root: string,
+  settings: ConfigFileSettings | undefined,
+  env: NodeJS.ProcessEnv,
+  sources: Record<string, ConfigSource>,
+  problems: Problem[],
+): string | undefined {
+  const fromEnv = envValue(env, ENV_STORE_DIR);
+  const value = fromEnv ?? settings?.storeDir;
+  sources['storeDir'] = fromEnv !== undefined ? `env:${ENV_STORE_DIR}` : value !== undefined ? CONFIG_FILE : 'default';
+  if (value === undefined) return undefined;
+  const checked = checkStoreDir(root, value, envValue(env, 'HOME') ?? envValue(env, 'USERPROFILE'));
+  if ('path' in checked) return checked.path;
+  const field = fromEnv !== undefined ? ENV_STORE_DIR : 'storeDir';
+  problems.push({
+    file: fromEnv !== undefined ? ENVIRONMENT : CONFIG_FILE,
+    field,
+    message: `"${field}" must be a folder for the shared store, found ${describeValue(value)}, ${checked.wrong}`,
+    hint: 'use an absolute folder outside the language repo, e.g. "~/.cache/asset-sync", or leave it unset for a store per assets dir',
+  });
+  return undefined;
+}
+
 /** Every default, for a language repo without asset-sync.yaml and an empty environment. */
 export function defaultConfig(repoRoot: string): AssetSyncConfig {
   const result = resolveConfig(repoRoot, undefined, {});
@@ -247,7 +302,7 @@ function invalid(problems: Problem[]): AssetSyncError {
 
 /**
  * Loads asset-sync.yaml from the language repo root (optional) and applies the environment
- * (`ASSET_SYNC_REMOTE_URL_TEMPLATE`, `ASSET_SYNC_DIR`).
+ * (`ASSET_SYNC_REMOTE_URL_TEMPLATE`, `ASSET_SYNC_DIR`, `ASSET_SYNC_STORE_DIR`).
  *
  * @throws AssetSyncError CONFIG_INVALID with every problem found.
  */

@@ -60,6 +60,10 @@ export const configFileSchema = z.strictObject(
       // eslint-disable-next-line no-control-regex
       value === '' ? 'which is empty' : /[\u0000-\u001f\u007f]/.test(value) ? 'which contains a control character' : undefined,
     ).optional(),
+    storeDir: checked('a folder path', (value) =>
+      // eslint-disable-next-line no-control-regex
+      value === '' ? 'which is empty' : /[\u0000-\u001f\u007f]/.test(value) ? 'which contains a control character' : undefined,
+    ).optional(),
     concurrency: z
       .strictObject(
         { network: positiveInt.optional(), local: positiveInt.optional() },
@@ -115,6 +119,7 @@ export const ALLOWED_KEYS: Readonly<Record<string, readonly string[]>> = {
 export const SETTING_HINTS: Readonly<Record<string, string>> = {
   discovery: 'list globs relative to the repo root, e.g. globs: ["sdk/**/assets.json"]',
   assetsDir: 'use a folder inside the language repo, e.g. ".assets", or an absolute path outside it',
+  storeDir: 'use an absolute folder outside the language repo, e.g. "~/.cache/asset-sync", or leave it out for a store per assets dir',
   concurrency: 'use a whole number from 1 to 256',
   remotes: 'map "owner/name" to a clone URL, e.g. Azure/azure-sdk-assets: git@github.com:Azure/azure-sdk-assets.git',
   remoteUrlTemplate: 'use the placeholders {repo}, {owner} and {name}, e.g. "https://github.com/{repo}.git"',

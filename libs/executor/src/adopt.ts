@@ -2,7 +2,7 @@ import { Store, acquireLock } from '@asset-sync/git-store';
 import { planAdopt, type AdoptAction } from '@asset-sync/planner';
 import { copyRefs, remoteTags } from './remote-refs.js';
 import type { PackageEntry } from './types.js';
-import type { OpenedWorkspace } from './workspace.js';
+import { storeLocation, type OpenedWorkspace } from './workspace.js';
 import { ignoreAssetsDir } from './restore.js';
 
 export interface AdoptOptions {
@@ -64,7 +64,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
 }
 
 async function adoptRepo(workspace: OpenedWorkspace, assetsRepo: string, pinned: Map<string, string[]>, from: { name: string; url: string }): Promise<AdoptedTag[]> {
-  const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo, url: workspace.remoteUrl(assetsRepo) });
+  const store = await Store.open(storeLocation(workspace, assetsRepo));
   const names = [...pinned.keys()];
   const decisions = planAdopt(names, await remoteTags(store, names), await remoteTags(store, names, from.url));
   const copies = decisions.filter((d) => d.action === 'copy');

@@ -14,7 +14,7 @@ import {
 import { planRetention, type ReferencedPins, type RemoteRefFact } from '@asset-sync/planner';
 import { backupRefs, previewBackup, type BackupReport, type BackupTarget } from './gc-backup.js';
 import { pinsAtRefs } from './pins-at-refs.js';
-import type { OpenedWorkspace } from './workspace.js';
+import { storeLocation, type OpenedWorkspace } from './workspace.js';
 
 export interface GcOptions {
   workspace: OpenedWorkspace;
@@ -117,7 +117,7 @@ function bundlePerRepo(backup: BackupTarget, assetsRepo: string, repos: number):
 const GC_NAMESPACE = 'refs/asset-sync/gc/';
 
 async function gcRepo(workspace: OpenedWorkspace, assetsRepo: string, used: ReferencedPins, options: GcOptions): Promise<GcRepoReport> {
-  const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo, url: workspace.remoteUrl(assetsRepo) });
+  const store = await Store.open(storeLocation(workspace, assetsRepo));
   const remote = await listRemoteRefs(store, { tags: true, heads: true });
   // Everything the server has, commits and trees only, under a private namespace for this walk.
   await fetchRefsInto(store, [...remote.keys()].map((ref) => ({ ref, local: `${GC_NAMESPACE}${ref.slice('refs/'.length)}` })));

@@ -8,7 +8,7 @@ import { networkMeter, type NetworkMeter } from './network.js';
 import { pinsAtRefs } from './pins-at-refs.js';
 import { ignoreAssetsDir } from './restore.js';
 import type { ErrorInfo, PackageEntry } from './types.js';
-import { pinRefOf, type OpenedWorkspace } from './workspace.js';
+import { pinRefOf, storeLocation, type OpenedWorkspace } from './workspace.js';
 
 export interface GrepOptions {
   workspace: OpenedWorkspace;
@@ -118,7 +118,7 @@ async function grepRepo(workspace: OpenedWorkspace, assetsRepo: string, units: U
   const fail = (u: Unit, error: unknown): void => void report.failures.push({ id: u.id, ...errorInfo(error), message: `${u.id} at ${describePin(u.pinRef)}: ${errorInfo(error).message}` });
   let store: Store;
   try {
-    store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo, url: workspace.remoteUrl(assetsRepo) });
+    store = await Store.open(storeLocation(workspace, assetsRepo));
   } catch (error) {
     for (const u of units) fail(u, error);
     return;

@@ -15,7 +15,7 @@ export type {
   RestoreReport,
   RestoreEvents,
 } from './types.js';
-export { openWorkspace, toPackageEntry, pinRefOf } from './workspace.js';
+export { openWorkspace, toPackageEntry, pinRefOf, storeLocation } from './workspace.js';
 export type { OpenWorkspaceOptions, OpenedWorkspace } from './workspace.js';
 export { selectPackages } from './select.js';
 export type { SelectOptions, Selection } from './select.js';
@@ -47,3 +47,8 @@ export type { RefSource } from './remote-refs.js';
 export { grep } from './grep.js';
 export type { GrepOptions, GrepReport, GrepMatch, GrepTarget } from './grep.js';
 export type { GrepPattern } from './grep-match.js';
+export { gcStore } from './gc-store.js';
+export type { GcStoreOptions, GcStoreReport } from './gc-store.js';
+export { cacheKey } from './cache-key.js';
+export { parseShard, shardOf, inShard } from './shard.js';
+export type { Shard } from './shard.js';

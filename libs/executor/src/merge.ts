@@ -8,7 +8,7 @@ import { derivedTagPrefix } from './push.js';
 import { hasFiles } from './errors.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
 import type { PackageEntry } from './types.js';
-import type { OpenedWorkspace } from './workspace.js';
+import { storeLocation, type OpenedWorkspace } from './workspace.js';
 
 export interface MergeOptions {
   workspace: OpenedWorkspace;
@@ -108,7 +108,7 @@ async function mergeRepo(
   dryRun: boolean,
   report: MergeReport,
 ): Promise<void> {
-  const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo, url: workspace.remoteUrl(assetsRepo) });
+  const store = await Store.open(storeLocation(workspace, assetsRepo));
   const head: PinRef = { kind: 'branch-head', branch };
   for (let attempt = 1; ; attempt++) {
     // The branch head moves (that is the point), so it is always fetched fresh.

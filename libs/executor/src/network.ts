@@ -10,6 +10,7 @@ export function networkMeter(events?: RestoreEvents): NetworkMeter {
   const received = new Map<string, number>();
   const meter: NetworkMeter = {
     pinFetches: 0,
+    pins: 0,
     objectFetches: 0,
     objects: 0,
     bytes: 0,
@@ -24,5 +25,5 @@ export function networkMeter(events?: RestoreEvents): NetworkMeter {
 }
 
 export function countsOf(meter: NetworkMeter): NetworkCounts {
-  return { pinFetches: meter.pinFetches, objectFetches: meter.objectFetches, objects: meter.objects, bytes: meter.bytes };
+  return { pinFetches: meter.pinFetches, pins: meter.pins, objectFetches: meter.objectFetches, objects: meter.objects, bytes: meter.bytes };
 }

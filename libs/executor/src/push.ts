@@ -23,7 +23,7 @@ import { journalPath, readJournal, type PushJournal } from './push-journal.js';
 import { describeFinding, scanEntries, type PublishedEntry } from './secrets.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
 import type { PackageEntry } from './types.js';
-import type { OpenedWorkspace } from './workspace.js';
+import { storeLocation, type OpenedWorkspace } from './workspace.js';
 
 export interface PushOptions {
   workspace: OpenedWorkspace;
@@ -118,7 +118,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
     }
     const { record, checkoutDir, locate } = found;
     const compared = { folder: join(locate, entry.packagePath), commit: record.commit };
-    const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo: record.assetsRepo, url: workspace.remoteUrl(record.assetsRepo) });
+    const store = await Store.open(storeLocation(workspace, record.assetsRepo));
     const owners = ownersIn(state, workspace, record.checkout);
     const changes = pendingOf(record, owners, await changedFiles(checkoutDir));
     const resumable = journal && journal.previousPin === target.pinText ? journal : undefined;

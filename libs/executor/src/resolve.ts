@@ -9,7 +9,7 @@ import { commitIdentity } from './identity.js';
 import { derivedTagPrefix } from './push.js';
 import { restore } from './restore.js';
 import type { PackageEntry } from './types.js';
-import type { OpenedWorkspace } from './workspace.js';
+import { storeLocation, type OpenedWorkspace } from './workspace.js';
 
 export interface ResolveOptions {
   workspace: OpenedWorkspace;
@@ -62,7 +62,7 @@ export async function resolve(options: ResolveOptions): Promise<ResolveReport> {
 
   const release = await acquireLock(workspace.assetsDir);
   try {
-    const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo: assetsJson.assetsRepo, url: workspace.remoteUrl(assetsJson.assetsRepo) });
+    const store = await Store.open(storeLocation(workspace, assetsJson.assetsRepo));
     const pins = [toRef(ours), toRef(theirs)];
     let resolved = await store.resolvePins(pins);
     if (pins.some((p) => !resolved.has(pinKey(p)))) {

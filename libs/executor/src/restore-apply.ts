@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
 import {
+  anchorCheckouts,
   composeTree,
   finishMove,
   moveCheckout,
@@ -87,7 +88,25 @@ export async function applyPlan(input: ApplyInput): Promise<Applied[]> {
     recordPackages(input, c.dir);
     applied.push({ outcome: outcomeOf(c, 'unchanged'), failed: new Map() });
   }
+  if (input.layout === 'shared') await anchorPins(input);
   return applied;
+}
+
+/**
+ * Names, per shared checkout, the commits of the pins it serves (its HEAD is a synthetic commit
+ * that does not reach them), so `gc --store` keeps them for push and resolve. Unchanged
+ * checkouts cost no process.
+ */
+async function anchorPins(input: ApplyInput): Promise<void> {
+  for (const [repo, store] of input.stores) {
+    const anchors = Object.entries(input.lstate.checkouts)
+      .filter(([, record]) => record.assetsRepo === repo && !record.moving)
+      .map(([dir]) => ({
+        dir: join(input.workspace.assetsDir, dir),
+        commits: Object.values(input.lstate.packages).filter((p) => p.checkout === dir).map((p) => p.commit),
+      }));
+    if (anchors.length > 0) await anchorCheckouts(store, anchors);
+  }
 }
 
 async function prepare(input: ApplyInput, plan: CheckoutPlan): Promise<Prepared> {

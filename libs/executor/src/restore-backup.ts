@@ -2,7 +2,7 @@ import { AssetSyncError } from '@asset-sync/errors';
 import { Store, acquireLock, listRemoteRefs, readBundleHeader, verifyBundle } from '@asset-sync/git-store';
 import { pinKey, shortSha } from '@asset-sync/planner';
 import { copyRefs, type RefSource } from './remote-refs.js';
-import type { OpenedWorkspace } from './workspace.js';
+import { storeLocation, type OpenedWorkspace } from './workspace.js';
 import { ignoreAssetsDir } from './restore.js';
 
 export interface RestoreBackupOptions {
@@ -39,7 +39,7 @@ export async function restoreBackup(options: RestoreBackupOptions): Promise<Rest
   await ignoreAssetsDir(workspace.assetsDir);
   const release = await acquireLock(workspace.assetsDir);
   try {
-    const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo, url: workspace.remoteUrl(assetsRepo) });
+    const store = await Store.open(storeLocation(workspace, assetsRepo));
     const held = source.kind === 'bundle' ? (await readBundleHeader(source.file)).refs : await listRemoteRefs(store, { url: source.url, tags: true, heads: true });
     const upstream = await listRemoteRefs(store, { tags: true, heads: true });
     const refs: RestoredRef[] = [];

@@ -3,16 +3,20 @@ import pLimit from 'p-limit';
 import { formatProblem } from '@asset-sync/errors';
 import {
   Store,
+  adoptCheckout,
   changedFiles,
   detachHead,
   isStandaloneClone,
   setLocalRef,
+  clearCheckoutLocks,
+  leaseStore,
   finishMove,
   foldersAt,
   inspectCheckout,
   checkoutCommit,
   listTreeFiles,
   moveCheckout,
+  otherStoreOf,
   readBlobs,
   resetIndexTo,
   repairCheckout,
@@ -44,6 +48,7 @@ import { adoptProxyClones, followProxyHead, reapplyProxyPatterns, removeStrayPro
 import type { LayoutState } from './state.js';
 import type { NetworkMeter } from './network.js';
 import type { PackageEntry, RestoreEvents, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 /** Everything the planner needs, looked up in bulk; nothing here changes a checkout's files. */
 export interface Gathered {
@@ -70,13 +75,15 @@ export interface GatherInput {
   network: NetworkMeter;
   /** The previous run died holding the lock: git lock files it left are cleared first. */
   recovered?: boolean;
+  /** Each store opened is leased for the run (so `gc --store` waits); the caller gives them back. */
+  leases?: Array<() => Promise<void>>;
   events?: RestoreEvents;
 }
 
 export async function gather(input: GatherInput): Promise<Gathered> {
   const { requests, failures } = prepareRequests(input.entries);
   const repos = [...new Set([...requests.map((r) => r.assetsRepo), ...Object.values(input.state.checkouts).map((c) => c.assetsRepo)])].sort();
-  const stores = await openStores(input.workspace, repos, requests, failures, input.recovered === true);
+  const stores = await openStores(input, repos, requests, failures);
   const proxy = input.layout === 'test-proxy' && !input.dryRun;
   if (proxy) await adoptProxyClones({ assetsDir: input.workspace.assetsDir, lstate: input.state, stores, requests, failures });
   const ownerPaths = ownerPathsOf(input, requests, Object.values(input.state.packages));
@@ -112,13 +119,14 @@ function prepareRequests(entries: PackageEntry[]): { requests: RestoreRequest[];
   return { requests, failures };
 }
 
-async function openStores(workspace: Workspace, repos: string[], requests: RestoreRequest[], failures: RequestFailure[], recovered: boolean): Promise<Map<string, Store>> {
+async function openStores(input: GatherInput, repos: string[], requests: RestoreRequest[], failures: RequestFailure[]): Promise<Map<string, Store>> {
   const stores = new Map<string, Store>();
   await Promise.all(
     repos.map(async (repo) => {
       try {
-        const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo: repo, url: workspace.remoteUrl(repo) });
-        if (recovered) await store.clearStaleLocks();
+        const store = await Store.open(storeLocation(input.workspace, repo));
+        input.leases?.push(await leaseStore(store));
+        if (input.recovered) await clearLocksOfRun(input, store);
         stores.set(repo, store);
       } catch (error) {
         for (const r of requests) if (r.assetsRepo === repo) failures.push(failureOf(r.id, error));
@@ -126,6 +134,17 @@ async function openStores(workspace: Workspace, repos: string[], requests: Resto
     }),
   );
   return stores;
+}
+
+/**
+ * After a run of this assets dir died: the git lock files it can have left, in the store when the
+ * store is this assets dir's alone, and in the metadata of this assets dir's checkouts.
+ */
+async function clearLocksOfRun(input: GatherInput, store: Store): Promise<void> {
+  await store.clearStaleLocks();
+  for (const [dir, record] of Object.entries(input.state.checkouts)) {
+    if (record.assetsRepo === store.assetsRepo) await clearCheckoutLocks(store, join(input.workspace.assetsDir, dir));
+  }
 }
 
 function checkoutOf(layout: Layout, r: { assetsRepo: string; id: string }): string {
@@ -161,6 +180,7 @@ async function inspectCheckouts(input: GatherInput, stores: Map<string, Store>, 
         const abs = join(input.workspace.assetsDir, dir);
         // A clone of the test-proxy's own that could not be taken over is left exactly as it is.
         const foreign = !store || (input.layout === 'test-proxy' && isStandaloneClone(abs));
+        if (store && !foreign && !input.dryRun) await adoptFromOtherStore(input, store, dir, abs);
         const condition = foreign ? 'absent' : await bringToRecord(input, store, { dir, abs, record }, requestAt.get(dir));
         checkouts.push({ dir, assetsRepo: record.assetsRepo, condition, strays: [] });
         if (condition === 'present') changes.set(dir, await changedFiles(abs, { readOnly: input.dryRun }));
@@ -192,6 +212,17 @@ async function bringToRecord(
     if (!followed && (await realign(store, abs, record, input.layout)) === 'index' && input.layout === 'test-proxy') await reapplyProxyPatterns(input.state, dir, abs);
   } else if (branch) await detachHead(abs, head);
   return 'present';
+}
+
+/**
+ * A checkout made in another store (the clone switched to or from a shared store): its objects
+ * are copied over from disk, and it is then repaired as this store's, files untouched.
+ */
+async function adoptFromOtherStore(input: GatherInput, store: Store, dir: string, abs: string): Promise<void> {
+  const from = await otherStoreOf(store, abs);
+  if (!from) return;
+  const commits = Object.values(input.state.packages).filter((p) => p.checkout === dir).map((p) => p.commit);
+  await adoptCheckout(store, from, abs, commits);
 }
 
 /**
@@ -286,8 +317,11 @@ async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRe
     let missing = new Map<string, Error>();
     if (wants.length > 0) {
       input.events?.phase?.('fetch-pins', `${wants.length} pins from ${store.assetsRepo}`);
-      input.network.pinFetches++;
-      missing = (await store.fetchPins(wants, input.network.onBytes(`pins:${store.assetsRepo}`))).missing;
+      const fetched = await store.fetchPins(wants, input.network.onBytes(`pins:${store.assetsRepo}`));
+      missing = fetched.missing;
+      // In a shared store another run may have fetched them meanwhile: then nothing was asked.
+      if (fetched.fetched.length > 0) input.network.pinFetches++;
+      input.network.pins += fetched.fetched.length;
     }
     // Pins the assets repo lacks (pushed to a fork, not adopted yet) may come from a fallback remote.
     const fallbacks = missing.size > 0 ? (input.workspace.fallbackRemotes?.() ?? []) : [];

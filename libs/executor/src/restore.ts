@@ -54,6 +54,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
   const network = networkMeter(events);
   // Dry runs lock too: they fetch commits and trees into the store.
   const release = await prepareAssetsDir(workspace.assetsDir, options.lockHeld === true);
+  const leases: Array<() => Promise<void>> = [];
   try {
     events?.phase?.('resolve');
     const state = await loadState(workspace, { dryRun });
@@ -61,7 +62,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     const lstate = layoutState(state, layout);
     // Read again under the lock: a push that finished while this run waited has moved the pin.
     const entries = await refreshEntries(options.entries, workspace.repoRoot);
-    const gathered = await gather({ workspace, layout, entries, context: options.context ?? [], state: lstate, dryRun, network, recovered: release.recovered, ...(events ? { events } : {}) });
+    const gathered = await gather({ workspace, layout, entries, context: options.context ?? [], state: lstate, dryRun, network, recovered: release.recovered, leases, ...(events ? { events } : {}) });
     await faultPoint('fetch-pins');
     events?.phase?.('plan');
     const pushInProgress = await pushesInProgress(workspace.assetsDir, entries);
@@ -80,6 +81,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     if (JSON.stringify(state) !== before) await writeState(workspace.assetsDir, state);
     return buildReport({ ...context, applied, emitted });
   } finally {
+    await Promise.all(leases.map((giveBack) => giveBack()));
     await release();
   }
 }

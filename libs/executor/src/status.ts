@@ -7,6 +7,7 @@ import { isPinnedHead } from './proxy-checkout.js';
 import { layoutState, type PackageRecord, type RestoreState } from './state.js';
 import { loadState } from './upgrade.js';
 import type { ErrorInfo, PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 export interface PackageStatusReport {
   id: string;
@@ -50,7 +51,7 @@ export async function findRestored(workspace: Workspace, entry: PackageEntry, st
   const checkout = record ? lstate.checkouts[record.checkout] : undefined;
   if (!record || !checkout || checkout.moving) return undefined;
   const checkoutDir = join(workspace.assetsDir, record.checkout);
-  const store = Store.existing({ assetsDir: workspace.assetsDir, assetsRepo: record.assetsRepo, url: '' });
+  const store = Store.existing(storeLocation(workspace, record.assetsRepo, ''));
   if (!store) return undefined;
   const inspected = await inspectCheckout(store, checkoutDir);
   if (inspected.condition !== 'present' || !inspected.head) return undefined;

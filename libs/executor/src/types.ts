@@ -34,6 +34,8 @@ export interface Workspace {
   repoRoot: string;
   /** Absolute assets dir (`<repo root>/.assets` unless configured). */
   assetsDir: string;
+  /** A store shared with other clones and language repos (storeDir); unset, the store is in the assets dir. */
+  storeDir?: string;
   layout: Layout;
   /** Clone URL of an assets repo (config remotes, templates, SSH origin...). */
   remoteUrl(assetsRepo: string): string;
@@ -85,6 +87,8 @@ export interface CheckoutOutcome {
 export interface NetworkCounts {
   /** `git fetch` runs for pins (commits and trees). */
   pinFetches: number;
+  /** Pins asked for in those fetches (a warm store asks only for pins it has not seen). */
+  pins: number;
   /** `git fetch` runs for file contents. */
   objectFetches: number;
   /** File contents fetched. */

@@ -6,6 +6,7 @@ import { Store, composeTree, foldersAt, moveCheckout, pendingChanges, syntheticC
 import { sharedCheckoutDir, type Layout, type PinRef } from '@asset-sync/planner';
 import { emptyState, layoutState, readStateFile, stateDir, writeState, type PackageRecord, type RestoreState } from './state.js';
 import type { Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 /** The previous release's record: one checkout per distinct commit. */
 interface StateV1 {
@@ -74,7 +75,7 @@ async function upgrade(old: StateV1, workspace: Workspace, journalFile: string):
   await writeState(workspace.assetsDir, state);
   for (const [repo, aside] of Object.entries(journal.aside)) {
     await rm(aside, { recursive: true, force: true });
-    await Store.existing({ assetsDir: workspace.assetsDir, assetsRepo: repo, url: '' })?.git(['worktree', 'prune']);
+    await Store.existing(storeLocation(workspace, repo, ''))?.git(['worktree', 'prune']);
   }
   await rm(journalFile, { force: true });
   return state;
@@ -108,7 +109,7 @@ async function convert(old: StateV1, workspace: Workspace): Promise<RestoreState
   const byRepo = new Map<string, Array<[string, StateV1['requests'][string]]>>();
   for (const entry of Object.entries(old.requests ?? {})) byRepo.set(entry[1].assetsRepo, [...(byRepo.get(entry[1].assetsRepo) ?? []), entry]);
   for (const [repo, list] of byRepo) {
-    const store = Store.existing({ assetsDir: workspace.assetsDir, assetsRepo: repo, url: '' });
+    const store = Store.existing(storeLocation(workspace, repo, ''));
     if (!store) continue;
     const folders = await foldersAt(store, list.map(([, r]) => ({ commit: r.commit, path: r.path })));
     list.forEach(([id, r], i) => {
@@ -134,7 +135,7 @@ async function convert(old: StateV1, workspace: Workspace): Promise<RestoreState
 async function materialize(state: RestoreState, workspace: Workspace, journal: UpgradeJournal): Promise<void> {
   const lstate = layoutState(state, 'shared');
   for (const repo of new Set(Object.values(lstate.packages).map((p) => p.assetsRepo))) {
-    const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo: repo, url: workspace.remoteUrl(repo) });
+    const store = await Store.open(storeLocation(workspace, repo));
     const packages = Object.values(lstate.packages).filter((p) => p.assetsRepo === repo);
     const tree = await composeTree(store, packages.map((p) => ({ path: p.path, tree: p.tree })));
     const commit = await syntheticCommit(store, tree);

@@ -4,7 +4,7 @@ import { Store, listRemoteRefs } from '@asset-sync/git-store';
 import { describePin, pinKey, type PinRef } from '@asset-sync/planner';
 import { remoteTags } from './remote-refs.js';
 import type { PackageEntry } from './types.js';
-import type { OpenedWorkspace } from './workspace.js';
+import { storeLocation, type OpenedWorkspace } from './workspace.js';
 import { ignoreAssetsDir } from './restore.js';
 
 export interface VerifiedPin {
@@ -39,7 +39,7 @@ export async function verifyPins(workspace: OpenedWorkspace, entries: PackageEnt
     else byRepo.set(entry.target.assetsRepo, [...(byRepo.get(entry.target.assetsRepo) ?? []), entry]);
   }
   for (const [assetsRepo, mine] of byRepo) {
-    const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo, url: workspace.remoteUrl(assetsRepo) });
+    const store = await Store.open(storeLocation(workspace, assetsRepo));
     const present = await presentUpstream(workspace, store, mine.map((e) => e.target!.pin));
     const absentTags = mine.map((e) => e.target!.pin).flatMap((p) => (p.kind === 'tag' && !present.has(pinKey(p)) ? [p.tag] : []));
     const foundOn = new Map<string, string>();

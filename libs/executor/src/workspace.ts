@@ -1,7 +1,8 @@
-import { isAbsolute, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
 import { loadConfig, otherRemoteOf, remoteUrlFor, type AssetSyncConfig, type OtherRemote } from '@asset-sync/config';
-import { runGit } from '@asset-sync/git-store';
+import { runGit, type StoreLocation } from '@asset-sync/git-store';
 import type { AssetsJson } from '@asset-sync/assets-json';
 import type { Problem } from '@asset-sync/errors';
 import type { Layout, PinRef } from '@asset-sync/planner';
@@ -44,9 +45,11 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
   const origin = await runGit(['config', '--get', 'remote.origin.url'], { cwd: repoRoot, okExitCodes: [1] }).catch(() => undefined);
   const originUrl = origin?.exitCode === 0 ? origin.stdout.trim() || undefined : undefined;
   const urls = new Map<string, string>();
+  const storeDir = config.storeDir ? await realFolder(config.storeDir) : undefined;
   return {
     repoRoot,
     assetsDir,
+    ...(storeDir ? { storeDir } : {}),
     layout,
     config,
     ...(options.cwd ? { cwd: options.cwd } : {}),
@@ -67,6 +70,24 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
       return url;
     },
   };
+}
+
+/**
+ * The folder with symlinks resolved (as far as it exists): git names a worktree's store by its
+ * real path, and a checkout is recognised as the store's by comparing the two.
+ */
+async function realFolder(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(await realFolder(parent), basename(path));
+  }
+}
+
+/** Where the store of an assets repo is for this workspace: in its assets dir, or the shared store. */
+export function storeLocation(workspace: Workspace, assetsRepo: string, url: string = workspace.remoteUrl(assetsRepo)): StoreLocation {
+  return { assetsDir: workspace.assetsDir, assetsRepo, url, ...(workspace.storeDir ? { storeDir: workspace.storeDir } : {}) };
 }
 
 /** What the executor needs from a discovered assets.json. */

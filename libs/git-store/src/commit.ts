@@ -149,7 +149,7 @@ export async function changedFiles(
 /** Points a local ref at a commit, so later restores resolve it without the network. */
 export async function setLocalRef(store: Store, ref: string, commit: string): Promise<void> {
   assertNotOption(ref, 'the ref');
-  await store.git(['update-ref', ref, commit]);
+  await store.locked(() => store.git(['update-ref', ref, commit]));
 }
 
 /** The merge base of two commits (their history is in the store: commits and trees come with pins). */

@@ -24,7 +24,7 @@ export { withTemporaryIndex, commitTree } from './tree.js';
 export type { TemporaryIndex, IndexLine } from './tree.js';
 export { composeTree, foldersAt, listTreeFiles, readBlobs, readTreeObjects, syntheticCommit, EMPTY_TREE } from './trees.js';
 export type { FolderAt, ListedFile, TreeEntry } from './trees.js';
-export { inspectCheckout, changedFiles, adoptCommit, checkoutCommit, moveCheckout, repairCheckout, resetIndexTo, finishMove, resetFolders, removeSharedCheckout } from './shared-checkout.js';
+export { inspectCheckout, changedFiles, adoptCommit, checkoutCommit, moveCheckout, repairCheckout, resetIndexTo, finishMove, resetFolders, removeSharedCheckout, clearCheckoutLocks } from './shared-checkout.js';
 export type { ChangedFile, CheckoutCondition, CheckoutInspection, MoveOptions } from './shared-checkout.js';
 export { objectsBetween, objectSizes, commitDates, deleteRemoteRefs, setLocalRefs, localRefsUnder, deleteLocalRefs, clearLocalRefs, writeBundle, bundleBase, verifyBundle, readBundleHeader, fetchRefsInto } from './transfer.js';
 export type { BundleHeader } from './transfer.js';
@@ -32,3 +32,8 @@ export { languageRefs, languageTrees, filesInTrees, readLanguageBlobs } from './
 export { readWorktreeHead, setSparsePatterns } from './checkout.js';
 export { isStandaloneClone, importClone, convertClone, detachHead, proxyBranchFacts, deleteBranches } from './proxy-folders.js';
 export type { CloneHead } from './proxy-folders.js';
+export { lockFolder } from './lock.js';
+export { leaseStore, withStoreAlone } from './lease.js';
+export { anchorCheckouts, trimStore, listStores } from './store-gc.js';
+export type { CheckoutAnchor, TrimOptions, TrimReport } from './store-gc.js';
+export { otherStoreOf, adoptCheckout } from './store-move.js';

@@ -16,7 +16,14 @@ import { AssetSyncError } from '@asset-sync/errors';
 export type ReleaseLock = (() => Promise<void>) & { recovered: boolean };
 
 export async function acquireLock(assetsDir: string, options: { waitMs?: number } = {}): Promise<ReleaseLock> {
-  const dir = join(assetsDir, '.asset-sync');
+  return lockFolder(join(assetsDir, '.asset-sync'), options);
+}
+
+/**
+ * The lock kept in `dir` (`dir/lock`, its holder named in `dir/lock.owner`), with the rules above:
+ * the assets dir's lock and each store's lock are both one of these.
+ */
+export async function lockFolder(dir: string, options: { waitMs?: number } = {}): Promise<ReleaseLock> {
   const lockPath = join(dir, 'lock');
   const ownerFile = join(dir, 'lock.owner');
   await mkdir(dir, { recursive: true });
@@ -88,7 +95,11 @@ async function ownerIsGone(ownerFile: string): Promise<boolean> {
     return false;
   }
   const [host, pidText] = text.trim().split(' ');
-  const pid = Number(pidText);
+  return processIsGone(host, Number(pidText));
+}
+
+/** True when `pid` ran on this machine (`host`) and no longer exists; never for this process. */
+export function processIsGone(host: string | undefined, pid: number): boolean {
   if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
@@ -96,4 +107,20 @@ async function ownerIsGone(ownerFile: string): Promise<boolean> {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `work` after every earlier `work` of the same key in this process has settled: callers in
+ * one process queue here instead of polling the lock file against themselves.
+ */
+export function serialize<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(work, work);
+  const settled = run.catch(() => undefined);
+  queues.set(key, settled);
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key);
+  });
+  return run;
 }

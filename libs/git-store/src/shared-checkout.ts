@@ -115,14 +115,29 @@ export async function repairCheckout(store: Store, dir: string, tree: string, co
   const scratch = `${dir}.repair-${process.pid}`;
   await rm(scratch, { recursive: true, force: true });
   await forgetWorktreesOf(store, dir);
-  await store.serializeAdmin(() => store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', '--force', scratch, commit]));
-  const gitDir = await worktreeGitDir(scratch);
-  if (!gitDir) throw new AssetSyncError('GIT_FAILED', `git worktree add made no .git file in ${scratch}`);
-  await rm(join(dir, '.git'), { recursive: true, force: true });
-  await rename(join(scratch, '.git'), join(dir, '.git'));
-  await writeFile(join(gitDir, 'gitdir'), `${resolve(dir, '.git')}\n`);
+  // All of it under the store's lock: until gitdir names the folder, the new registration points
+  // at a .git that was moved away, and a prune by another process would take it.
+  await store.serializeAdmin(async () => {
+    await store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', '--force', scratch, commit]);
+    const gitDir = await worktreeGitDir(scratch);
+    if (!gitDir) throw new AssetSyncError('GIT_FAILED', `git worktree add made no .git file in ${scratch}`);
+    await rm(join(dir, '.git'), { recursive: true, force: true });
+    await rename(join(scratch, '.git'), join(dir, '.git'));
+    await writeFile(join(gitDir, 'gitdir'), `${resolve(dir, '.git')}\n`);
+  });
   await rm(scratch, { recursive: true, force: true });
   await resetIndexTo(dir, tree, commit);
+}
+
+/**
+ * Removes git lock files a killed run left in a checkout's own git metadata (its index, HEAD):
+ * called while holding the assets dir's lock, which the checkout belongs to, so nobody else
+ * can hold them; lock files elsewhere in a shared store are not touched.
+ */
+export async function clearCheckoutLocks(store: Store, dir: string): Promise<string[]> {
+  const gitDir = await worktreeGitDir(dir);
+  if (!gitDir || resolve(dirname(gitDir)) !== resolve(store.gitDir, 'worktrees')) return [];
+  return store.clearLocksBelow(gitDir);
 }
 
 /**

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { AssetSyncError, faultPoint, isAssetSyncError, redact } from '@asset-sync/errors';
 import { pinKey, type PinRef } from '@asset-sync/planner';
+import { lockFolder, serialize } from './lock.js';
 import { commitExpressionOf, localRefOf, refspecOf } from './refs.js';
 import { assertNotOption, runGit, splitCredentials, type RunOptions, type RunResult } from './run.js';
 
@@ -18,14 +19,19 @@ export interface StoreLocation {
   assetsDir: string;
   assetsRepo: string;
   url: string;
+  /**
+   * The root of a store shared by several assets dirs (`storeDir` in asset-sync.yaml); without
+   * it the store sits in the assets dir and serves that assets dir alone.
+   */
+  storeDir?: string;
 }
 
 const HEX40 = /^[0-9a-f]{40}$/;
 
-/** `<assets dir>/.store/<owner>/<name>.git`: one store per assets repo. */
-export function storeDirOf(assetsDir: string, assetsRepo: string): string {
+/** `<assets dir>/.store/<owner>/<name>.git`, or `<storeDir>/<owner>/<name>.git`: one store per assets repo. */
+export function storeDirOf(assetsDir: string, assetsRepo: string, storeDir?: string): string {
   const [owner, name] = assetsRepo.split('/');
-  return join(assetsDir, '.store', owner ?? assetsRepo, `${name ?? assetsRepo}.git`);
+  return join(storeDir ?? join(assetsDir, '.store'), owner ?? assetsRepo, `${name ?? assetsRepo}.git`);
 }
 
 /**
@@ -40,33 +46,71 @@ export class Store {
   readonly url: string;
   /** Credentials that were in the URL, as settings for the commands that talk to the remote. */
   readonly credentials: Array<[string, string]>;
+  /** Other assets dirs (other clones, other language repos) may use this store at the same time. */
+  readonly shared: boolean;
 
   private constructor(location: StoreLocation) {
     this.assetsRepo = location.assetsRepo;
-    this.gitDir = storeDirOf(location.assetsDir, location.assetsRepo);
+    this.gitDir = storeDirOf(location.assetsDir, location.assetsRepo, location.storeDir);
     const split = splitCredentials(location.url);
     this.url = split.url;
     this.credentials = split.config;
+    this.shared = location.storeDir !== undefined;
   }
 
   /**
    * Opens the store, creating it on first use. Creating it does no network I/O. Whatever URL
    * another tool left on `origin` (the test-proxy sets its own in the folders it restores, with
-   * GIT_TOKEN in it while it fetches), asset-sync's own is put back before any fetch.
+   * GIT_TOKEN in it while it fetches; another clone sharing the store its own), asset-sync's own
+   * is put back, here and before every fetch. A shared store first forgets checkouts whose
+   * folder is gone (a deleted clone), so nothing it holds for them counts as needed and no new
+   * checkout collides with their registration.
    */
   static async open(location: StoreLocation): Promise<Store> {
     assertNotOption(location.url, 'the remote URL');
     const store = new Store(location);
-    if (!existsSync(join(store.gitDir, 'HEAD'))) await store.create();
-    else if (!(await store.configured(store.url))) {
-      // Also undoes a URL (or a second one) with a token that another tool (the test-proxy) left in the config.
-      const urls = (await store.git(['config', '--get-all', 'remote.origin.url'], { okExitCodes: [1] })).stdout.split('\n').filter(Boolean);
-      if (urls.length !== 1 || urls[0] !== store.url) await store.git(['config', '--replace-all', 'remote.origin.url', store.url]);
-      // Idempotent, and rare: a store whose config file says less than it should.
-      await store.enableWorktreeConfig();
-      if ((await store.config('core.longpaths')) !== 'true') await store.git(['config', 'core.longpaths', 'true']);
+    if (!existsSync(join(store.gitDir, 'HEAD')) || !(await store.configured(store.url))) {
+      await store.locked(async () => {
+        if (!existsSync(join(store.gitDir, 'HEAD'))) await store.create();
+        else await store.configure();
+      });
     }
+    if (store.shared) await store.pruneWorktrees();
     return store;
+  }
+
+  /** Sets what open() checks: one origin URL, asset-sync's (never one with a token), worktree config, long paths. */
+  private async configure(): Promise<void> {
+    const urls = (await this.git(['config', '--get-all', 'remote.origin.url'], { okExitCodes: [1] })).stdout.split('\n').filter(Boolean);
+    if (urls.length !== 1 || urls[0] !== this.url) await this.git(['config', '--replace-all', 'remote.origin.url', this.url]);
+    // Idempotent, and rare: a store whose config file says less than it should.
+    await this.enableWorktreeConfig();
+    if ((await this.config('core.longpaths')) !== 'true') await this.git(['config', 'core.longpaths', 'true']);
+  }
+
+  /** Before a fetch, under the lock: another process sharing the store may have set another URL. */
+  private async ensureOrigin(): Promise<void> {
+    if (!(await this.configured(this.url))) await this.configure();
+  }
+
+  /**
+   * Runs `work` holding the store's lock: across processes, one at a time per store. Everything
+   * that changes what the store shares (refs, fetched packs, its config, worktree registrations)
+   * runs inside; reading objects and writing one checkout's files do not, so restores of other
+   * language repos keep writing their checkouts while one of them fetches. If the previous
+   * holder died holding it, the git lock files it left in the store are removed first.
+   */
+  locked<T>(work: () => Promise<T>): Promise<T> {
+    return serialize(resolve(this.gitDir), async () => {
+      const release = await lockFolder(join(this.gitDir, 'asset-sync'));
+      try {
+        // Temporary indexes (push, resolve) are private to the process that made them: spared.
+        if (release.recovered) await this.clearLocksBelow(this.gitDir, new Set(['objects', 'worktrees', 'asset-sync']), (name) => name.startsWith('asset-sync-index-'));
+        return await work();
+      } finally {
+        await release();
+      }
+    });
   }
 
   /** Opens an existing store without creating one (read-only commands). */
@@ -75,17 +119,31 @@ export class Store {
     return existsSync(join(store.gitDir, 'HEAD')) ? store : undefined;
   }
 
-  private adminQueue: Promise<unknown> = Promise.resolve();
-
   /**
-   * Runs `work` alone among the store's worktree administration (worktree add, prune): git 2.39
-   * does not make those safe to run together (one prunes another's half-made worktree), while
-   * the checkouts themselves still run in parallel.
+   * Runs `work` alone among the store's worktree administration (worktree add, prune), across
+   * processes: git 2.39 does not make those safe to run together (one prunes another's half-made
+   * worktree), while the checkouts themselves still run in parallel.
    */
   serializeAdmin<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.adminQueue.then(work, work);
-    this.adminQueue = run.catch(() => undefined);
-    return run;
+    return this.locked(work);
+  }
+
+  /**
+   * Drops the registration of every checkout whose folder is gone (`git worktree prune`), when
+   * there is one: reading the registrations costs no process.
+   */
+  async pruneWorktrees(): Promise<boolean> {
+    const root = join(this.gitDir, 'worktrees');
+    const names = await readdir(root).catch(() => [] as string[]);
+    const stale = await Promise.all(
+      names.map(async (name) => {
+        const target = await readFile(join(root, name, 'gitdir'), 'utf8').catch(() => undefined);
+        return target === undefined || !existsSync(target.trim());
+      }),
+    );
+    if (!stale.includes(true)) return false;
+    await this.serializeAdmin(() => this.git(['worktree', 'prune']));
+    return true;
   }
 
   git(args: string[], options: Omit<RunOptions, 'cwd'> = {}): Promise<RunResult> {
@@ -142,29 +200,38 @@ export class Store {
 
   /**
    * Removes git lock files left by a killed run. Only called while holding the asset-sync lock
-   * on the assets dir, so no other asset-sync process can own them.
+   * on the assets dir, so no other asset-sync process can own them, unless the store is shared:
+   * then other assets dirs' runs may hold lock files in it right now, so it does nothing here
+   * (the store's own lock clears what a run that died holding it left; see locked()).
    */
   async clearStaleLocks(): Promise<string[]> {
+    if (this.shared) return [];
+    const removed = await this.clearLocksBelow(this.gitDir, new Set(['objects', 'asset-sync']));
+    await this.clearPartialPacks();
+    return removed;
+  }
+
+  /** Removes every `*.lock` file below `dir`, except in the folders named in `skip` (at the top) and those `spare` names. */
+  async clearLocksBelow(dir: string, skip: Set<string> = new Set(), spare: (name: string) => boolean = () => false): Promise<string[]> {
     const removed: string[] = [];
-    const visit = async (dir: string, depth: number): Promise<void> => {
+    const visit = async (folder: string, depth: number): Promise<void> => {
       let entries;
       try {
-        entries = await readdir(dir, { withFileTypes: true });
+        entries = await readdir(folder, { withFileTypes: true });
       } catch {
         return;
       }
       for (const entry of entries) {
-        const full = join(dir, entry.name);
+        const full = join(folder, entry.name);
         if (entry.isDirectory()) {
-          if (depth < 6 && entry.name !== 'objects') await visit(full, depth + 1);
-        } else if (entry.name.endsWith('.lock')) {
+          if (depth < 6 && !(depth === 0 && skip.has(entry.name)) && entry.name !== 'objects') await visit(full, depth + 1);
+        } else if (entry.name.endsWith('.lock') && !spare(entry.name)) {
           await rm(full, { force: true });
           removed.push(full);
         }
       }
     };
-    await visit(this.gitDir, 0);
-    await this.clearPartialPacks();
+    await visit(dir, 0);
     return removed;
   }
 
@@ -226,7 +293,7 @@ export class Store {
   async namePins(shas: string[]): Promise<void> {
     if (shas.length === 0) return;
     for (const sha of shas) if (!HEX40.test(sha)) throw new AssetSyncError('UNSAFE_INPUT', `not a commit id: ${JSON.stringify(sha)}`);
-    await this.git(['update-ref', '--stdin'], { input: shas.map((sha) => `update refs/asset-sync/pins/${sha} ${sha}\n`).join('') });
+    await this.locked(() => this.git(['update-ref', '--stdin'], { input: shas.map((sha) => `update refs/asset-sync/pins/${sha} ${sha}\n`).join('') }));
   }
 
   /**
@@ -237,15 +304,27 @@ export class Store {
     pins: PinRef[],
     onProgress?: (progress: FetchProgress) => void,
     from?: string,
-  ): Promise<{ missing: Map<string, AssetSyncError> }> {
-    const remote = remoteOf(from);
-    const missing = new Map<string, AssetSyncError>();
-    let pending = uniquePins(pins);
-    for (const pin of pending) {
+  ): Promise<{ missing: Map<string, AssetSyncError>; fetched: PinRef[] }> {
+    for (const pin of uniquePins(pins)) {
       if (pin.kind === 'tag') assertNotOption(pin.tag, 'the tag');
       if (pin.kind === 'branch-head') assertNotOption(pin.branch, 'the branch');
       if (pin.kind === 'sha' && !HEX40.test(pin.sha)) throw new AssetSyncError('GIT_FAILED', `not a commit id: ${pin.sha}`);
     }
+    return this.locked(async () => {
+      await this.ensureOrigin();
+      let pending = uniquePins(pins);
+      if (this.shared) {
+        const arrived = await this.peelPins(pending.filter((pin) => pin.kind !== 'branch-head'));
+        pending = pending.filter((pin) => !arrived.has(pinKey(pin)));
+      }
+      return { missing: await this.fetchPinsNow(pending, onProgress, from), fetched: pending };
+    });
+  }
+
+  private async fetchPinsNow(pins: PinRef[], onProgress: ((progress: FetchProgress) => void) | undefined, from: string | undefined): Promise<Map<string, AssetSyncError>> {
+    const remote = remoteOf(from);
+    const missing = new Map<string, AssetSyncError>();
+    let pending = pins;
     // Each round either succeeds or removes at least one pin, so this ends.
     while (pending.length > 0) {
       try {
@@ -253,28 +332,27 @@ export class Store {
           ['fetch', '--filter=blob:none', '--no-tags', '--no-write-fetch-head', '--progress', '--stdin', remote.name],
           { input: pending.map(refspecOf).join('\n') + '\n', network: true, config: remote.settings, onStderr: progressParser(onProgress) },
         );
-        return { missing };
+        return missing;
       } catch (error) {
         await this.clearPartialPacks();
         if (!isAssetSyncError(error, 'GIT_FAILED')) throw error;
         const absent = await this.findAbsentPins(pending, error.message, remote);
         if (absent.length === 0) throw error;
-        for (const pin of absent) {
-          missing.set(
-            pinKey(pin),
-            new AssetSyncError('PIN_NOT_FOUND', `${describe(pin)} does not exist in ${from === undefined ? this.assetsRepo : 'the remote'} (${redact(from ?? this.url)})`, {
-              hint:
-                pin.kind === 'branch-head'
-                  ? `Create the branch in the assets repo, or set AssetsRepoFallbackBranch to one that exists.`
-                  : 'Check the pin in assets.json; if it was pushed from another machine, make sure that push finished.',
-            }),
-          );
-        }
+        for (const pin of absent) missing.set(pinKey(pin), this.pinNotFound(pin, from));
         const absentKeys = new Set(absent.map(pinKey));
         pending = pending.filter((pin) => !absentKeys.has(pinKey(pin)));
       }
     }
-    return { missing };
+    return missing;
+  }
+
+  private pinNotFound(pin: PinRef, from: string | undefined): AssetSyncError {
+    return new AssetSyncError('PIN_NOT_FOUND', `${describe(pin)} does not exist in ${from === undefined ? this.assetsRepo : 'the remote'} (${redact(from ?? this.url)})`, {
+      hint:
+        pin.kind === 'branch-head'
+          ? `Create the branch in the assets repo, or set AssetsRepoFallbackBranch to one that exists.`
+          : 'Check the pin in assets.json; if it was pushed from another machine, make sure that push finished.',
+    });
   }
 
   /** Which of these pins the server lacks: from the error, and for refs from one ls-remote. */
@@ -503,24 +581,24 @@ export class Store {
 
   /**
    * Fetches exactly these objects in one request (what git itself does for a partial clone), from
-   * the store's origin or, with `from`, from that URL (a fork that served a pin).
+   * the store's origin or, with `from`, from that URL (a fork that served a pin). In a shared
+   * store, objects another process fetched while this one waited for the lock are left out.
+   * Returns how many were asked for (0: no request was made).
    */
-  async fetchObjects(oids: string[], onProgress?: (progress: FetchProgress) => void, from?: string): Promise<void> {
-    if (oids.length === 0) return;
+  async fetchObjects(oids: string[], onProgress?: (progress: FetchProgress) => void, from?: string): Promise<number> {
+    if (oids.length === 0) return 0;
+    return this.locked(async () => {
+      if (from === undefined) await this.ensureOrigin();
+      const wanted = this.shared ? await this.missingBlobs(oids) : [...new Set(oids)];
+      if (wanted.length > 0) await this.fetchObjectsNow(wanted, onProgress, from);
+      return wanted.length;
+    });
+  }
+
+  private async fetchObjectsNow(oids: string[], onProgress: ((progress: FetchProgress) => void) | undefined, from: string | undefined): Promise<void> {
     const remote = remoteOf(from);
     await this.git(
-      [
-        '-c',
-        'fetch.negotiationAlgorithm=noop',
-        'fetch',
-        '--no-tags',
-        '--no-write-fetch-head',
-        '--recurse-submodules=no',
-        '--filter=blob:none',
-        '--progress',
-        '--stdin',
-        remote.name,
-      ],
+      ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--progress', '--stdin', remote.name],
       { input: oids.join('\n') + '\n', network: true, config: remote.settings, onStderr: progressParser(onProgress) },
     ).catch(async (error: unknown) => {
       await this.clearPartialPacks();

@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
 import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath } from '@asset-sync/assets-json';
 import { discoverAll, discoverOne } from '@asset-sync/discovery';
-import { commitIdentity, openWorkspace, restore, toPackageEntry, type OpenedWorkspace } from '@asset-sync/executor';
+import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type OpenedWorkspace } from '@asset-sync/executor';
 import {
   Store,
   acquireLock,
@@ -355,7 +355,7 @@ async function finishStep(ctx: Context, step: Step, started: number, detail: str
 async function openStore(ctx: Context): Promise<Store> {
   if (!ctx.store) {
     const assetsRepo = ctx.journal.settings.assetsRepo;
-    ctx.store = await Store.open({ assetsDir: ctx.workspace.assetsDir, assetsRepo, url: ctx.workspace.remoteUrl(assetsRepo) });
+    ctx.store = await Store.open(storeLocation(ctx.workspace, assetsRepo));
     await ctx.store.clearStaleLocks();
   }
   return ctx.store;

@@ -29,6 +29,7 @@ export async function configShowCommand(given: GlobalOptions, givenPath: string 
     repoRoot: config.repoRoot,
     configFile: config.configFile ?? null,
     assetsDir: config.assetsDir,
+    storeDir: config.storeDir ?? null,
     discovery: config.discovery,
     concurrency: config.concurrency,
     remotes: Object.fromEntries(Object.entries(config.remotes).map(([k, v]) => [k, redact(v)])),

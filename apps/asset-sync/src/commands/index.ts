@@ -6,6 +6,9 @@ type Handler = (globals: GlobalOptions, ...args: never[]) => Promise<CommandResu
 export type Run = (handler: Handler) => (...args: unknown[]) => Promise<void>;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+const shardOption = (
+  description = 'with --all: only shard i of n (e.g. 2/4), for CI machines that each run part of the tests; a package\'s shard is fixed by a hash of its folder path, so the n shards together restore every package exactly once',
+): Option => new Option('--shard <i>/<n>', description);
 const layoutOption = (): Option =>
   new Option('--layout <layout>', 'shared checkouts, or one folder per assets.json as the Azure test-proxy lays them out').choices(['shared', 'test-proxy']);
 /** The test-proxy's own options for its asset verbs, so scripts written for it can call asset-sync. */
@@ -24,6 +27,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .argument('[paths...]', 'directories or assets.json files')
     .option('--all', 'every assets.json of the language repo, in one pass')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable), e.g. "sdk/storage/**"', collect)
+    .addOption(shardOption())
     .option('--jobs <n>', 'checkouts written in parallel (default: number of CPUs)')
     .option('--dry-run', 'show what would change; fetch commits and trees only, touch no checkout')
     .option('--force', 'discard pending local changes that stand in the way')
@@ -39,6 +43,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .argument('[paths...]', 'directories or assets.json files')
     .option('--all', 'every assets.json of the language repo')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
+    .addOption(shardOption())
     .addOption(layoutOption())
     .action(run(async (g, paths: string[], flags: object) => (await import('./plan.js')).planCommand(g, paths, flags)));
 
@@ -108,7 +113,20 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .option('--backup <remote|file.bundle>', 'copy every ref to be deleted here first (a remote as owner/name or URL, or a git bundle file); a failed backup deletes nothing')
     .option('--no-backup', 'delete without making a copy first')
     .option('--older-than <duration>', 'only refs whose commit is older than this, e.g. 30d, 4w, 12h')
-    .action(run(async (g, flags: object) => (await import('./gc.js')).gcCommand(g, flags)));
+    .option('--store', 'instead: trim the local store (the shared one, with storeDir) to what registered checkouts need; forgets checkouts whose folder is gone')
+    .option('--expire <when>', 'with --store: keep refs and objects younger than this, "now" or e.g. 30m, 2d (default 1h)')
+    .action(
+      run(async (g, flags: { store?: boolean; expire?: string } & import('./gc.js').GcFlags) =>
+        flags.store ? (await import('./gc-store.js')).gcStoreCommand(g, flags) : (await import('./gc.js')).gcCommand(g, flags),
+      ),
+    );
+
+  program
+    .command('cache-key')
+    .description('print a hash of each assets.json\'s package folder, assets repo, prefix and pin: a CI cache key for the store that changes exactly when a pin does')
+    .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
+    .addOption(shardOption('the key of shard i of n only: what restore --all --shard i/n fetches'))
+    .action(run(async (g, flags: object) => (await import('./cache-key.js')).cacheKeyCommand(g, flags)));
 
   program
     .command('restore-backup')

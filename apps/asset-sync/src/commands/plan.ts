@@ -1,4 +1,4 @@
-import { restore, selectPackages } from '@asset-sync/executor';
+import { parseShard, restore, selectPackages } from '@asset-sync/executor';
 import { shortSha } from '@asset-sync/planner';
 import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
@@ -8,9 +8,10 @@ import type { CommandResult, GlobalOptions } from '../result.js';
  * package does (unchanged, add, update, remove, blocked, failed) and why. It may fetch commits
  * and trees into the store (a cache); it never touches a checkout.
  */
-export async function planCommand(globals: GlobalOptions, paths: string[], flags: { all?: boolean; filter?: string[]; layout?: string }): Promise<CommandResult> {
+export async function planCommand(globals: GlobalOptions, paths: string[], flags: { all?: boolean; filter?: string[]; shard?: string; layout?: string }): Promise<CommandResult> {
   const workspace = await workspaceFor(globals, flags.layout);
-  const selection = await selectPackages(workspace, { all: flags.all === true, paths, ...(flags.filter ? { filter: flags.filter } : {}) });
+  const shard = flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {};
+  const selection = await selectPackages(workspace, { all: flags.all === true, paths, ...(flags.filter ? { filter: flags.filter } : {}), ...shard });
   const report = await restore({ workspace, entries: selection.entries, context: selection.context, complete: selection.complete, dryRun: true });
   const plan = report.plan;
   const s = plan.summary;

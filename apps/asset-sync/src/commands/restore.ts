@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline/promises';
-import { describeChanges, restore, selectPackages, type RestoreReport } from '@asset-sync/executor';
+import { describeChanges, parseShard, restore, selectPackages, type RestoreReport } from '@asset-sync/executor';
 import type { PendingFiles } from '@asset-sync/planner';
 import { workspaceFor, parsePositiveInt } from '../context.js';
 import { formatBytes, progressDisplay } from '../render/progress.js';
@@ -10,6 +10,7 @@ import type { Io } from '../main.js';
 export interface RestoreFlags extends ProxyVerbFlags {
   all?: boolean;
   filter?: string[];
+  shard?: string;
   jobs?: string;
   dryRun?: boolean;
   force?: boolean;
@@ -20,7 +21,12 @@ export async function restoreCommand(given: GlobalOptions, io: Io, givenPaths: s
   const { globals, paths, layout } = proxyTargets(given, givenPaths, flags);
   const workspace = await workspaceFor(globals, layout);
   const jobs = parsePositiveInt(flags.jobs, '--jobs');
-  const selection = await selectPackages(workspace, { all: flags.all === true, paths, ...(flags.filter ? { filter: flags.filter } : {}) });
+  const selection = await selectPackages(workspace, {
+    all: flags.all === true,
+    paths,
+    ...(flags.filter ? { filter: flags.filter } : {}),
+    ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+  });
   const display = await progressDisplay({ interactive: io.interactive, quiet: globals.json, write: io.err, stream: process.stderr });
   let report: RestoreReport;
   try {

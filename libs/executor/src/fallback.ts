@@ -65,29 +65,33 @@ export async function fetchObjectsRouted(
   routes: Array<{ remote: FallbackRemote; oids: string[] }>,
   onBytes?: (label: string) => (progress: { bytes?: number }) => void,
   fallbacks: FallbackRemote[] = [],
-): Promise<number> {
+): Promise<{ requests: number; objects: number }> {
   let rest = new Set(missing);
-  let requests = 0;
+  const counted = { requests: 0, objects: 0 };
+  // What a fetch asked for (0: the objects arrived meanwhile through another run sharing the store).
+  const count = (asked: number): void => {
+    if (asked > 0) counted.requests++;
+    counted.objects += asked;
+  };
   for (const { remote, oids } of routes) {
     const mine = oids.filter((oid) => rest.has(oid));
     if (mine.length === 0) continue;
-    await store.fetchObjects(mine, onBytes?.(`objects:${store.assetsRepo}:${remote.name}`), remote.url);
-    requests++;
+    count(await store.fetchObjects(mine, onBytes?.(`objects:${store.assetsRepo}:${remote.name}`), remote.url));
     const fetched = new Set(mine);
     rest = new Set([...rest].filter((oid) => !fetched.has(oid)));
   }
   if (rest.size > 0) {
-    requests++;
     try {
-      await store.fetchObjects([...rest], onBytes?.(`objects:${store.assetsRepo}`));
+      count(await store.fetchObjects([...rest], onBytes?.(`objects:${store.assetsRepo}`)));
     } catch (error) {
       // A pin a fallback served in an earlier run (a dry run, a run that failed later) resolves
       // locally now, so nothing says where its contents are: the fallbacks are asked next.
       if (!isAssetSyncError(error, 'GIT_FAILED') || fallbacks.length === 0) throw error;
-      requests += await fetchFromAny(store, [...rest], fallbacks, error);
+      counted.requests += await fetchFromAny(store, [...rest], fallbacks, error);
+      counted.objects += rest.size;
     }
   }
-  return requests;
+  return counted;
 }
 
 async function fetchFromAny(store: Store, oids: string[], fallbacks: FallbackRemote[], first: unknown): Promise<number> {

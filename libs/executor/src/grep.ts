@@ -141,8 +141,9 @@ async function grepRepo(workspace: OpenedWorkspace, assetsRepo: string, units: U
   if (missing.length > 0) {
     const remotes = [...new Set(withTree.flatMap((u) => (u.fallback ? [u.fallback] : [])))];
     const routes = await Promise.all(remotes.map(async (remote) => ({ remote, oids: await store.missingObjects(withTree.filter((u) => u.fallback === remote).map((u) => u.tree!)) })));
-    network.objects += missing.length;
-    network.objectFetches += await fetchObjectsRouted(store, missing, routes);
+    const fetched = await fetchObjectsRouted(store, missing, routes);
+    network.objects += fetched.objects;
+    network.objectFetches += fetched.requests;
   }
   await searchUnits(store, withTree, matcher, report);
 }

@@ -417,9 +417,10 @@ async function checkNewTrees(input: GatherInput, stores: Map<string, Store>, req
 async function checkSymlinks(input: GatherInput, store: Store, links: Map<string, { r: RestoreRequest; path: string }[]>, facts: Record<string, PinFact>, servedBy: Record<string, FallbackRemote>): Promise<void> {
   const missing = await store.missingBlobs([...links.keys()]);
   if (missing.length > 0) {
-    input.network.objects += missing.length;
     const routes = [...new Set(Object.values(servedBy))].map((remote) => ({ remote, oids: [...links].filter(([, uses]) => uses.some((u) => servedBy[u.r.id] === remote)).map(([oid]) => oid) }));
-    input.network.objectFetches += await fetchObjectsRouted(store, missing, routes);
+    const fetched = await fetchObjectsRouted(store, missing, routes);
+    input.network.objects += fetched.objects;
+    input.network.objectFetches += fetched.requests;
   }
   const targets = await readBlobs(store, [...links.keys()]);
   const perPackage = new Map<string, { r: RestoreRequest; targets: Map<string, string> }>();

@@ -176,7 +176,8 @@ export async function finishMove(store: Store, options: MoveOptions & { folders:
   const inspected = await inspectCheckout(store, dir);
   if (inspected.condition === 'absent') return void (await moveCheckout(store, options));
   if (inspected.condition === 'broken') await repairCheckout(store, dir, tree, commit);
-  await runGit(['read-tree', '-m', tree], { cwd: dir });
+  // --reset: the moving folders' files are half old, half new; only their stat data is kept where it matches.
+  await runGit(['read-tree', '--reset', tree], { cwd: dir });
   await runGit(['update-ref', '--no-deref', 'HEAD', commit], { cwd: dir });
   await resetFolders(dir, options.folders, options.excludes);
 }

@@ -50,7 +50,7 @@ describe('trimStore', () => {
   it('keeps the file contents at a checkout\'s HEAD and in its index, not those of its history; young refs and loose objects stay until they expire', async () => {
     await store.fetchObjects([await blobAt(second, 'python/a/f.json'), await blobAt(first, 'python/a/f.json')]);
     const dir = join(root, 'assets', 'proxy');
-    await syncCheckout(store, { dir, commit: second, paths: ['python/a'] });
+    await syncCheckout(store, { dir, commit: second, paths: ['python/a'], patterns: ['python/a'] });
     await writeFile(join(dir, 'python/a/new.json'), 'staged\n');
     await runGit(['add', 'python/a/new.json'], { cwd: dir });
     const staged = await git(['rev-parse', ':python/a/new.json'], { cwd: dir });
@@ -80,7 +80,7 @@ describe('trimStore', () => {
 
   it('keeps the pins an anchor names while the checkout is registered, and lets them go with it', async () => {
     const dir = join(root, 'assets', 'shared-checkout');
-    await syncCheckout(store, { dir, commit: second, paths: ['python/a'] });
+    await syncCheckout(store, { dir, commit: second, paths: ['python/a'], patterns: ['python/a'] });
     expect(await anchorCheckouts(store, [{ dir, commits: [lonely, second] }])).toBe(1);
     // Unchanged pins: nothing is written again.
     expect(await anchorCheckouts(store, [{ dir, commits: [second, lonely] }])).toBe(0);
@@ -137,7 +137,7 @@ describe('the store lock and leases', () => {
 
   it('opening a shared store forgets checkouts whose folder is gone', async () => {
     const dir = join(root, 'other-clone', '.assets', 'proxy');
-    await syncCheckout(store, { dir, commit: second, paths: ['python/a'] });
+    await syncCheckout(store, { dir, commit: second, paths: ['python/a'], patterns: ['python/a'] });
     expect(await readdir(join(store.gitDir, 'worktrees'))).toHaveLength(1);
     await rm(join(root, 'other-clone'), { recursive: true, force: true });
     await openStore();

@@ -165,6 +165,9 @@ async function dropUnneededRefs(store: Store, worktrees: string[], expireMs: num
   const dropped: string[] = [];
   for (const ref of refs) {
     if (ref.name.startsWith(ANCHORS) ? registered.has(ref.name.slice(ANCHORS.length)) : needed.has(ref.commit)) continue;
+    // Branches are few and kept: the test-proxy's push diffs against a local main, and a branch
+    // head is what an empty pin means.
+    if (ref.name.startsWith('refs/heads/') || ref.name.startsWith('refs/remotes/')) continue;
     if (await isYoungRef(store, ref.name, expireMs)) continue;
     dropped.push(ref.name);
   }

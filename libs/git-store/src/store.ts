@@ -168,7 +168,7 @@ export class Store {
   }
 
   /**
-   * Builds the store in a folder of its own and renames it into place when it is complete: a run
+   * Builds the store in a folder of its own and moves it into place when it is complete: a run
    * killed half-way through creating it (say, after `git init --bare` but before core.bare moved
    * to the store's own config, which would make every checkout bare) leaves nothing that looks
    * like a store.
@@ -187,11 +187,16 @@ export class Store {
     // Attributes in the assets repo could ask for eol conversion or filters; the pinned bytes win.
     await mkdir(join(building, 'info'), { recursive: true });
     await writeFile(join(building, 'info', 'attributes'), '* -text -filter -ident -working-tree-encoding\n');
-    await rename(building, this.gitDir).catch(async (error: NodeJS.ErrnoException) => {
-      // Another process finished its own first: use that one.
-      await rm(building, { recursive: true, force: true });
-      if (!existsSync(join(this.gitDir, 'HEAD'))) throw error;
-    });
+    // Moved in entry by entry (the store's lock folder may already be there), HEAD last: a store
+    // is complete exactly when HEAD exists.
+    await mkdir(this.gitDir, { recursive: true });
+    const entries = (await readdir(building)).filter((name) => name !== 'HEAD');
+    for (const name of entries) {
+      await rm(join(this.gitDir, name), { recursive: true, force: true });
+      await rename(join(building, name), join(this.gitDir, name));
+    }
+    await rename(join(building, 'HEAD'), join(this.gitDir, 'HEAD'));
+    await rm(building, { recursive: true, force: true });
   }
 
   private async enableWorktreeConfig(): Promise<void> {

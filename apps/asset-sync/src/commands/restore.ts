@@ -106,18 +106,20 @@ export function formatRestore(report: RestoreReport, verbose: boolean): string {
  * same message, which is printed once with the packages it concerns.
  */
 function failureLines(failed: RestoreReport['packages']): string[] {
-  const groups = new Map<string, { ids: string[]; message: string; hint?: string }>();
+  const groups = new Map<string, { ids: string[]; message: string; full: string; hint?: string }>();
   for (const p of failed) {
-    const message = p.error?.message.startsWith(`${p.id}: `) ? p.error.message.slice(p.id.length + 2) : p.error?.message ?? 'failed';
+    const full = p.error?.message ?? `${p.id}: failed`;
+    const message = full.startsWith(`${p.id}: `) ? full.slice(p.id.length + 2) : full;
     const key = `${p.error?.code}\0${message}\0${p.error?.hint ?? ''}`;
-    const group = groups.get(key) ?? { ids: [], message, ...(p.error?.hint ? { hint: p.error.hint } : {}) };
+    const group = groups.get(key) ?? { ids: [], message, full, ...(p.error?.hint ? { hint: p.error.hint } : {}) };
     group.ids.push(p.id);
     groups.set(key, group);
   }
   const lines: string[] = [];
   for (const g of groups.values()) {
-    const who = g.ids.length === 1 ? g.ids[0]! : `${g.ids.length} packages (${g.ids.slice(0, 3).join(', ')}${g.ids.length > 3 ? `, and ${g.ids.length - 3} more` : ''})`;
-    lines.push(`  ${who}: ${g.message.split('\n').join('\n    ')}`);
+    // One package: its message as it is (it names the package); several: named once, in front.
+    const text = g.ids.length === 1 ? g.full : `${g.ids.length} packages (${g.ids.slice(0, 3).join(', ')}${g.ids.length > 3 ? `, and ${g.ids.length - 3} more` : ''}): ${g.message}`;
+    lines.push(`  ${text.split('\n').join('\n    ')}`);
     if (g.hint) lines.push(`    hint: ${g.hint}`);
   }
   return lines;

@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import {
+  FastImportWriter,
   cliBinPath,
   cliEnv,
   git,
@@ -12,6 +13,7 @@ import {
   makeTempDir,
   readFilesInDir,
   runCli,
+  runGit,
   startGitDaemon,
   type CliResult,
   type GitDaemon,
@@ -100,4 +102,54 @@ export function startCli(args: string[], cwd: string, env: Record<string, string
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     child.on('close', (code, signal) => resolve({ stdout, stderr, exitCode: code, signal }));
   });
+}
+
+export interface WorldPackage {
+  /** Folder of the assets.json in the language repo. */
+  packagePath: string;
+  tagPrefix: string;
+  /** Every push, oldest first: commit and tag. */
+  pushes: Array<{ commit: string; tag: string }>;
+}
+
+/**
+ * An assets repo shaped like production: `main` holds only `eng/` and `.gitignore`; every package
+ * is a chain of pushes of its own, each a commit on top of the package's previous push, each
+ * tagged `<TagPrefix>_<sha10>`; nothing is merged into main. So every pin is a distinct commit.
+ */
+export async function buildProductionWorld(repo: string, options: { packages: number; pushes?: number; prefix?: string; service?: (i: number) => string }): Promise<WorldPackage[]> {
+  const prefix = options.prefix ?? 'python';
+  const pushes = options.pushes ?? 2;
+  const writer = await FastImportWriter.start(repo);
+  await writer.commit({ ref: 'refs/heads/main', mark: 1, message: 'eng', date: 1_700_000_000 });
+  await writer.modify('eng/common/README.md', '# eng\n');
+  await writer.modify('.gitignore', '[Bb]in/\n[Ll]og/\n*.log\n.env\n');
+  const specs: Array<{ packagePath: string; tagPrefix: string; marks: number[] }> = [];
+  let mark = 2;
+  for (let i = 0; i < options.packages; i++) {
+    const service = options.service?.(i) ?? `svc${String(i).padStart(3, '0')}`;
+    const packagePath = `sdk/${service}/azure-${service}`;
+    const marks: number[] = [];
+    for (let p = 0; p < pushes; p++) {
+      await writer.commit({ ref: `refs/heads/chain/${i}`, mark, message: `push ${p} of ${packagePath}`, date: 1_700_000_000 + i * 10 + p, ...(p === 0 ? { from: ':1' } : {}) });
+      for (let f = 0; f < 3; f++) {
+        // Each push re-records one file; the rest carry over from the previous push.
+        if (p === 0 || f === p % 3) await writer.modify(`${prefix}/${packagePath}/tests/recordings/test_${f}.json`, `{"Entries":[{"RequestUri":"https://fake.${service}.azure.net/${f}","Body":"push ${p}"}],"Variables":{}}\n`);
+      }
+      marks.push(mark++);
+    }
+    specs.push({ packagePath, tagPrefix: `${prefix}/${service}/azure-${service}`, marks });
+  }
+  const commits = await writer.finish();
+  const world = specs.map((s) => ({ packagePath: s.packagePath, tagPrefix: s.tagPrefix, pushes: s.marks.map((m) => ({ commit: commits.get(m)!, tag: `${s.tagPrefix}_${commits.get(m)!.slice(0, 10)}` })) }));
+  const updates = world.flatMap((w, i) => [...w.pushes.map((p) => `create refs/tags/${p.tag} ${p.commit}\n`), `delete refs/heads/chain/${i}\n`]).join('');
+  await runGit(['--git-dir', repo, 'update-ref', '--stdin'], { input: updates });
+  return world;
+}
+
+/** The language repo files that pin each package of a world at push `at(i)` (default: the newest). */
+export function worldLanguageRepo(world: WorldPackage[], at: (i: number) => number = (i) => world[i]!.pushes.length - 1, prefix = 'python'): Record<string, string> {
+  const files: Record<string, string> = { 'README.md': '# language repo\n' };
+  world.forEach((w, i) => (files[`${w.packagePath}/assets.json`] = tagAssetsJson(prefix, w.tagPrefix, w.pushes[at(i)]!.tag)));
+  return files;
 }

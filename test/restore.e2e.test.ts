@@ -21,9 +21,12 @@ import {
 interface Report {
   ok: boolean;
   packages: Array<{ id: string; status: string; locate?: string; commit?: string; error?: { code: string; message: string; hint?: string } }>;
-  checkouts: Array<{ dir: string; commit: string; action: string }>;
+  checkouts: Array<{ dir: string; action: string; packages: number; changing: number }>;
   network: { pinFetches: number; objectFetches: number; objects: number };
-  plan: { checkouts: Array<{ id: string; commit: string; serves: string[] }>; assignments: Array<{ id: string; checkout: string; reason: { kind: string } }> };
+  plan: {
+    checkouts: Array<{ dir: string; action: string; grafts: Array<{ id: string; path: string; tree: string | null }>; changing: string[] }>;
+    packages: Array<{ id: string; action: string; commit?: string; tree?: string | null; checkout?: string; why: string }>;
+  };
 }
 
 const rec = (name: string, body: string): string => `{"Entries":[{"RequestUri":"https://fake.table.core.windows.net/${name}","Body":"${body}"}],"Variables":{}}\n`;
@@ -130,27 +133,21 @@ describe('restore', () => {
     expect(await readdir(newDir)).toEqual([]);
   });
 
-  it('collapses ancestors with identical subtrees into one checkout and gives a stale pin its own', async () => {
+  it('plans one checkout for the assets repo, each package folder at its own pin, and changes nothing', async () => {
     const lang = await languageRepo(mixedLanguageRepo(h));
     const result = await cli(['plan', '--all', '--json'], lang, server.env);
     expect(result.exitCode, result.stderr).toBe(0);
     const plan = asJson<Report['plan']>(result);
-    // Four pinned commits (c1, c1, c2, c3 and main = c3) need two checkouts: c2's queue is
-    // identical in c3, but the blob pinned at c1 changed in c2, so c1 stays.
-    expect(plan.checkouts.map((c) => c.commit).sort()).toEqual([h.c1, h.c3].sort());
-    const byId = Object.fromEntries(plan.assignments.map((a) => [a.id, a]));
-    expect(plan.checkouts.find((c) => c.commit === h.c3)!.serves).toEqual([
-      'sdk/keyvault/azure-keyvault-keys/assets.json',
-      'sdk/newservice/azure-newservice/assets.json',
-      'sdk/storage/azure-storage-queue/assets.json',
-    ]);
-    expect(byId['sdk/storage/azure-storage-queue/assets.json']!.reason.kind).toBe('ancestor');
-    expect(byId['sdk/storage/azure-storage-blob/assets.json']!.reason.kind).toBe('own-pin');
-    // tables is identical everywhere; the c1 checkout exists anyway, so it is served at its own pin.
-    expect(plan.checkouts.find((c) => c.commit === h.c1)!.serves).toEqual([
-      'sdk/storage/azure-storage-blob/assets.json',
-      'sdk/tables/azure-data-tables/assets.json',
-    ]);
+    // Four distinct pinned commits (c1, c1, c2, c3 and main = c3), one checkout.
+    expect(plan.checkouts.map((c) => [c.dir, c.action])).toEqual([[ASSETS_REPO, 'create']]);
+    const grafts = Object.fromEntries(plan.checkouts[0]!.grafts.map((g) => [g.id, g.tree]));
+    const treeAt = async (commit: string, path: string): Promise<string> => git(['--git-dir', server.repoPath(), 'rev-parse', `${commit}:${path}`]);
+    // The blob package pinned at c1 gets c1's folder, although c2 changed it: never a neighbour's copy.
+    expect(grafts['sdk/storage/azure-storage-blob/assets.json']).toBe(await treeAt(h.c1, `${PY}/storage/azure-storage-blob`));
+    expect(grafts['sdk/storage/azure-storage-queue/assets.json']).toBe(await treeAt(h.c2, `${PY}/storage/azure-storage-queue`));
+    expect(grafts['sdk/newservice/azure-newservice/assets.json']).toBeNull();
+    expect(plan.packages.map((p) => p.action)).toEqual(['add', 'add', 'add', 'add', 'add']);
+    expect(plan.packages.find((p) => p.id.startsWith('sdk/storage/azure-storage-blob'))!.why).toContain(h.c1.slice(0, 10));
     // plan changes no checkout.
     expect(existsSync(join(lang, '.assets', ASSETS_REPO))).toBe(false);
   });
@@ -372,7 +369,7 @@ describe('restore', () => {
     const lang = await languageRepo(mixedLanguageRepo(h));
     const assetsDir = await makeTempDir('proxy-assets-');
     const result = await cli(['restore', '--all', '--layout', 'test-proxy'], lang, { ...server.env, PROXY_ASSETS_FOLDER: assetsDir });
-    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
     const hashOf = (assetsJson: string): string =>
       [...createHash('sha1').update(`${ASSETS_REPO}${assetsJson}`, 'utf8').digest('base64')].filter((c) => /[A-Za-z0-9]/.test(c)).slice(0, 10).join('');
     const expected: Array<[string, string, string]> = [
@@ -384,7 +381,7 @@ describe('restore', () => {
     for (const [pkg, commit, pin] of expected) {
       const hash = hashOf(`${pkg}/assets.json`);
       await expectSameFiles(join(assetsDir, hash, 'python', pkg), server.repoPath(), commit, `python/${pkg}`);
-      expect(await readFile(join(assetsDir, 'breadcrumb', `${hash}.breadcrumb`), 'utf8')).toBe(`${pkg}/assets.json;${hash};${pin}`);
+      expect(await readFile(join(assetsDir, 'breadcrumb', `${hash}.breadcrumb`), 'utf8')).toBe(`${pkg}/assets.json;${hash};${pin}\n`);
       const located = await cli(['locate', pkg, '--layout', 'test-proxy'], lang, { ...server.env, PROXY_ASSETS_FOLDER: assetsDir });
       expect(located.stdout.trim()).toBe(join(assetsDir, hash, 'python'));
     }

@@ -27,7 +27,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s) });
-  registerCommands(program, run);
+  registerCommands(program, run, io);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -55,9 +55,14 @@ export interface Io {
 
 export function processIo(): Io {
   const ci = process.env['CI'] !== undefined && process.env['CI'] !== '' && process.env['CI'] !== 'false';
+  // A reader that went away (`restore --all | head -1`) must not stop the work half-way: writes
+  // to a closed stream are dropped, and the run goes on to record what it did.
+  const closed = { out: false, err: false };
+  process.stdout.on('error', () => void (closed.out = true));
+  process.stderr.on('error', () => void (closed.err = true));
   return {
-    out: (text) => process.stdout.write(text),
-    err: (text) => process.stderr.write(text),
+    out: (text) => void (closed.out || process.stdout.write(text)),
+    err: (text) => void (closed.err || process.stderr.write(text)),
     interactive: Boolean(process.stderr.isTTY && process.stdin.isTTY) && !ci,
   };
 }

@@ -411,7 +411,7 @@ describe('readAssetsJson', () => {
     await mkdir(join(dir, 'folder'));
     const folder = await readAssetsJson(join(dir, 'folder'), 'folder');
     expect(folder.ok ? [] : folder.problems.map((problem) => problem.message)).toEqual([
-      'the file is not a regular file',
+      'the file is a directory; asset-sync reads only regular assets.json files',
     ]);
     await writeFile(join(dir, 'huge.json'), ' '.repeat(1024 * 1024 + 1));
     const huge = await readAssetsJson(join(dir, 'huge.json'), 'huge.json');

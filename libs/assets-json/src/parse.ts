@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { describeValue, type Problem } from '@asset-sync/errors';
@@ -98,6 +98,27 @@ function own(data: Record<string, unknown>, key: string): unknown {
 
 const quoted = (keys: readonly string[]): string => keys.map((key) => `"${key}"`).join(', ');
 
+const MAX_NESTING = 32;
+
+/** How deep brackets nest outside strings and comments; cheap, and it never recurses. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '/' && text[i + 1] === '/') i = text.indexOf('\n', i) < 0 ? text.length : text.indexOf('\n', i);
+    else if (c === '/' && text[i + 1] === '*') i = text.indexOf('*/', i + 2) < 0 ? text.length : text.indexOf('*/', i + 2) + 1;
+    else if (c === '{' || c === '[') deepest = Math.max(deepest, ++depth);
+    else if (c === '}' || c === ']') depth--;
+  }
+  return deepest;
+}
+
 /**
  * Reads the text of an assets.json (JSONC) and validates it. Every problem is collected: the
  * user fixes the file in one pass.
@@ -108,6 +129,11 @@ export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResu
   if (body.trim() === '') {
     const found = body === '' ? 'an empty file' : 'only whitespace';
     return fail([{ file, message: `${WHOLE_FILE_EXPECTED}, found ${found}`, hint: WHOLE_FILE_HINT }]);
+  }
+  const depth = nestingDepth(body);
+  if (depth > MAX_NESTING) {
+    // The parser recurses per level: thousands of levels would overflow the stack and end the run.
+    return fail([{ file, message: `${WHOLE_FILE_EXPECTED}, found values nested ${depth} levels deep`, hint: WHOLE_FILE_HINT }]);
   }
 
   const markerLine = firstConflictMarkerLine(body);
@@ -237,17 +263,19 @@ export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResu
 
 /**
  * Reads and validates an assets.json from disk. A file that cannot be read is a problem like any
- * other, so discovery reports it beside the rest instead of stopping.
+ * other, so discovery reports it beside the rest instead of stopping. Reads are synchronous on
+ * purpose: discovery reads hundreds of small files, and a promise per system call costs more in
+ * scheduling than the calls themselves. The file is never followed through a symlink: a link
+ * could point anywhere, and asset-sync edits these files in place.
  */
 export async function readAssetsJson(absPath: string, displayPath: string): Promise<ReadAssetsJsonResult> {
   let text: string;
   try {
-    const info = await stat(absPath);
+    const info = lstatSync(absPath);
     if (!info.isFile()) {
-      return {
-        ok: false,
-        problems: [{ file: displayPath, message: 'the file is not a regular file', hint: 'make assets.json a file' }],
-      };
+      const kind = info.isSymbolicLink() ? 'a symbolic link' : info.isDirectory() ? 'a directory' : info.isFIFO() ? 'a named pipe (FIFO)' : info.isSocket() ? 'a socket' : 'not a regular file';
+      const fix = info.isSymbolicLink() ? 'replace the link with a copy of the file' : 'make assets.json a regular file, or remove it';
+      return { ok: false, problems: [{ file: displayPath, message: `the file is ${kind}; asset-sync reads only regular assets.json files`, hint: fix }] };
     }
     if (info.size > MAX_BYTES) {
       return {
@@ -257,7 +285,14 @@ export async function readAssetsJson(absPath: string, displayPath: string): Prom
         ],
       };
     }
-    text = await readFile(absPath, 'utf8');
+    const bytes = readFileSync(absPath);
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      // Decoding leniently would turn the bad bytes into U+FFFD and pass a pin nobody wrote.
+      const at = firstInvalidUtf8(bytes);
+      return { ok: false, problems: [{ file: displayPath, message: `the file is not valid UTF-8 (a bad byte at offset ${at})`, hint: 'save the file as UTF-8; pins and paths are plain text' }] };
+    }
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const reason =
@@ -269,4 +304,21 @@ export async function readAssetsJson(absPath: string, displayPath: string): Prom
     return { ok: false, problems: [{ file: displayPath, message: reason, hint: 'check the path and its permissions' }] };
   }
   return { ...parseAssetsJson(text, displayPath), text };
+}
+
+/** Offset of the first byte that breaks UTF-8, for the message. */
+function firstInvalidUtf8(bytes: Buffer): number {
+  let lo = 0;
+  let hi = bytes.length;
+  // The longest prefix that decodes (a character cut short at its end is not an error when streaming).
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, mid), { stream: true });
+      lo = mid;
+    } catch {
+      hi = mid - 1;
+    }
+  }
+  return lo;
 }

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAssetSyncError, type AssetSyncError, type Problem } from '@asset-sync/errors';
+import { parseConfigText } from './parse.js';
 import {
   defaultConfig,
   loadConfig,
-  parseConfigText,
   resolveConfig,
   type AssetSyncConfig,
   type ConfigFileSettings,
@@ -58,10 +58,12 @@ describe('defaults', () => {
         cpp: ['sdk/**/test/ut/recordings'],
       },
       defaults: {},
+      fallbackRemotes: [],
       sources: {
         'discovery.globs': 'default',
         'discovery.ignore': 'default',
         assetsDir: 'default',
+        storeDir: 'default',
         'concurrency.network': 'default',
         'concurrency.local': 'default',
         remotes: 'default',
@@ -74,6 +76,8 @@ describe('defaults', () => {
         'recordings.cpp': 'default',
         'defaults.AssetsRepo': 'default',
         'defaults.AssetsRepoPrefixPath': 'default',
+        fork: 'default',
+        fallbackRemotes: 'default',
       },
     });
   });
@@ -183,7 +187,7 @@ describe('asset-sync.yaml', () => {
   });
 
   it('names unknown settings with a did-you-mean hint', () => {
-    expect(problemsOf('assetDir: .assets\nconcurency:\n  netwrk: 2\nfoo: 1\n')).toEqual([
+    expect(problemsOf('assetDir: .assets\nconcurency:\n  netwrk: 2\nxyzzy: 1\n')).toEqual([
       {
         file: 'asset-sync.yaml',
         field: 'assetDir',
@@ -202,9 +206,9 @@ describe('asset-sync.yaml', () => {
       },
       {
         file: 'asset-sync.yaml',
-        field: 'foo',
-        message: '"foo" is not a setting of asset-sync.yaml',
-        hint: 'the settings are "discovery", "assetsDir", "concurrency", "remotes", "remoteUrlTemplate", "recordings", "defaults"',
+        field: 'xyzzy',
+        message: '"xyzzy" is not a setting of asset-sync.yaml',
+        hint: 'the settings are "discovery", "assetsDir", "storeDir", "concurrency", "remotes", "remoteUrlTemplate", "recordings", "defaults", "fork", "fallbackRemotes"',
         line: 4,
         column: 1,
       },
@@ -253,7 +257,7 @@ describe('asset-sync.yaml', () => {
         file: 'asset-sync.yaml',
         field: 'colour',
         message: '"colour" is not a setting of asset-sync.yaml',
-        hint: 'the settings are "discovery", "assetsDir", "concurrency", "remotes", "remoteUrlTemplate", "recordings", "defaults"',
+        hint: 'the settings are "discovery", "assetsDir", "storeDir", "concurrency", "remotes", "remoteUrlTemplate", "recordings", "defaults", "fork", "fallbackRemotes"',
         line: 6,
         column: 1,
       },
@@ -355,6 +359,55 @@ describe('assetsDir', () => {
     const result = resolveConfig(ROOT, { assetsDir: value });
     expect(result.ok ? [] : result.problems.map((problem) => problem.message)).toEqual([
       `"assetsDir" must be a folder for asset-sync's data, found string ${JSON.stringify(value)}, ${wrong}`,
+    ]);
+  });
+});
+
+describe('storeDir', () => {
+  const HOME = '/home/dev';
+
+  it('is unset by default: each assets dir keeps its own store', () => {
+    const config = resolved(undefined, { HOME });
+    expect(config.storeDir).toBeUndefined();
+    expect(config.sources['storeDir']).toBe('default');
+  });
+
+  it.each<[string, string]>([
+    ['~/.cache/asset-sync', '/home/dev/.cache/asset-sync'],
+    ['~', '/home/dev'],
+    ['/var/cache/asset-sync/', '/var/cache/asset-sync'],
+    ['/work/azure-sdk-for-python-2/.store', '/work/azure-sdk-for-python-2/.store'],
+  ])('accepts %j from asset-sync.yaml', (value, path) => {
+    const config = resolved({ storeDir: value }, { HOME });
+    expect(config.storeDir).toBe(path);
+    expect(config.sources['storeDir']).toBe('asset-sync.yaml');
+  });
+
+  it('ASSET_SYNC_STORE_DIR wins over asset-sync.yaml; empty counts as unset', () => {
+    const config = resolved({ storeDir: '~/.cache/asset-sync' }, { HOME, ASSET_SYNC_STORE_DIR: '/ci/cache/store' });
+    expect(config.storeDir).toBe('/ci/cache/store');
+    expect(config.sources['storeDir']).toBe('env:ASSET_SYNC_STORE_DIR');
+    expect(resolved({ storeDir: '/a/b' }, { HOME, ASSET_SYNC_STORE_DIR: '' }).storeDir).toBe('/a/b');
+  });
+
+  it.each<[string, string]>([
+    ['.store', 'which is not an absolute path (a shared store must be the same folder for every clone)'],
+    ['../shared-store', 'which is not an absolute path (a shared store must be the same folder for every clone)'],
+    [`${ROOT}/.assets/store`, 'which is inside the language repo'],
+    [ROOT, 'which is inside the language repo'],
+    ['/work', 'which contains the language repo'],
+    [' ', 'which is empty'],
+  ])('refuses %j', (value, wrong) => {
+    const result = resolveConfig(ROOT, { storeDir: value }, { HOME });
+    expect(result.ok ? [] : result.problems.map((problem) => problem.message)).toEqual([
+      `"storeDir" must be a folder for the shared store, found string ${JSON.stringify(value)}, ${wrong}`,
+    ]);
+  });
+
+  it('refuses "~" without a home folder, naming the variable', () => {
+    const result = resolveConfig(ROOT, undefined, { ASSET_SYNC_STORE_DIR: '~/.cache/asset-sync' });
+    expect(result.ok ? [] : result.problems).toEqual([
+      expect.objectContaining({ file: 'environment', field: 'ASSET_SYNC_STORE_DIR', message: expect.stringContaining('the home folder is unknown') }),
     ]);
   });
 });

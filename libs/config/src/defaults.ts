@@ -6,6 +6,11 @@ export const CONFIG_FILE = 'asset-sync.yaml';
 /** Environment variables that override asset-sync.yaml. */
 export const ENV_REMOTE_URL_TEMPLATE = 'ASSET_SYNC_REMOTE_URL_TEMPLATE';
 export const ENV_ASSETS_DIR = 'ASSET_SYNC_DIR';
+/** The fork `push` publishes to (a contributor without write access to the assets repo). */
+export const ENV_FORK = 'ASSET_SYNC_FORK';
+/** Remotes restore reads pins from when the assets repo lacks them, comma-separated (a PR pipeline sets the contributor's fork). */
+export const ENV_FALLBACK_REMOTES = 'ASSET_SYNC_FALLBACK_REMOTES';
+export const ENV_STORE_DIR = 'ASSET_SYNC_STORE_DIR';
 
 export const DEFAULT_GLOBS: readonly string[] = ['sdk/**/assets.json'];
 

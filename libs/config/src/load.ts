@@ -10,12 +10,16 @@ import {
   DEFAULT_RECORDINGS,
   DEFAULT_REMOTE_URL_TEMPLATE,
   ENV_ASSETS_DIR,
+  ENV_FALLBACK_REMOTES,
+  ENV_FORK,
   ENV_REMOTE_URL_TEMPLATE,
+  ENV_STORE_DIR,
   defaultLocalConcurrency,
 } from './defaults.js';
-import { formatSettingPath, parseConfigText } from './parse.js';
+import { formatSettingPath } from './setting-path.js';
 import type { ConfigFileSettings } from './schema.js';
 import { checkUrlTemplate } from './url.js';
+import { checkOtherRemote } from './other-remote.js';
 
 /** Where a setting's value came from, for `asset-sync config show`. */
 export type ConfigSource = 'default' | typeof CONFIG_FILE | `env:${string}`;
@@ -34,6 +38,11 @@ export interface AssetSyncConfig {
   };
   /** Absolute path of the folder that holds the store and checkouts. */
   assetsDir: string;
+  /**
+   * Absolute path of a store shared by every language repo and worktree that names it (one
+   * object store per assets repo below it); unset, each assets dir keeps its own store.
+   */
+  storeDir?: string;
   concurrency: { network: number; local: number };
   /** Clone URL per assets repo (`owner/name`), overriding every template. */
   remotes: Record<string, string>;
@@ -41,6 +50,10 @@ export interface AssetSyncConfig {
   remoteUrlTemplate: string;
   /** Recording globs per language. */
   recordings: Record<string, string[]>;
+  /** The fork `push` publishes to instead of the assets repo (`owner/name` or a clone URL). */
+  fork?: string;
+  /** Where restore looks for pins the assets repo lacks, in order: the environment's, then asset-sync.yaml's. */
+  fallbackRemotes: string[];
   /** Used by `asset-sync init` when no parent assets.json exists. */
   defaults: { AssetsRepo?: string; AssetsRepoPrefixPath?: string };
   /** Where each setting came from, by dotted path (`concurrency.network`, `recordings.python`). */
@@ -75,6 +88,28 @@ export function checkAssetsDir(repoRoot: string, value: string): { path: string 
     return { path };
   }
   if (inside.split(sep)[0]?.toLowerCase() === '.git') return { wrong: 'which is inside the .git folder' };
+  return { path };
+}
+
+/**
+ * A shared store dir: absolute, or `~/...` in the user's home (so one asset-sync.yaml serves every
+ * machine), and outside the language repo, whose clones and worktrees it serves.
+ */
+export function checkStoreDir(repoRoot: string, value: string, home: string | undefined): { path: string } | { wrong: string } {
+  if (value.trim() === '') return { wrong: 'which is empty' };
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) return { wrong: 'which contains a control character' };
+  let expanded = value;
+  if (value === '~' || value.startsWith('~/')) {
+    if (!home) return { wrong: 'which starts with "~" but the home folder is unknown (HOME is not set)' };
+    expanded = join(home, value.slice(1));
+  }
+  if (!isAbsolute(expanded)) return { wrong: 'which is not an absolute path (a shared store must be the same folder for every clone)' };
+  const path = resolve(expanded);
+  const inside = relative(repoRoot, path);
+  if (inside === '' || !(inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside))) return { wrong: 'which is inside the language repo' };
+  const above = relative(path, repoRoot);
+  if (!(above === '..' || above.startsWith(`..${sep}`) || isAbsolute(above))) return { wrong: 'which contains the language repo' };
   return { path };
 }
 
@@ -128,6 +163,8 @@ export function resolveConfig(
     });
   }
 
+  const storeDir = resolveStoreDir(root, settings, env, sources, problems);
+
   const concurrency = {
     network: settings?.concurrency?.network ?? DEFAULT_NETWORK_CONCURRENCY,
     local: settings?.concurrency?.local ?? defaultLocalConcurrency(),
@@ -160,6 +197,8 @@ export function resolveConfig(
     sources['remoteUrlTemplate'] = CONFIG_FILE;
   }
 
+  const others = otherRemotes(settings, env, sources, problems);
+
   const recordings: Record<string, string[]> = {};
   for (const [language, patterns] of Object.entries(DEFAULT_RECORDINGS)) {
     recordings[language] = [...patterns];
@@ -183,15 +222,61 @@ export function resolveConfig(
     repoRoot: root,
     discovery: { globs, ignore },
     assetsDir,
+    ...(storeDir !== undefined ? { storeDir } : {}),
     concurrency,
     remotes,
     remoteUrlTemplate,
     recordings,
     defaults,
     sources,
+    fallbackRemotes: others.fallbackRemotes,
   };
+  if (others.fork !== undefined) value.fork = others.fork;
   if (configFile !== undefined) value.configFile = configFile;
   return { ok: true, value };
+}
+
+/** `fork` and `fallbackRemotes`: the environment's value first, each entry checked. */
+function otherRemotes(settings: ConfigFileSettings | undefined, env: NodeJS.ProcessEnv, sources: Record<string, ConfigSource>, problems: Problem[]): { fork?: string; fallbackRemotes: string[] } {
+  const checkEnv = (name: string, values: string[]): string[] =>
+    values.filter((value) => {
+      const wrong = checkOtherRemote(value);
+      if (wrong !== undefined) {
+        problems.push({ file: ENVIRONMENT, field: name, message: redact(`"${name}" must name "owner/name" or a clone URL, found ${describeValue(value)}, ${wrong}`), hint: 'e.g. octocat/azure-sdk-assets or https://github.com/octocat/azure-sdk-assets.git' });
+      }
+      return wrong === undefined;
+    });
+  const envFork = envValue(env, ENV_FORK);
+  const fork = envFork !== undefined ? checkEnv(ENV_FORK, [envFork])[0] : settings?.fork;
+  sources['fork'] = envFork !== undefined ? `env:${ENV_FORK}` : settings?.fork !== undefined ? CONFIG_FILE : 'default';
+  const envFallbacks = checkEnv(ENV_FALLBACK_REMOTES, (envValue(env, ENV_FALLBACK_REMOTES) ?? '').split(/[,\s]+/).filter(Boolean));
+  const fallbackRemotes = [...new Set([...envFallbacks, ...(settings?.fallbackRemotes ?? [])])];
+  sources['fallbackRemotes'] = envFallbacks.length > 0 ? `env:${ENV_FALLBACK_REMOTES}` : settings?.fallbackRemotes !== undefined ? CONFIG_FILE : 'default';
+  return { ...(fork !== undefined ? { fork } : {}), fallbackRemotes };
+}
+
+/** storeDir from the environment, then the file; undefined (a store per assets dir) by default. */
+function resolveStoreDir(
+  root: string,
+  settings: ConfigFileSettings | undefined,
+  env: NodeJS.ProcessEnv,
+  sources: Record<string, ConfigSource>,
+  problems: Problem[],
+): string | undefined {
+  const fromEnv = envValue(env, ENV_STORE_DIR);
+  const value = fromEnv ?? settings?.storeDir;
+  sources['storeDir'] = fromEnv !== undefined ? `env:${ENV_STORE_DIR}` : value !== undefined ? CONFIG_FILE : 'default';
+  if (value === undefined) return undefined;
+  const checked = checkStoreDir(root, value, envValue(env, 'HOME') ?? envValue(env, 'USERPROFILE'));
+  if ('path' in checked) return checked.path;
+  const field = fromEnv !== undefined ? ENV_STORE_DIR : 'storeDir';
+  problems.push({
+    file: fromEnv !== undefined ? ENVIRONMENT : CONFIG_FILE,
+    field,
+    message: `"${field}" must be a folder for the shared store, found ${describeValue(value)}, ${checked.wrong}`,
+    hint: 'use an absolute folder outside the language repo, e.g. "~/.cache/asset-sync", or leave it unset for a store per assets dir',
+  });
+  return undefined;
 }
 
 /** Every default, for a language repo without asset-sync.yaml and an empty environment. */
@@ -217,7 +302,7 @@ function invalid(problems: Problem[]): AssetSyncError {
 
 /**
  * Loads asset-sync.yaml from the language repo root (optional) and applies the environment
- * (`ASSET_SYNC_REMOTE_URL_TEMPLATE`, `ASSET_SYNC_DIR`).
+ * (`ASSET_SYNC_REMOTE_URL_TEMPLATE`, `ASSET_SYNC_DIR`, `ASSET_SYNC_STORE_DIR`).
  *
  * @throws AssetSyncError CONFIG_INVALID with every problem found.
  */
@@ -252,6 +337,8 @@ export async function loadConfig(repoRoot: string, env: NodeJS.ProcessEnv = proc
     }
   }
   if (text !== undefined) {
+    // The YAML parser loads only for a repo that has the file: most commands never need it.
+    const { parseConfigText } = await import('./parse.js');
     const parsed = parseConfigText(text, CONFIG_FILE);
     if (!parsed.ok) {
       // Report the values' problems too, not only the unknown keys, so one edit fixes the file.

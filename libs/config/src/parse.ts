@@ -3,21 +3,12 @@ import { redact, type Problem } from '@asset-sync/errors';
 import { closestMatch } from '@asset-sync/assets-json';
 import { CONFIG_FILE } from './defaults.js';
 import { ALLOWED_KEYS, SETTING_HINTS, configFileSchema, type ConfigFileSettings } from './schema.js';
+import { formatSettingPath } from './setting-path.js';
 
 export type ParseConfigResult =
   | { ok: true; value: ConfigFileSettings }
   /** `partial`: the settings without the unknown keys, when those were the only problems, so later checks can still report theirs. */
   | { ok: false; problems: Problem[]; partial?: ConfigFileSettings };
-
-/** `discovery.globs[1]`, `remotes.Azure/azure-sdk-assets`: how a setting is named in messages. */
-export function formatSettingPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const segment of path) {
-    if (typeof segment === 'number') out += `[${segment}]`;
-    else out += `${out === '' ? '' : '.'}${String(segment)}`;
-  }
-  return out;
-}
 
 /** Where a setting is written: its key for a map entry, the item itself in a list. */
 function positionOf(

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { describeValue } from '@asset-sync/errors';
 import { checkAssetsRepo, fieldSchemas } from '@asset-sync/assets-json';
 import { checkCloneUrl, checkUrlTemplate } from './url.js';
+import { checkOtherRemote } from './other-remote.js';
 
 /**
  * The zod schema of asset-sync.yaml. Every issue carries a message tail (`must be a positive
@@ -36,6 +37,9 @@ export function checkGlob(glob: string): string | undefined {
 const glob = checked('a glob relative to the repo root', checkGlob);
 const globs = (expected: string) => z.array(glob, { error: mustBe(expected) });
 
+/** A fork, fallback or backup remote: `owner/name` or a clone URL. */
+const otherRemote = checked('"owner/name" or a clone URL', checkOtherRemote);
+
 const positiveInt = (() => {
   const error = mustBe('a whole number from 1 to 256');
   return z.number({ error }).int({ error }).min(1, { error }).max(256, { error });
@@ -53,6 +57,10 @@ export const configFileSchema = z.strictObject(
       )
       .optional(),
     assetsDir: checked('a folder path', (value) =>
+      // eslint-disable-next-line no-control-regex
+      value === '' ? 'which is empty' : /[\u0000-\u001f\u007f]/.test(value) ? 'which contains a control character' : undefined,
+    ).optional(),
+    storeDir: checked('a folder path', (value) =>
       // eslint-disable-next-line no-control-regex
       value === '' ? 'which is empty' : /[\u0000-\u001f\u007f]/.test(value) ? 'which contains a control character' : undefined,
     ).optional(),
@@ -91,6 +99,8 @@ export const configFileSchema = z.strictObject(
         { error: mustBe('a map with "AssetsRepo" and "AssetsRepoPrefixPath"') },
       )
       .optional(),
+    fork: otherRemote.optional(),
+    fallbackRemotes: z.array(otherRemote, { error: mustBe('a list of "owner/name" or clone URLs') }).optional(),
   },
   { error: mustBe('a map of settings') },
 );
@@ -109,9 +119,12 @@ export const ALLOWED_KEYS: Readonly<Record<string, readonly string[]>> = {
 export const SETTING_HINTS: Readonly<Record<string, string>> = {
   discovery: 'list globs relative to the repo root, e.g. globs: ["sdk/**/assets.json"]',
   assetsDir: 'use a folder inside the language repo, e.g. ".assets", or an absolute path outside it',
+  storeDir: 'use an absolute folder outside the language repo, e.g. "~/.cache/asset-sync", or leave it out for a store per assets dir',
   concurrency: 'use a whole number from 1 to 256',
   remotes: 'map "owner/name" to a clone URL, e.g. Azure/azure-sdk-assets: git@github.com:Azure/azure-sdk-assets.git',
   remoteUrlTemplate: 'use the placeholders {repo}, {owner} and {name}, e.g. "https://github.com/{repo}.git"',
+  fork: 'name your fork of the assets repo, e.g. fork: octocat/azure-sdk-assets',
+  fallbackRemotes: 'list forks restore may read missing pins from, e.g. fallbackRemotes: [octocat/azure-sdk-assets]',
   recordings: 'map a language to globs, e.g. python: ["sdk/**/tests/recordings"]',
   defaults: 'use the values of an assets.json, e.g. AssetsRepo: Azure/azure-sdk-assets',
 };

@@ -1,4 +1,3 @@
-import { lstat } from 'node:fs/promises';
 import { dirname, posix, relative, resolve } from 'node:path';
 import fastGlob from 'fast-glob';
 import { pinOf, readAssetsJson, type AssetsJson, type Dialect, type Pin } from '@asset-sync/assets-json';
@@ -38,16 +37,6 @@ export async function discoverOne(path: string, repoRoot?: string): Promise<Asse
   const rel = toPosixPath(relative(root, absPath));
   const packageDir = posix.dirname(rel);
   const entry: AssetsJsonEntry = { path: rel, absPath, packagePath: packageDir === '.' ? '' : packageDir, problems: [] };
-
-  const link = await lstat(absPath).catch(() => undefined);
-  if (link?.isSymbolicLink()) {
-    entry.problems.push({
-      file: rel,
-      message: 'the file is a symbolic link; asset-sync reads only regular assets.json files',
-      hint: 'replace the link with a copy of the file',
-    });
-    return entry;
-  }
 
   const result = await readAssetsJson(absPath, rel);
   if (result.text !== undefined) entry.text = result.text;
@@ -107,7 +96,8 @@ export async function discoverAll(repoRoot: string, config: DiscoveryConfig): Pr
   const paths = await fastGlob(config.discovery.globs, {
     cwd: root,
     ignore,
-    onlyFiles: true,
+    // Directories, links and pipes named assets.json are found too, so each is reported as a problem.
+    onlyFiles: false,
     followSymbolicLinks: false,
     caseSensitiveMatch: true,
     unique: true,

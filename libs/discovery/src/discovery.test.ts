@@ -68,6 +68,7 @@ describe('discoverAll on every real assets.json', () => {
     await write(root, '.git/sdk/assets.json', TAG_FILE);
     await write(root, 'eng/assets.json', TAG_FILE);
     await write(root, 'outside/assets.json', TAG_FILE);
+    // Found, but as a problem: a link could point anywhere, and asset-sync edits these in place.
     await symlink(join(root, 'outside/assets.json'), join(root, 'sdk/cased/assets.json'));
     entries = await discoverAll(root, config());
   });
@@ -77,9 +78,10 @@ describe('discoverAll on every real assets.json', () => {
   });
 
   it('finds every real file, and the broken ones, in plain path order', () => {
-    const expected = [...rows.map(placed), ...['not-json', 'tag-number', 'empty', 'mixed', 'hostile'].map((name) => `sdk/broken/${name}/assets.json`)];
+    const expected = [...rows.map(placed), ...['not-json', 'tag-number', 'empty', 'mixed', 'hostile'].map((name) => `sdk/broken/${name}/assets.json`), 'sdk/cased/assets.json'];
     expect(entries.map((entry) => entry.path)).toEqual([...expected].sort());
-    expect(entries).toHaveLength(152);
+    expect(entries).toHaveLength(153);
+    expect(entries.find((e) => e.path === 'sdk/cased/assets.json')!.problems.map((p) => p.message)).toEqual(['the file is a symbolic link; asset-sync reads only regular assets.json files']);
   });
 
   it('fills every field from the file', () => {

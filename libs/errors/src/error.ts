@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'NETWORK'
   | 'REMOTE_UNREACHABLE'
   | 'PIN_NOT_FOUND'
+  /** The pin exists but holds no folder for the package. */
+  | 'FOLDER_NOT_FOUND'
   | 'PENDING_CHANGES'
   | 'NOT_RESTORED'
   | 'LOCKED'
@@ -26,7 +28,15 @@ export type ErrorCode =
   | 'CONFIRMATION_REQUIRED'
   | 'MIGRATION_FAILED'
   | 'VERIFY_FAILED'
-  | 'INTERRUPTED';
+  | 'INTERRUPTED'
+  /** A value from assets.json or the assets repo that asset-sync refuses to hand to git or the file system. */
+  | 'UNSAFE_INPUT'
+  /** Files could not be written: disk full, read-only, permissions. */
+  | 'WRITE_FAILED'
+  /** A push stopped between publishing and writing the pin; running push again finishes it. */
+  | 'PUSH_IN_PROGRESS'
+  /** A bug in asset-sync: the stack is printed and a report asked for. */
+  | 'INTERNAL';
 
 export const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'USAGE',
@@ -43,6 +53,8 @@ export interface AssetSyncErrorOptions {
   file?: string;
   /** Every problem found, for validation errors. */
   problems?: Problem[];
+  /** The full result of the operation that failed (e.g. a restore report), for programmatic callers. */
+  report?: unknown;
   cause?: unknown;
 }
 
@@ -55,6 +67,8 @@ export class AssetSyncError extends Error {
   readonly hint: string | undefined;
   readonly file: string | undefined;
   readonly problems: Problem[];
+  /** What the failed operation reported, as `--json` prints it; undefined when it reported nothing. */
+  readonly report: unknown;
 
   constructor(code: ErrorCode, message: string, options: AssetSyncErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -63,6 +77,7 @@ export class AssetSyncError extends Error {
     this.hint = options.hint;
     this.file = options.file;
     this.problems = options.problems ?? [];
+    this.report = options.report;
   }
 
   toJSON(): { code: ErrorCode; message: string; hint?: string; file?: string; problems?: Problem[] } {

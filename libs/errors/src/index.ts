@@ -3,3 +3,4 @@ export type { ErrorCode, AssetSyncErrorOptions } from './error.js';
 export type { Problem } from './problem.js';
 export { formatProblem, describeValue } from './problem.js';
 export { redact, addSecretToRedact } from './redact.js';
+export { faultPoint } from './faults.js';

@@ -1,32 +1,29 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setPin, setField } from '@asset-sync/assets-json';
-import { AssetSyncError } from '@asset-sync/errors';
-import { discoverOne } from '@asset-sync/discovery';
+import { AssetSyncError, faultPoint } from '@asset-sync/errors';
 import {
   Store,
   acquireLock,
   buildCommit,
   changedFiles,
-  hasPendingChanges,
-  pendingChanges,
+  changedFilesBetween,
   pushRef,
   remoteRef,
   setLocalRef,
   type FileChange,
   type Identity,
-  type PendingChanges,
 } from '@asset-sync/git-store';
-import { isSameOrBelow, shortSha } from '@asset-sync/planner';
-import { crashPoint } from './crash.js';
+import { isSameOrBelow, shortSha, symlinkProblem, type PendingFiles } from '@asset-sync/planner';
+import { describeChanges, hasFiles } from './errors.js';
 import { commitIdentity } from './identity.js';
-import { restore, describeChanges } from './restore.js';
-import { describeFinding, scanFiles } from './secrets.js';
-import { readState } from './state.js';
-import { findRestored } from './status.js';
-import type { PackageEntry, RestoreReport } from './types.js';
-import { toPackageEntry, type OpenedWorkspace } from './workspace.js';
+import { adoptPushedPin } from './local-pin.js';
+import { journalPath, readJournal, type PushJournal } from './push-journal.js';
+import { describeFinding, scanEntries, type PublishedEntry } from './secrets.js';
+import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
+import type { PackageEntry } from './types.js';
+import { storeLocation, type OpenedWorkspace } from './workspace.js';
 
 export interface PushOptions {
   workspace: OpenedWorkspace;
@@ -36,6 +33,11 @@ export interface PushOptions {
   /** Files (as the scan prints them) whose findings were reviewed and are not secrets. */
   allowSecrets?: string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * Publish to this fork of the assets repo instead (no write access upstream): the same commit and
+   * tag name, and assets.json pins the tag as usual. `asset-sync adopt` later copies it upstream.
+   */
+  fork?: { name: string; url: string };
 }
 
 export interface PushReport {
@@ -52,33 +54,33 @@ export interface PushReport {
   ref?: string;
   /** The server already had that ref at this commit (a re-run after an interruption). */
   alreadyOnServer?: boolean;
-  changes: PendingChanges;
+  changes: PendingFiles;
   compared: { folder: string; commit: string };
   /** Branch dialect: how many times the commit was rebuilt because the branch moved. */
   attempts?: number;
-  /** The restore that moved the package's checkout to the new pin. */
-  restore?: Pick<RestoreReport, 'ok' | 'summary'>;
-}
-
-/** What a push that stopped after building its commit left behind, so a re-run can finish it. */
-interface PushJournal {
-  id: string;
-  assetsRepo: string;
-  previousPin: string;
-  parent: string;
-  commit: string;
-  tree: string;
-  ref: string;
-  pin: string;
+  /** The fork it was published to, when it went to one. */
+  fork?: string;
 }
 
 const MAX_ATTEMPTS = 3;
 
+/** What publishing built: the commit, its tree, and the ref and pin that name it. */
+interface Published {
+  commit: string;
+  tree: string;
+  parent: string;
+  ref: string;
+  pin: string;
+  alreadyOnServer: boolean;
+  attempts: number;
+}
+
 /**
  * Publishes a package's pending recording changes: one commit in which only the package's folder
- * changes, a tag (or a branch update), then the new pin written into assets.json in place. Every
- * step before the pin is written can fail or be killed without touching the local recordings or
- * assets.json; running push again finishes the job.
+ * changes, a tag (or a branch update); then the local record moves to the new pin (no file is
+ * touched: the files already are its content), and the new pin is written into assets.json, last.
+ * Every step before can fail or be killed without touching the recordings or assets.json; while
+ * a published pin is not yet written, restore leaves the package alone, and push again finishes.
  */
 export async function push(options: PushOptions): Promise<PushReport> {
   const { workspace, entry } = options;
@@ -89,10 +91,21 @@ export async function push(options: PushOptions): Promise<PushReport> {
       hint: 'Fix the fields listed; `asset-sync discover` shows every problem.',
     });
   }
+  if (options.fork && target.dialect !== 'tag') {
+    throw new AssetSyncError('USAGE', `${entry.path} pins a SHA on a branch (the 2022 dialect); pushing to a fork works for Tag pins only`, {
+      hint: 'Push without --fork from a machine with write access, or move the package to the Tag dialect.',
+    });
+  }
   const identity = await commitIdentity(workspace.repoRoot, options.env);
   const release = await acquireLock(workspace.assetsDir);
   try {
-    const state = await readState(workspace.assetsDir);
+    const journalFile = journalPath(workspace.assetsDir, entry.path);
+    const journal = await readJournal(journalFile, entry.path);
+    const state = await readCurrentState(workspace);
+    const finished = await finishWrittenPush(workspace, entry, journal, journalFile, state);
+    if (finished) return finished;
+    // A push killed after writing the pin left only its journal: there is nothing left to finish.
+    if (journal && journal.pin === target.pinText) await rm(journalFile, { force: true });
     const found = await findRestored(workspace, entry, state);
     const dir = entry.packagePath || '.';
     if (!found) {
@@ -104,103 +117,167 @@ export async function push(options: PushOptions): Promise<PushReport> {
       });
     }
     const { record, checkoutDir, locate } = found;
-    const folder = join(locate, entry.packagePath);
-    const compared = { folder, commit: record.commit };
-    const store = await Store.open({ assetsDir: workspace.assetsDir, assetsRepo: record.assetsRepo, url: workspace.remoteUrl(record.assetsRepo) });
-    const changes = await pendingChanges(checkoutDir, record.path, record.excludes);
-    const journalFile = journalPath(workspace.assetsDir, entry.path);
-    const journal = await readJournal(journalFile, entry.path, target.pinText);
-
-    if (!hasPendingChanges(changes) && !journal) {
+    const compared = { folder: join(locate, entry.packagePath), commit: record.commit };
+    const store = await Store.open(storeLocation(workspace, record.assetsRepo));
+    const owners = ownersIn(state, workspace, record.checkout);
+    const changes = pendingOf(record, owners, await changedFiles(checkoutDir));
+    const resumable = journal && journal.previousPin === target.pinText ? journal : undefined;
+    if (!hasFiles(changes) && !resumable) {
       return {
         id: entry.path,
         status: 'nothing-to-push',
-        message: `Nothing to push: the files in ${folder} are the same as ${target.pinText ? `${target.dialect === 'tag' ? 'Tag' : 'SHA'} ${target.pinText}` : 'the fallback branch head'} (commit ${shortSha(record.commit)}); no commit, no tag.`,
+        message: `Nothing to push: the files in ${compared.folder} are the same as ${target.pinText ? `${target.dialect === 'tag' ? 'Tag' : 'SHA'} ${target.pinText}` : 'the fallback branch head'} (commit ${shortSha(record.commit)}); no commit, no tag.`,
         previousPin: target.pinText,
         changes,
         compared,
       };
     }
-    scanForSecrets(checkoutDir, record.prefix, changes, options.allowSecrets ?? []);
-
-    const fileChanges: FileChange[] = [
-      ...[...changes.added, ...changes.modified].map((path) => ({ path, action: 'write' as const })),
-      ...changes.deleted.map((path) => ({ path, action: 'delete' as const })),
-    ];
-    const message = `Recordings of ${entry.packagePath || entry.path} pushed by asset-sync.`;
-    let built: { commit: string; tree: string; parent: string; ref: string; pin: string } | undefined;
-    let alreadyOnServer = false;
-    let attempts = 0;
-
-    if (target.dialect === 'tag') {
-      const tagPrefix = target.tagPrefix ?? derivedTagPrefix(record.prefix, entry.packagePath);
-      const commit = await buildCommit(store, { parent: record.commit, workTree: checkoutDir, changes: fileChanges, message, identity });
-      // A journal from an interrupted run with the same content names the commit to finish.
-      const reuse = journal && journal.tree === commit.tree && journal.parent === record.commit ? journal : undefined;
-      const chosen = reuse ? { commit: reuse.commit, tree: reuse.tree } : commit;
-      const tag = `${tagPrefix}_${chosen.commit.slice(0, 10)}`;
-      built = { ...chosen, parent: record.commit, ref: `refs/tags/${tag}`, pin: tag };
-      await writeJournal(journalFile, { id: entry.path, assetsRepo: record.assetsRepo, previousPin: target.pinText, ...built });
-      crashPoint('push-commit');
-      const existing = await remoteRef(store, built.ref);
-      if (existing === built.commit) alreadyOnServer = true;
-      else if (existing) {
-        throw new AssetSyncError('PUSH_REJECTED', `the tag ${tag} already exists in ${record.assetsRepo} at another commit (${shortSha(existing)})`, {
-          hint: 'Two commits share the first 10 hex digits; push again after any change to get another name.',
-        });
-      } else {
-        alreadyOnServer = (await pushRef(store, built.commit, built.ref)).alreadyThere;
-      }
-      await setLocalRef(store, built.ref, built.commit);
-      attempts = 1;
-    } else {
-      const branch = target.branch ?? `auto/${entry.packagePath.split('/')[1] ?? 'assets'}`;
-      for (attempts = 1; attempts <= MAX_ATTEMPTS; attempts++) {
-        const head = await branchHead(store, branch, target.fallbackBranch);
-        const parent = head ?? record.commit;
-        if (parent !== record.commit) await assertDisjoint(store, record.commit, parent, record.path, record.excludes, changes, branch);
-        const commit = await buildCommit(store, { parent, workTree: checkoutDir, changes: fileChanges, message, identity });
-        built = { ...commit, parent, ref: `refs/heads/${branch}`, pin: commit.commit };
-        await writeJournal(journalFile, { id: entry.path, assetsRepo: record.assetsRepo, previousPin: target.pinText, ...built });
-        crashPoint('push-commit');
-        try {
-          alreadyOnServer = (await pushRef(store, built.commit, built.ref)).alreadyThere;
-          await setLocalRef(store, `refs/remotes/origin/${branch}`, built.commit);
-          break;
-        } catch (error) {
-          // Somebody pushed to the branch meanwhile: packages own disjoint folders, so rebuild on it.
-          if (!(error instanceof AssetSyncError && error.code === 'PUSH_REJECTED') || attempts === MAX_ATTEMPTS) throw error;
-        }
-      }
-      await setLocalRef(store, `refs/asset-sync/pins/${built!.commit}`, built!.commit);
-    }
-    crashPoint('push-publish');
-    const result = built!;
-
+    const fileChanges = scanForSecrets(checkoutDir, record.path, record.prefix, changes, options.allowSecrets ?? []);
+    const context: PublishContext = { store, entry, record, checkoutDir, fileChanges, changes, identity, journalFile, previousPin: target.pinText, owners, ...(resumable ? { journal: resumable } : {}), ...(options.fork ? { fork: options.fork } : {}) };
+    const result = target.dialect === 'tag' ? await publishTag(context) : await publishBranch(context);
+    await faultPoint('push-publish');
+    await adoptPushedPin(workspace, state, record, { pin: result.pin, commit: result.commit, dialect: target.dialect }, store);
+    await faultPoint('push-state');
     await writePin(entry, target.dialect, result.pin, target.dialect === 'tag' && !target.tagPrefix ? result.ref.slice('refs/tags/'.length, -11) : undefined);
     await rm(journalFile, { force: true });
-
-    // The working files are the new commit's content now: move the package's checkout to the new
-    // pin. Restore sees that the pending changes are exactly the new pin's content, so nothing is lost.
-    const updated = toPackageEntry(await discoverOne(entry.absPath, workspace.repoRoot));
-    const moved = await restore({ workspace, entries: [updated], context: options.context ?? [], complete: false, lockHeld: true });
     return {
       id: entry.path,
       status: 'pushed',
-      message: `Pushed ${fileChanges.length} file${fileChanges.length === 1 ? '' : 's'} of ${entry.packagePath || entry.path} (${describeChanges(changes) || 'resumed'}) as ${result.pin}${alreadyOnServer ? ' (already on the server)' : ''}; ${entry.path} now pins it.`,
+      message: `Pushed ${fileChanges.length} file${fileChanges.length === 1 ? '' : 's'} of ${entry.packagePath || entry.path} (${describeChanges(changes) || 'resumed'}) as ${result.pin}${options.fork ? ` to the fork ${options.fork.name}` : ''}${result.alreadyOnServer ? ' (already on the server)' : ''}; ${entry.path} now pins it.${options.fork ? ` A maintainer copies it into ${record.assetsRepo} with: asset-sync adopt ${entry.packagePath || '.'} --from ${options.fork.name}` : ''}`,
       previousPin: target.pinText,
       pin: result.pin,
       commit: result.commit,
       parent: result.parent,
       ref: result.ref,
-      alreadyOnServer,
+      alreadyOnServer: result.alreadyOnServer,
       changes,
       compared,
-      attempts,
-      restore: { ok: moved.ok, summary: moved.summary },
+      attempts: result.attempts,
+      ...(options.fork ? { fork: options.fork.name } : {}),
     };
   } finally {
     await release();
+  }
+}
+
+interface PublishContext {
+  store: Store;
+  entry: PackageEntry;
+  record: { commit: string; path: string; prefix: string; assetsRepo: string; checkout: string };
+  checkoutDir: string;
+  fileChanges: FileChange[];
+  changes: PendingFiles;
+  identity: Identity;
+  journalFile: string;
+  previousPin: string;
+  owners: string[];
+  journal?: PushJournal;
+  fork?: { name: string; url: string };
+}
+
+/**
+ * A push killed after the local record moved to the new pin but before assets.json was written:
+ * the files are the new pin's already, so only the pin is left to write.
+ */
+async function finishWrittenPush(
+  workspace: OpenedWorkspace,
+  entry: PackageEntry,
+  journal: PushJournal | undefined,
+  journalFile: string,
+  state: Awaited<ReturnType<typeof readCurrentState>>,
+): Promise<PushReport | undefined> {
+  const target = entry.target!;
+  const recorded = state.layouts[workspace.layout]?.packages[entry.path];
+  if (!journal || journal.previousPin !== target.pinText || recorded?.pinText !== journal.pin) return undefined;
+  await writePin(entry, target.dialect, journal.pin, target.dialect === 'tag' && !target.tagPrefix ? journal.ref.slice('refs/tags/'.length, -11) : undefined);
+  await rm(journalFile, { force: true });
+  const none: PendingFiles = { added: [], modified: [], deleted: [] };
+  return {
+    id: entry.path,
+    status: 'pushed',
+    message: `Finished an interrupted push: ${journal.pin} was already published and restored; ${entry.path} now pins it.`,
+    previousPin: target.pinText,
+    pin: journal.pin,
+    commit: journal.commit,
+    parent: journal.parent,
+    ref: journal.ref,
+    alreadyOnServer: true,
+    changes: none,
+    compared: { folder: entry.packagePath, commit: journal.parent },
+    attempts: 0,
+  };
+}
+
+async function publishTag(c: PublishContext): Promise<Published> {
+  const target = c.entry.target!;
+  const tagPrefix = target.tagPrefix ?? derivedTagPrefix(c.record.prefix, c.entry.packagePath);
+  const message = `Recordings of ${c.entry.packagePath || c.entry.path} pushed by asset-sync.`;
+  const built = await buildCommit(c.store, { parent: c.record.commit, workTree: c.checkoutDir, changes: c.fileChanges, message, identity: c.identity });
+  // A journal from an interrupted run with the same content names the commit to finish.
+  const reuse = c.journal && c.journal.tree === built.tree && c.journal.parent === c.record.commit ? c.journal : undefined;
+  const chosen = reuse ? { commit: reuse.commit, tree: reuse.tree } : built;
+  const tag = `${tagPrefix}_${chosen.commit.slice(0, 10)}`;
+  const published = { ...chosen, parent: c.record.commit, ref: `refs/tags/${tag}`, pin: tag };
+  await writeJournal(c.journalFile, { id: c.entry.path, assetsRepo: c.record.assetsRepo, previousPin: c.previousPin, ...published });
+  await faultPoint('push-commit');
+  const alreadyOnServer = await publishTagRef(c, published.commit, published.ref, tag);
+  await setLocalRef(c.store, published.ref, published.commit);
+  return { ...published, alreadyOnServer, attempts: 1 };
+}
+
+/**
+ * Sends the tag unless it is there already (true then). With a fork, the assets repo is still
+ * asked first: a tag it has at this commit needs no copy, and one it has at another commit could
+ * never be adopted.
+ */
+async function publishTagRef(c: PublishContext, commit: string, ref: string, tag: string): Promise<boolean> {
+  const clash = (where: string, existing: string): AssetSyncError =>
+    new AssetSyncError('PUSH_REJECTED', `the tag ${tag} already exists in ${where} at another commit (${shortSha(existing)})`, {
+      hint: 'Two commits share the first 10 hex digits; push again after any change to get another name.',
+    });
+  const upstream = await remoteRef(c.store, ref);
+  if (upstream === commit) return true;
+  if (upstream) throw clash(c.record.assetsRepo, upstream);
+  if (c.fork) {
+    const onFork = await remoteRef(c.store, ref, c.fork.url);
+    if (onFork === commit) return true;
+    if (onFork) throw clash(`the fork ${c.fork.name}`, onFork);
+    return (await pushRef(c.store, commit, ref, { url: c.fork.url })).alreadyThere;
+  }
+  try {
+    return (await pushRef(c.store, commit, ref)).alreadyThere;
+  } catch (error) {
+    if (!(error instanceof AssetSyncError) || error.code === 'PUSH_REJECTED') throw error;
+    // No write access is the usual reason for a contributor: say what works without it.
+    throw new AssetSyncError(error.code, error.message, {
+      hint: `${error.hint ? `${error.hint} ` : ''}Without write access to ${c.record.assetsRepo}, publish to your fork of it: asset-sync push ${c.entry.packagePath || '.'} --fork <owner>/<name>.`,
+      cause: error,
+    });
+  }
+}
+
+async function publishBranch(c: PublishContext): Promise<Published> {
+  const target = c.entry.target!;
+  const branch = target.branch ?? `auto/${c.entry.packagePath.split('/')[1] ?? 'assets'}`;
+  const message = `Recordings of ${c.entry.packagePath || c.entry.path} pushed by asset-sync.`;
+  const excludes = c.owners.filter((o) => o !== c.record.path && isSameOrBelow(o, c.record.path));
+  for (let attempts = 1; ; attempts++) {
+    const head = await branchHead(c.store, branch, target.fallbackBranch);
+    const parent = head ?? c.record.commit;
+    if (parent !== c.record.commit) await assertDisjoint(c.store, c.record.commit, parent, c.record.path, excludes, c.changes, branch);
+    const built = await buildCommit(c.store, { parent, workTree: c.checkoutDir, changes: c.fileChanges, message, identity: c.identity });
+    const published = { ...built, parent, ref: `refs/heads/${branch}`, pin: built.commit };
+    await writeJournal(c.journalFile, { id: c.entry.path, assetsRepo: c.record.assetsRepo, previousPin: c.previousPin, ...published });
+    await faultPoint('push-commit');
+    try {
+      const alreadyOnServer = (await pushRef(c.store, published.commit, published.ref)).alreadyThere;
+      await setLocalRef(c.store, `refs/remotes/origin/${branch}`, published.commit);
+      await setLocalRef(c.store, `refs/asset-sync/pins/${published.commit}`, published.commit);
+      return { ...published, alreadyOnServer, attempts };
+    } catch (error) {
+      // Somebody pushed to the branch meanwhile: packages own disjoint folders, so rebuild on it.
+      if (!(error instanceof AssetSyncError && error.code === 'PUSH_REJECTED') || attempts >= MAX_ATTEMPTS) throw error;
+    }
   }
 }
 
@@ -214,8 +291,8 @@ async function branchHead(store: Store, branch: string, fallback: string): Promi
 }
 
 /** Stops when the branch gained changes to the same files this push changes. */
-async function assertDisjoint(store: Store, base: string, head: string, path: string, excludes: string[], ours: PendingChanges, branch: string): Promise<void> {
-  const theirs = await changedFiles(store, base, head, path, excludes);
+async function assertDisjoint(store: Store, base: string, head: string, path: string, excludes: string[], ours: PendingFiles, branch: string): Promise<void> {
+  const theirs = await changedFilesBetween(store, base, head, path, excludes);
   const mine = new Set([...ours.added, ...ours.modified, ...ours.deleted]);
   const both = [...theirs.keys()].filter((file) => mine.has(file));
   if (both.length > 0) {
@@ -225,21 +302,41 @@ async function assertDisjoint(store: Store, base: string, head: string, path: st
   }
 }
 
-function scanForSecrets(checkoutDir: string, prefix: string, changes: PendingChanges, allowed: string[]): void {
-  const files = new Map<string, Buffer>();
+/**
+ * Scans what would be published, as git would publish it (a symlink is its link text, not its
+ * target's bytes), and refuses symlinks that leave the package folder: the assets repo is public,
+ * and a link out of the folder would publish a path into someone's machine. Returns the changes.
+ */
+function scanForSecrets(checkoutDir: string, folder: string, prefix: string, changes: PendingFiles, allowed: string[]): FileChange[] {
+  const entries: PublishedEntry[] = [];
   const display = (path: string): string => (prefix && isSameOrBelow(path, prefix) ? path.slice(prefix.length + 1) : path);
   for (const path of [...changes.added, ...changes.modified]) {
     const full = join(checkoutDir, path);
-    if (!existsSync(full)) continue;
-    files.set(display(path), readFileSync(full));
+    const info = lstatSync(full, { throwIfNoEntry: false });
+    if (!info) continue;
+    if (info.isSymbolicLink()) {
+      const link = readlinkSync(full);
+      const problem = symlinkProblem(folder, path, link);
+      if (problem) {
+        throw new AssetSyncError('UNSAFE_INPUT', `push refused: ${display(path)} ${problem}`, {
+          hint: 'Replace the link with the file it points to (or remove it), then push again.',
+        });
+      }
+      entries.push({ path: display(path), kind: 'symlink', content: Buffer.from(link) });
+    } else if (info.isFile()) entries.push({ path: display(path), kind: 'file', content: readFileSync(full) });
   }
   const allow = new Set(allowed.map((a) => a.replace(/^\.\//, '')));
-  const findings = scanFiles(files).filter((f) => !allow.has(f.file) && ![...allow].some((a) => f.file.endsWith(`/${a}`)));
+  const findings = scanEntries(entries).filter((f) => !allow.has(f.file) && ![...allow].some((a) => f.file.endsWith(`/${a}`)));
   if (findings.length > 0) {
     throw new AssetSyncError('SECRET_FOUND', `push blocked: ${findings.length} possible secret${findings.length === 1 ? '' : 's'} in the recordings:\n${findings.map((f) => `  ${describeFinding(f)}`).join('\n')}`, {
       hint: 'Fix the test-proxy sanitizers and record again. If a finding is a reviewed false positive, pass --allow-secret <file>.',
     });
   }
+  return [
+    // update-index hashes each file as it is on disk, and drops one that is gone by then.
+    ...[...changes.added, ...changes.modified].map((path) => ({ path, action: 'write' as const })),
+    ...changes.deleted.map((path) => ({ path, action: 'delete' as const })),
+  ];
 }
 
 /** Writes the new pin in place (only that value changes) through a rename, never half a file. */
@@ -259,21 +356,8 @@ export function derivedTagPrefix(prefix: string, packagePath: string): string {
   return [prefix, under].filter(Boolean).join('/');
 }
 
-function journalPath(assetsDir: string, id: string): string {
-  return join(assetsDir, '.asset-sync', 'push', `${id.replace(/[^A-Za-z0-9._-]+/g, '_')}.json`);
-}
-
-async function readJournal(file: string, id: string, previousPin: string): Promise<PushJournal | undefined> {
-  try {
-    const journal = JSON.parse(await readFile(file, 'utf8')) as PushJournal;
-    return journal.id === id && journal.previousPin === previousPin ? journal : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function writeJournal(file: string, journal: PushJournal): Promise<void> {
-  await mkdir(join(file, '..'), { recursive: true });
+  await mkdir(dirname(file), { recursive: true });
   await writeFile(`${file}.tmp`, JSON.stringify(journal));
   await rename(`${file}.tmp`, file);
 }

@@ -2,6 +2,7 @@ import { relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { AssetSyncError } from '@asset-sync/errors';
 import { discoverAll, discoverOne, findGoverningAssetsJson } from '@asset-sync/discovery';
+import { inShard, type Shard } from './shard.js';
 import type { PackageEntry } from './types.js';
 import { toPackageEntry, type OpenedWorkspace } from './workspace.js';
 
@@ -12,6 +13,8 @@ export interface SelectOptions {
   paths?: string[];
   /** Globs on the assets.json path or its folder (relative to the repo root), e.g. `sdk/storage/**`. */
   filter?: string[];
+  /** With `all` or `filter`: only the packages of this shard (see shardOf). */
+  shard?: Shard;
 }
 
 export interface Selection {
@@ -25,6 +28,11 @@ export interface Selection {
 /** Which assets.json files a command works on. */
 export async function selectPackages(workspace: OpenedWorkspace, options: SelectOptions): Promise<Selection> {
   const filters = options.filter?.filter(Boolean) ?? [];
+  if (options.shard && !options.all && filters.length === 0) {
+    throw new AssetSyncError('USAGE', '--shard splits the packages of --all (or --filter) between machines; it needs one of them', {
+      hint: 'Run: asset-sync restore --all --shard <i>/<n>',
+    });
+  }
   if (options.all || filters.length > 0) {
     const discovered = (await discoverAll(workspace.repoRoot, workspace.config)).map(toPackageEntry);
     const matchers = filters.map((glob) => picomatch(glob.replace(/\/+$/, ''), { dot: true }));
@@ -36,7 +44,8 @@ export async function selectPackages(workspace: OpenedWorkspace, options: Select
         hint: 'Filters match the assets.json path or its folder relative to the repo root, e.g. --filter "sdk/storage/**".',
       });
     }
-    return { entries, context: discovered, complete: filters.length === 0 };
+    const sharded = entries.filter((e) => inShard(e.packagePath, options.shard));
+    return { entries: sharded, context: discovered, complete: filters.length === 0 && options.shard === undefined };
   }
   const paths = options.paths?.length ? options.paths : ['.'];
   const entries: PackageEntry[] = [];

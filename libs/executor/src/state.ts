@@ -1,117 +1,97 @@
-import { existsSync, lstatSync, readdirSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
-import type { Layout, PinRef } from '@asset-sync/planner';
+import type { Layout, RestoredPackage } from '@asset-sync/planner';
 
 /**
- * What restore recorded about the assets dir. It is a record, not the truth: every use checks it
- * against the disk (the worktree's HEAD, and each file's size and mtime against the manifest), so
- * a deleted or tampered checkout is noticed and repaired rather than trusted.
+ * What restore recorded about the assets dir. It is a record, not the truth: every run checks it
+ * against the disk (the checkout's git metadata and, through git's index, every file), so a
+ * deleted or tampered checkout is noticed and repaired rather than trusted, and a record that
+ * makes no sense is dropped rather than fatal.
  */
 export interface RestoreState {
-  version: 1;
-  layout: Layout;
+  version: 2;
+  /** The language repo this assets dir belongs to: a second clone must not share it by accident. */
+  repoRoot?: string;
+  /** Each layout's checkouts and packages; the two layouts never share a folder. */
+  layouts: Partial<Record<Layout, LayoutState>>;
+}
+
+export interface LayoutState {
   checkouts: Record<string, CheckoutRecord>;
-  /** Per assets.json: where it was restored and at which pin. */
-  requests: Record<string, RequestRecord>;
-  /** Ancestry is immutable, so it is cached: `<repo>` -> `<commit>` -> ancestors among candidates. */
-  ancestry: Record<string, Record<string, string[]>>;
+  packages: Record<string, PackageRecord>;
 }
 
 export interface CheckoutRecord {
   assetsRepo: string;
+  /** Shared layout: the composed tree and its synthetic commit. Test-proxy: the pin's commit and root tree. */
+  tree: string;
   commit: string;
-  /** Materialized folders. */
-  paths: string[];
-  /** `syncing` while restore works on it: a killed run leaves it so, and the next run redoes it. */
-  status: 'complete' | 'syncing';
-  /** Paths that had pending local changes when a sync began; a resumed sync keeps them. */
-  keepPaths?: string[];
-  /** Every file below `paths`: relative path -> [size, mtimeMs]. */
-  manifest?: Record<string, [number, number]>;
-  completedAt?: string;
+  /**
+   * Set from just before files are written until the move is complete: the folders being
+   * rewritten. A run that finds it finishes the move before anything else, so an interrupted
+   * restore never looks complete.
+   */
+  moving?: { folders: string[]; excludes: string[] };
 }
 
-export interface RequestRecord {
-  assetsRepo: string;
-  pin: PinRef;
-  commit: string;
-  /** Path of its recordings inside the assets repo. */
-  path: string;
-  prefix: string;
-  /** Checkout dir (relative to the assets dir) that serves it. */
-  checkout: string;
-  /** Folders of nested packages below it, excluded from its status and push. */
-  excludes: string[];
+export type PackageRecord = RestoredPackage;
+
+export function emptyState(): RestoreState {
+  return { version: 2, layouts: {} };
 }
 
-export function emptyState(layout: Layout = 'shared'): RestoreState {
-  return { version: 1, layout, checkouts: {}, requests: {}, ancestry: {} };
+export function layoutState(state: RestoreState, layout: Layout): LayoutState {
+  return (state.layouts[layout] ??= { checkouts: {}, packages: {} });
+}
+
+export function stateDir(assetsDir: string): string {
+  return join(assetsDir, '.asset-sync');
 }
 
 export function statePath(assetsDir: string): string {
-  return join(assetsDir, '.asset-sync', 'state.json');
+  return join(stateDir(assetsDir), 'state.json');
 }
 
-export async function readState(assetsDir: string): Promise<RestoreState> {
+/** The record as written by this release, or the previous one's (version 1), or empty. */
+export async function readStateFile(assetsDir: string): Promise<{ version: 1; raw: unknown } | RestoreState> {
   const file = statePath(assetsDir);
   if (!existsSync(file)) return emptyState();
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as RestoreState;
-    if (parsed.version !== 1 || typeof parsed.checkouts !== 'object') return emptyState();
-    parsed.requests ??= {};
-    parsed.ancestry ??= {};
-    return parsed;
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { version?: unknown };
+    if (parsed.version === 1) return { version: 1, raw: parsed };
+    if (parsed.version !== 2) return emptyState();
+    return sanitize(parsed as RestoreState);
   } catch {
-    // A torn or hand-edited record only costs a re-verification: everything is checked anyway.
+    // A torn or hand-edited record only costs a re-check: everything is verified against the disk anyway.
     return emptyState();
   }
 }
 
-/** Written to a temporary file and renamed, so readers never see half a record. */
-export async function writeState(assetsDir: string, state: RestoreState): Promise<void> {
-  const file = statePath(assetsDir);
-  await mkdir(join(assetsDir, '.asset-sync'), { recursive: true });
-  const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(state));
-  await rename(temp, file);
+/** Drops entries of the wrong shape instead of trusting them; the planner tolerates the rest. */
+function sanitize(state: RestoreState): RestoreState {
+  const clean = emptyState();
+  if (typeof state.repoRoot === 'string') clean.repoRoot = state.repoRoot;
+  for (const layout of ['shared', 'test-proxy'] as const) {
+    const raw = state.layouts?.[layout];
+    if (!raw || typeof raw !== 'object') continue;
+    const target = layoutState(clean, layout);
+    for (const [dir, c] of Object.entries(raw.checkouts ?? {})) {
+      if (c && typeof c.assetsRepo === 'string' && typeof c.tree === 'string' && typeof c.commit === 'string') target.checkouts[dir] = c;
+    }
+    for (const [id, p] of Object.entries(raw.packages ?? {})) {
+      if (p && p.id === id && typeof p.checkout === 'string' && typeof p.path === 'string' && typeof p.commit === 'string' && p.pin && typeof p.pin === 'object') target.packages[id] = p;
+    }
+  }
+  return clean;
 }
 
 /**
- * Size and mtime of every file below `paths` of a checkout. Synchronous on purpose: thousands of
- * lstat calls through the promise API cost more in scheduling than in the system calls.
+ * Written to a temporary file and renamed, so readers never see half a record; writes from
+ * parallel checkouts of one run are serialized (write-file-atomic queues them per file).
  */
-export function buildManifest(checkoutDir: string, paths: string[]): Record<string, [number, number]> {
-  const manifest: Record<string, [number, number]> = {};
-  const visit = (rel: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(join(checkoutDir, rel), { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      const child = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) {
-        if (!(rel === '' && entry.name === '.git')) visit(child);
-      } else {
-        const info = lstatSync(join(checkoutDir, child));
-        manifest[child] = [info.size, Math.round(info.mtimeMs)];
-      }
-    }
-  };
-  for (const path of paths) visit(path);
-  return manifest;
-}
-
-/** True when the files on disk are exactly the recorded ones, unchanged by size and mtime. */
-export function manifestMatches(checkoutDir: string, paths: string[], manifest: Record<string, [number, number]>): boolean {
-  const now = buildManifest(checkoutDir, paths);
-  const keys = Object.keys(now);
-  if (keys.length !== Object.keys(manifest).length) return false;
-  return keys.every((key) => {
-    const recorded = manifest[key];
-    const current = now[key]!;
-    return recorded !== undefined && recorded[0] === current[0] && recorded[1] === current[1];
-  });
+export async function writeState(assetsDir: string, state: RestoreState): Promise<void> {
+  await mkdir(stateDir(assetsDir), { recursive: true });
+  await writeFileAtomic(statePath(assetsDir), JSON.stringify(state));
 }

@@ -1,22 +1,25 @@
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AssetSyncError, formatProblem } from '@asset-sync/errors';
-import { assetsPathOf, pinKey } from '@asset-sync/planner';
-import { Store, hasPendingChanges, isCheckoutOf, pendingChanges, readCheckoutHead, type PendingChanges } from '@asset-sync/git-store';
-import { readState, type RequestRecord, type RestoreState } from './state.js';
+import { Store, changedFiles, foldersAt, inspectCheckout } from '@asset-sync/git-store';
+import { assetsPathOf, ownerOf, pinKey, type PendingFiles } from '@asset-sync/planner';
+import { hasFiles } from './errors.js';
+import { isPinnedHead } from './proxy-checkout.js';
+import { layoutState, type PackageRecord, type RestoreState } from './state.js';
+import { loadState } from './upgrade.js';
 import type { ErrorInfo, PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 export interface PackageStatusReport {
   id: string;
   /** Tag or SHA as written; '' when nothing was pushed yet. */
   pin?: string;
   assetsRepo?: string;
-  /** A checkout serves it and is intact on disk. */
+  /** Its folder is in an intact checkout. */
   restored: boolean;
   /** Restored at the pin assets.json names now (false after a pull that moved the pin). */
   upToDate: boolean;
   /** Files added, modified or deleted relative to the pinned content. */
-  pending?: PendingChanges;
+  pending?: PendingFiles;
   /** Directory to start the test-proxy in. */
   locate?: string;
   /** The restored commit. */
@@ -24,22 +27,41 @@ export interface PackageStatusReport {
   error?: ErrorInfo;
 }
 
-/** Where a package is restored, verified against the disk; undefined when it is not. */
-export async function findRestored(
-  workspace: Workspace,
-  entry: PackageEntry,
-  state?: RestoreState,
-): Promise<{ record: RequestRecord; checkoutDir: string; locate: string; upToDate: boolean } | undefined> {
-  const current = state ?? (await readState(workspace.assetsDir));
-  const record = current.requests[entry.path];
-  if (!record) return undefined;
-  const checkout = current.checkouts[record.checkout];
+export interface Restored {
+  record: PackageRecord;
+  /** Absolute checkout folder. */
+  checkoutDir: string;
+  locate: string;
+  upToDate: boolean;
+}
+
+/** The state as it is, without changing anything (a previous release's is read in memory). */
+export async function readCurrentState(workspace: Workspace): Promise<RestoreState> {
+  return loadState(workspace, { dryRun: true });
+}
+
+/**
+ * Where a package is restored, verified against the disk: its checkout's metadata intact and at
+ * the recorded commit, and no move under way. Undefined when it is not restored.
+ */
+export async function findRestored(workspace: Workspace, entry: PackageEntry, state?: RestoreState): Promise<Restored | undefined> {
+  const current = state ?? (await readCurrentState(workspace));
+  const lstate = layoutState(current, workspace.layout);
+  let record = lstate.packages[entry.path];
+  const checkout = record ? lstate.checkouts[record.checkout] : undefined;
+  if (!record || !checkout || checkout.moving) return undefined;
   const checkoutDir = join(workspace.assetsDir, record.checkout);
-  if (!checkout || checkout.status !== 'complete' || !existsSync(checkoutDir)) return undefined;
-  if ((await readCheckoutHead(checkoutDir)) !== checkout.commit) return undefined;
-  const store = Store.existing({ assetsDir: workspace.assetsDir, assetsRepo: record.assetsRepo, url: '' });
-  if (!store || !(await isCheckoutOf(store, checkoutDir))) return undefined;
+  const store = Store.existing(storeLocation(workspace, record.assetsRepo, ''));
+  if (!store) return undefined;
+  const inspected = await inspectCheckout(store, checkoutDir);
+  if (inspected.condition !== 'present' || !inspected.head) return undefined;
   const target = entry.target;
+  if (inspected.head !== checkout.commit) {
+    // The test-proxy restored or pushed in its folder: at the pin assets.json names, it is restored there.
+    if (workspace.layout !== 'test-proxy' || !target || target.assetsRepo !== record.assetsRepo || !(await isPinnedHead(store, target.pin, inspected.head))) return undefined;
+    const [folder] = await foldersAt(store, [{ commit: inspected.head, path: record.path }]);
+    record = { ...record, pin: target.pin, pinText: target.pinText, commit: inspected.head, tree: folder?.kind === 'tree' ? folder.oid : null };
+  }
   const upToDate =
     target !== undefined &&
     target.assetsRepo === record.assetsRepo &&
@@ -56,23 +78,38 @@ export async function locate(workspace: Workspace, entry: PackageEntry): Promise
     throw new AssetSyncError('NOT_RESTORED', `${entry.path} is not restored in ${workspace.assetsDir}`, { hint: `Run: asset-sync restore ${dir}` });
   }
   if (!found.upToDate) {
-    throw new AssetSyncError('NOT_RESTORED', `${entry.path} is restored at an older pin than the one it names now`, { hint: `Run: asset-sync restore ${dir}` });
+    throw new AssetSyncError('NOT_RESTORED', `${entry.path} is restored at another pin than the one it names now`, { hint: `Run: asset-sync restore ${dir}` });
   }
   return { id: entry.path, locate: found.locate, recordings: join(found.locate, entry.packagePath), upToDate: true };
 }
 
-/** `asset-sync status`: pin, restored or not, up to date or not, pending local changes. */
+/**
+ * A package's pending changes: the files of its folder that differ from what restore wrote,
+ * leaving out nested packages' folders. `changes` is one checkout's `git status`, shared by all
+ * packages in it.
+ */
+export function pendingOf(record: PackageRecord, owners: string[], changes: Array<{ path: string; change: keyof PendingFiles }>): PendingFiles {
+  const pending: PendingFiles = { added: [], modified: [], deleted: [] };
+  for (const file of changes) if (ownerOf(file.path, owners) === record.path) pending[file.change].push(file.path);
+  return pending;
+}
+
+/** Every package folder of a checkout: the recorded ones plus the given entries'. */
+export function ownersIn(state: RestoreState, workspace: Workspace, checkout: string, entries: PackageEntry[] = []): string[] {
+  const lstate = layoutState(state, workspace.layout);
+  const paths = Object.values(lstate.packages).filter((p) => p.checkout === checkout).map((p) => p.path);
+  for (const e of entries) if (e.target && lstate.packages[e.path]?.checkout === checkout) paths.push(assetsPathOf(e.target.prefix, e.packagePath));
+  return [...new Set(paths)].sort();
+}
+
+/** `asset-sync status`: pin, restored or not, up to date or not, pending local changes. One `git status` per checkout. */
 export async function status(workspace: Workspace, entries: PackageEntry[]): Promise<PackageStatusReport[]> {
-  const state = await readState(workspace.assetsDir);
+  const state = await readCurrentState(workspace);
+  const scans = new Map<string, Promise<Array<{ path: string; change: keyof PendingFiles }>>>();
   const reports: PackageStatusReport[] = [];
   for (const entry of entries) {
     if (!entry.target) {
-      reports.push({
-        id: entry.path,
-        restored: false,
-        upToDate: false,
-        error: { code: 'ASSETS_JSON_INVALID', message: entry.problems.map(formatProblem).join('\n') },
-      });
+      reports.push({ id: entry.path, restored: false, upToDate: false, error: { code: 'ASSETS_JSON_INVALID', message: entry.problems.map(formatProblem).join('\n') } });
       continue;
     }
     const base = { id: entry.path, pin: entry.target.pinText, assetsRepo: entry.target.assetsRepo };
@@ -81,15 +118,10 @@ export async function status(workspace: Workspace, entries: PackageEntry[]): Pro
       reports.push({ ...base, restored: false, upToDate: false });
       continue;
     }
-    const pending = await pendingChanges(found.checkoutDir, found.record.path, found.record.excludes);
-    reports.push({
-      ...base,
-      restored: true,
-      upToDate: found.upToDate,
-      commit: found.record.commit,
-      locate: found.locate,
-      ...(hasPendingChanges(pending) ? { pending } : {}),
-    });
+    const dir = found.checkoutDir;
+    if (!scans.has(dir)) scans.set(dir, changedFiles(dir, { readOnly: true }));
+    const pending = pendingOf(found.record, ownersIn(state, workspace, found.record.checkout, entries), await scans.get(dir)!);
+    reports.push({ ...base, restored: true, upToDate: found.upToDate, commit: found.record.commit, locate: found.locate, ...(hasFiles(pending) ? { pending } : {}) });
   }
   return reports;
 }

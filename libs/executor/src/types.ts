@@ -1,6 +1,5 @@
 import type { Problem } from '@asset-sync/errors';
-import type { Layout, Plan, PinRef } from '@asset-sync/planner';
-import type { PendingChanges } from '@asset-sync/git-store';
+import type { Layout, PendingFiles, PinRef, RestorePlan } from '@asset-sync/planner';
 
 /** The part of a discovered assets.json the executor needs. */
 export interface PackageEntry {
@@ -8,6 +7,8 @@ export interface PackageEntry {
   path: string;
   /** Absolute path of the assets.json (for in-place edits). */
   absPath?: string;
+  /** When it was read (ms since the epoch): a change after that makes restore read it again. */
+  readAt?: number;
   /** Folder of the assets.json relative to the repo root ('' at the root). */
   packagePath: string;
   /** Present when the file is valid. */
@@ -33,10 +34,14 @@ export interface Workspace {
   repoRoot: string;
   /** Absolute assets dir (`<repo root>/.assets` unless configured). */
   assetsDir: string;
+  /** A store shared with other clones and language repos (storeDir); unset, the store is in the assets dir. */
+  storeDir?: string;
   layout: Layout;
   /** Clone URL of an assets repo (config remotes, templates, SSH origin...). */
   remoteUrl(assetsRepo: string): string;
   concurrency: { network: number; local: number };
+  /** Where restore looks for pins the assets repo lacks (a contributor's fork), in order. */
+  fallbackRemotes?(): Array<{ name: string; url: string }>;
 }
 
 export interface ErrorInfo {
@@ -45,7 +50,7 @@ export interface ErrorInfo {
   hint?: string;
 }
 
-export type PackageStatus = 'restored' | 'up-to-date' | 'pending-kept' | 'failed' | 'would-restore';
+export type PackageStatus = 'restored' | 'up-to-date' | 'pending-kept' | 'failed' | 'would-restore' | 'removed' | 'would-remove';
 
 export interface PackageOutcome {
   /** assets.json path relative to the repo root. */
@@ -59,24 +64,31 @@ export interface PackageOutcome {
   locate?: string;
   /** Absolute folder of the checkout that serves it. */
   checkout?: string;
-  pending?: PendingChanges;
+  pending?: PendingFiles;
+  /** The fallback remote (a fork) the pin was fetched from, when the assets repo lacked it. */
+  servedBy?: string;
   error?: ErrorInfo;
 }
 
-export type CheckoutAction = 'created' | 'updated' | 'repaired' | 'unchanged' | 'removed' | 'kept' | 'would-create' | 'would-update' | 'would-remove';
+export type CheckoutAction = 'created' | 'updated' | 'repaired' | 'unchanged' | 'removed' | 'would-create' | 'would-update' | 'would-repair' | 'would-remove';
 
 export interface CheckoutOutcome {
+  /** Directory relative to the assets dir. */
   dir: string;
   assetsRepo: string;
-  commit: string;
-  paths: string[];
   action: CheckoutAction;
+  /** Package folders it holds after the run. */
+  packages: number;
+  /** Packages whose files changed. */
+  changing: number;
   error?: ErrorInfo;
 }
 
 export interface NetworkCounts {
   /** `git fetch` runs for pins (commits and trees). */
   pinFetches: number;
+  /** Pins asked for in those fetches (a warm store asks only for pins it has not seen). */
+  pins: number;
   /** `git fetch` runs for file contents. */
   objectFetches: number;
   /** File contents fetched. */
@@ -90,11 +102,11 @@ export interface RestoreReport {
   dryRun: boolean;
   layout: Layout;
   assetsDir: string;
-  plan: Plan;
+  plan: RestorePlan;
   packages: PackageOutcome[];
   checkouts: CheckoutOutcome[];
   network: NetworkCounts;
-  summary: { restored: number; upToDate: number; pendingKept: number; failed: number; durationMs: number };
+  summary: { restored: number; upToDate: number; pendingKept: number; removed: number; failed: number; durationMs: number };
 }
 
 /** Progress as it happens, for the live display (TTY) or plain lines (CI). */

@@ -1,7 +1,8 @@
-import { isAbsolute, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
-import { loadConfig, remoteUrlFor, type AssetSyncConfig } from '@asset-sync/config';
-import { runGit } from '@asset-sync/git-store';
+import { loadConfig, otherRemoteOf, remoteUrlFor, type AssetSyncConfig, type OtherRemote } from '@asset-sync/config';
+import { runGit, type StoreLocation } from '@asset-sync/git-store';
 import type { AssetsJson } from '@asset-sync/assets-json';
 import type { Problem } from '@asset-sync/errors';
 import type { Layout, PinRef } from '@asset-sync/planner';
@@ -18,6 +19,9 @@ export interface OpenedWorkspace extends Workspace {
   config: AssetSyncConfig;
   originUrl?: string;
   cwd?: string;
+  /** A fork, fallback or backup remote named as `owner/name` (URL by the same rules as an assets repo) or by its URL. */
+  otherRemote(value: string): OtherRemote;
+  fallbackRemotes(): OtherRemote[];
 }
 
 /**
@@ -41,14 +45,22 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
   const origin = await runGit(['config', '--get', 'remote.origin.url'], { cwd: repoRoot, okExitCodes: [1] }).catch(() => undefined);
   const originUrl = origin?.exitCode === 0 ? origin.stdout.trim() || undefined : undefined;
   const urls = new Map<string, string>();
+  const storeDir = config.storeDir ? await realFolder(config.storeDir) : undefined;
   return {
     repoRoot,
     assetsDir,
+    ...(storeDir ? { storeDir } : {}),
     layout,
     config,
     ...(options.cwd ? { cwd: options.cwd } : {}),
     ...(originUrl ? { originUrl } : {}),
     concurrency: config.concurrency,
+    otherRemote(value) {
+      return otherRemoteOf(config, value, originUrl ? { originUrl } : {});
+    },
+    fallbackRemotes() {
+      return config.fallbackRemotes.map((value) => otherRemoteOf(config, value, originUrl ? { originUrl } : {}));
+    },
     remoteUrl(assetsRepo) {
       let url = urls.get(assetsRepo);
       if (!url) {
@@ -60,10 +72,28 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
   };
 }
 
+/**
+ * The folder with symlinks resolved (as far as it exists): git names a worktree's store by its
+ * real path, and a checkout is recognised as the store's by comparing the two.
+ */
+async function realFolder(path: string): Promise<string> {
+  try {
+    return await realpath(path);
+  } catch {
+    const parent = dirname(path);
+    return parent === path ? path : join(await realFolder(parent), basename(path));
+  }
+}
+
+/** Where the store of an assets repo is for this workspace: in its assets dir, or the shared store. */
+export function storeLocation(workspace: Workspace, assetsRepo: string, url: string = workspace.remoteUrl(assetsRepo)): StoreLocation {
+  return { assetsDir: workspace.assetsDir, assetsRepo, url, ...(workspace.storeDir ? { storeDir: workspace.storeDir } : {}) };
+}
+
 /** What the executor needs from a discovered assets.json. */
 export function toPackageEntry(entry: { path: string; absPath?: string; packagePath: string; value?: AssetsJson; branch?: string; problems: Problem[] }): PackageEntry {
   const value = entry.value;
-  const base = { path: entry.path, packagePath: entry.packagePath, ...(entry.absPath ? { absPath: entry.absPath } : {}) };
+  const base = { path: entry.path, packagePath: entry.packagePath, readAt: Date.now(), ...(entry.absPath ? { absPath: entry.absPath } : {}) };
   if (!value || entry.problems.length > 0) return { ...base, problems: entry.problems };
   return {
     ...base,

@@ -6,6 +6,8 @@ import { excludePathspec, literalPathspec } from './refs.js';
 import { runGit } from './run.js';
 import { assertSafePath, type Store } from './store.js';
 
+const HEX40 = /^[0-9a-f]{40}$/;
+
 /** Files that differ from the checkout's commit below some paths. */
 export interface PendingChanges {
   added: string[];
@@ -33,13 +35,33 @@ export async function worktreeGitDir(dir: string): Promise<string | undefined> {
 /** The commit a worktree has checked out, read from its HEAD file (no process). */
 export async function readCheckoutHead(dir: string): Promise<string | undefined> {
   const gitDir = await worktreeGitDir(dir);
-  if (!gitDir) return undefined;
-  try {
-    const head = (await readFile(join(gitDir, 'HEAD'), 'utf8')).trim();
-    return /^[0-9a-f]{40}$/.test(head) ? head : undefined;
-  } catch {
-    return undefined;
-  }
+  return gitDir ? (await readWorktreeHead(gitDir)).commit : undefined;
+}
+
+/**
+ * What a worktree's HEAD names, without a process: the commit, and the branch when HEAD is on one
+ * (the test-proxy's push checks out a branch of its own in the folder). Branches live in the
+ * store's refs, loose or packed.
+ */
+export async function readWorktreeHead(gitDir: string): Promise<{ commit?: string; branch?: string }> {
+  const head = (await readFile(join(gitDir, 'HEAD'), 'utf8').catch(() => '')).trim();
+  if (HEX40.test(head)) return { commit: head };
+  const ref = /^ref: (refs\/heads\/\S+)$/.exec(head)?.[1];
+  if (!ref) return {};
+  const branch = ref.slice('refs/heads/'.length);
+  const common = await commonDirOf(gitDir);
+  const loose = (await readFile(join(common, ref), 'utf8').catch(() => '')).trim();
+  if (HEX40.test(loose)) return { commit: loose, branch };
+  const packed = await readFile(join(common, 'packed-refs'), 'utf8').catch(() => '');
+  const line = packed.split('\n').find((l) => l.endsWith(` ${ref}`));
+  const commit = line?.slice(0, 40);
+  return commit && HEX40.test(commit) ? { commit, branch } : { branch };
+}
+
+/** The repository a worktree's git dir belongs to (its `commondir` file), or the git dir itself. */
+async function commonDirOf(gitDir: string): Promise<string> {
+  const common = (await readFile(join(gitDir, 'commondir'), 'utf8').catch(() => '')).trim();
+  return common ? resolve(gitDir, common) : gitDir;
 }
 
 /** True when `dir` is a worktree of this store whose metadata is intact. */
@@ -57,14 +79,16 @@ export async function isCheckoutOf(store: Store, dir: string): Promise<boolean> 
 export interface SyncCheckoutOptions {
   dir: string;
   commit: string;
-  /** Folders (assets-repo paths) to materialize; the rest of the commit stays out of the folder. */
+  /** The package folders (assets-repo paths) the checkout is for: made when empty, cleaned with force. */
   paths: string[];
+  /** What of the commit is written to the folder: non-cone sparse-checkout patterns. */
+  patterns: string[];
   /** Discard local changes that stand in the way (only after the caller's dirty checks or --force). */
   force?: boolean;
 }
 
 /**
- * Makes `dir` a checkout of `commit` with exactly `paths` materialized. Creates the worktree when
+ * Makes `dir` a checkout of `commit` holding what `patterns` select. Creates the worktree when
  * it is missing or broken. Without `force`, git refuses to overwrite local changes, and that
  * refusal is the error: nothing is discarded silently.
  */
@@ -74,28 +98,37 @@ export async function syncCheckout(store: Store, options: SyncCheckoutOptions): 
   if (!(await isCheckoutOf(store, dir))) {
     await removeCheckoutDir(store, dir);
     await mkdir(dir, { recursive: true });
-    await store.serializeAdmin(() => store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', dir, commit]));
+    await store.serializeAdmin(() => store.git(['worktree', 'add', '--no-checkout', '--detach', '--force', '--force', dir, commit]));
   }
   const gitDir = (await worktreeGitDir(dir)) as string;
   const head = await readCheckoutHead(dir);
   const hasIndex = existsSync(join(gitDir, 'index'));
-  // Cone mode with a sparse index: matching thousands of folder patterns the non-cone way costs
-  // seconds per checkout; cone mode matches by folder, and the index holds only what is out.
-  // (Cone mode also writes the files that sit directly in the folders above each path.)
-  if (paths.includes('')) await runGit(['sparse-checkout', 'disable'], { cwd: dir });
-  else await runGit(['sparse-checkout', 'set', '--cone', '--sparse-index', '--stdin'], { cwd: dir, input: paths.join('\n') + '\n' });
+  await setSparsePatterns(dir, options.patterns);
   if (!hasIndex) {
     await runGit(['update-ref', '--no-deref', 'HEAD', commit], { cwd: dir });
     await runGit(['read-tree', '-m', '-u', 'HEAD'], { cwd: dir });
   } else if (head !== commit) {
     await runGit(['checkout', '--quiet', '--detach', ...(options.force ? ['--force'] : []), commit, '--'], { cwd: dir });
   } else if (options.force) {
-    // Same commit: `sparse-checkout set` applied the folders; --force puts changed files back too.
+    // Same commit: `sparse-checkout set` applied the patterns; --force puts changed files back too.
     await runGit(['read-tree', '-m', '-u', '--reset', 'HEAD'], { cwd: dir });
   }
   if (options.force) await runGit(['clean', '-f', '-d', '-x', '-q', '--', ...paths.map(literalPathspec)], { cwd: dir });
   // A package with no recordings yet still gets its folder, so recording can start there.
   for (const path of paths) await mkdir(join(dir, path), { recursive: true });
+}
+
+/**
+ * Sets a worktree's sparse-checkout patterns (non-cone) and applies them to its index: entries
+ * outside them are marked skip-worktree, so git (and the test-proxy's `git status`, `git add -A`)
+ * never takes their absence for a deletion; files the patterns keep are not rewritten, edited or
+ * deleted ones included. The patterns live in the worktree's own config (the store has
+ * extensions.worktreeConfig), so they never reach another folder; the few of one folder are
+ * cheap to match, and are the ones the test-proxy sets.
+ */
+export async function setSparsePatterns(dir: string, patterns: string[]): Promise<void> {
+  for (const pattern of patterns) if (pattern.includes('\n')) throw new AssetSyncError('UNSAFE_INPUT', `refusing a sparse pattern with a newline: ${JSON.stringify(pattern)}`);
+  await runGit(['sparse-checkout', 'set', '--no-cone', '--no-sparse-index', '--stdin'], { cwd: dir, input: patterns.join('\n') + '\n' });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { AssetSyncError, isAssetSyncError } from '@asset-sync/errors';
-import { assertNotOption, runGit, simpleGitIn } from './run.js';
-import { assertSafePath, type Store } from './store.js';
+import { assertNotOption, runGit, splitCredentials } from './run.js';
+import { assertSafePath, remoteOf, type Store } from './store.js';
 import { commitTree, withTemporaryIndex, type Identity, type IndexLine } from './tree.js';
 
 export type { Identity };
@@ -65,10 +65,14 @@ export async function workingTreeAt(store: Store, workTree: string, base: string
   return found.exitCode === 0 ? found.stdout.trim() : null;
 }
 
-/** The commit a ref points at on the server (one ls-remote), or undefined when it does not exist. */
-export async function remoteRef(store: Store, ref: string): Promise<string | undefined> {
+/**
+ * The commit a ref points at on the server (one ls-remote), or undefined when it does not exist.
+ * `url` asks another remote than the store's origin (a fork).
+ */
+export async function remoteRef(store: Store, ref: string, url?: string): Promise<string | undefined> {
   assertNotOption(ref, 'the ref');
-  const result = await store.git(['ls-remote', 'origin', ref], { network: true });
+  const remote = remoteOf(url);
+  const result = await store.git(['ls-remote', remote.name, ref], { network: true, config: remote.settings });
   for (const line of result.stdout.split('\n')) {
     const [oid, name] = line.split('\t');
     if (name === ref && oid) return oid;
@@ -85,13 +89,17 @@ export interface PushRefResult {
  * Publishes a commit under a ref (a tag, or a branch that must fast-forward). A branch that moved
  * meanwhile is reported as PUSH_REJECTED, so the caller can rebuild on the new head and retry.
  */
-export async function pushRef(store: Store, commit: string, ref: string): Promise<PushRefResult> {
+export async function pushRef(store: Store, commit: string, ref: string, options: { url?: string } = {}): Promise<PushRefResult> {
   assertNotOption(ref, 'the ref');
+  if (options.url !== undefined) assertNotOption(options.url, 'the remote URL');
   if (!/^[0-9a-f]{40}$/.test(commit)) throw new AssetSyncError('GIT_FAILED', `not a commit id: ${commit}`);
   // simple-git parses the push result: which refs were updated, rejected, or already up to date.
-  const git = simpleGitIn(store.gitDir);
+  const { simpleGitIn } = await import('./simple.js');
+  // Another remote's credentials travel as a header scoped to it, like origin's: never in argv.
+  const other = options.url === undefined ? undefined : splitCredentials(options.url);
+  const git = simpleGitIn(store.gitDir, {}, [...store.credentials, ...(other?.config ?? [])]);
   try {
-    const result = await git.push('origin', `${commit}:${ref}`, ['--porcelain']);
+    const result = await git.push(other?.url ?? 'origin', `${commit}:${ref}`, ['--porcelain']);
     const update = result.update ?? result.pushed?.find((p) => p.remote === ref);
     return { alreadyThere: Boolean(update && 'alreadyUpdated' in update && update.alreadyUpdated) };
   } catch (error) {
@@ -141,7 +149,7 @@ export async function changedFiles(
 /** Points a local ref at a commit, so later restores resolve it without the network. */
 export async function setLocalRef(store: Store, ref: string, commit: string): Promise<void> {
   assertNotOption(ref, 'the ref');
-  await store.git(['update-ref', ref, commit]);
+  await store.locked(() => store.git(['update-ref', ref, commit]));
 }
 
 /** The merge base of two commits (their history is in the store: commits and trees come with pins). */

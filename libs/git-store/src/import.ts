@@ -8,7 +8,7 @@ import { deflateRawSync } from 'node:zlib';
 import { AssetSyncError, redact } from '@asset-sync/errors';
 import { commitTree, withTemporaryIndex, type Identity, type IndexLine } from './tree.js';
 import { assertNotOption, gitEnvironment, runGit } from './run.js';
-import { assertSafePath, type Store } from './store.js';
+import { assertSafePath, remoteOf, type Store } from './store.js';
 
 /**
  * Bulk writes for `asset-sync migrate`: thousands of files into an assets-repo store as one
@@ -266,13 +266,16 @@ export interface RemoteRefQuery {
   heads?: boolean;
   /** Tail-matched patterns (`ls-remote` semantics), e.g. `refs/tags/python/*`. */
   patterns?: string[];
+  /** Ask this URL instead of the store's origin (a fork, a backup). */
+  url?: string;
 }
 
 /** Refs the server has (`ls-remote`), full name -> commit id. Annotated tags resolve to their commit. */
 export async function listRemoteRefs(store: Store, query: RemoteRefQuery = {}): Promise<Map<string, string>> {
   for (const pattern of query.patterns ?? []) assertNotOption(pattern, 'the ref pattern');
-  const args = ['ls-remote', ...(query.tags ? ['--tags'] : []), ...(query.heads ? ['--heads'] : []), 'origin', ...(query.patterns ?? [])];
-  const result = await store.git(args, { network: true });
+  const remote = remoteOf(query.url);
+  const args = ['ls-remote', ...(query.tags ? ['--tags'] : []), ...(query.heads ? ['--heads'] : []), remote.name, ...(query.patterns ?? [])];
+  const result = await store.git(args, { network: true, config: remote.settings });
   const refs = new Map<string, string>();
   for (const line of result.stdout.split('\n')) {
     const [oid, ref] = line.split('\t');
@@ -289,6 +292,8 @@ export interface PushRefsOptions {
   /** Smaller packs at the cost of time; default false: objects go as the store holds them. */
   deltas?: boolean;
   onProgress?: (text: string) => void;
+  /** Push to this URL instead of the store's origin (a backup, or upstream from a copy). */
+  url?: string;
 }
 
 export interface PushedRef {
@@ -323,7 +328,7 @@ export async function pushRefs(store: Store, refs: Array<{ ref: string; oid: str
     const refspecs = [...kinds].sort().map((kind) => `${PUSH_NAMESPACE}/${kind}/*:refs/${kind}/*`);
     const config = options.deltas ? [] : ['-c', 'pack.window=0'];
     const push = async (atomic: boolean) =>
-      store.git([...config, 'push', '--porcelain', '--progress', ...(atomic ? ['--atomic'] : []), 'origin', ...refspecs], {
+      store.git([...config, 'push', '--porcelain', '--progress', ...(atomic ? ['--atomic'] : []), options.url ?? 'origin', ...refspecs], {
         network: true,
         okExitCodes: [1],
         ...(options.onProgress ? { onStderr: options.onProgress } : {}),
@@ -339,7 +344,7 @@ export async function pushRefs(store: Store, refs: Array<{ ref: string; oid: str
       else outcomes.push({ ref, oid, status: 'rejected', reason: result.exitCode === 0 ? 'not reported by git push' : lastLines(result.stderr) });
     }
     if (result.exitCode !== 0 && outcomes.every((o) => o.status !== 'rejected')) {
-      throw new AssetSyncError('PUSH_REJECTED', `git push to ${redact(store.url)} failed:\n${redact(lastLines(result.stderr))}`);
+      throw new AssetSyncError('PUSH_REJECTED', `git push to ${redact(options.url ?? store.url)} failed:\n${redact(lastLines(result.stderr))}`);
     }
     return outcomes;
   } finally {

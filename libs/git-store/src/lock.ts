@@ -1,5 +1,6 @@
+import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import lockfile from 'proper-lockfile';
@@ -11,8 +12,18 @@ import { AssetSyncError } from '@asset-sync/errors';
  * so a holder that stopped refreshing (a killed run on another machine sharing the folder) goes
  * stale after 10 s; a holder on this machine whose process is gone is taken over at once.
  */
-export async function acquireLock(assetsDir: string, options: { waitMs?: number } = {}): Promise<() => Promise<void>> {
-  const dir = join(assetsDir, '.asset-sync');
+/** Releases the lock; `recovered` says the previous holder died holding it (so git may have left lock files). */
+export type ReleaseLock = (() => Promise<void>) & { recovered: boolean };
+
+export async function acquireLock(assetsDir: string, options: { waitMs?: number } = {}): Promise<ReleaseLock> {
+  return lockFolder(join(assetsDir, '.asset-sync'), options);
+}
+
+/**
+ * The lock kept in `dir` (`dir/lock`, its holder named in `dir/lock.owner`), with the rules above:
+ * the assets dir's lock and each store's lock are both one of these.
+ */
+export async function lockFolder(dir: string, options: { waitMs?: number } = {}): Promise<ReleaseLock> {
   const lockPath = join(dir, 'lock');
   const ownerFile = join(dir, 'lock.owner');
   await mkdir(dir, { recursive: true });
@@ -21,11 +32,17 @@ export async function acquireLock(assetsDir: string, options: { waitMs?: number 
   for (;;) {
     try {
       const release = await lockfile.lock(dir, { lockfilePath: lockPath, realpath: false, stale: 10_000, update: 2_000, retries: 0 });
+      // The owner file outlives a holder that was killed: finding it means a run died mid-way.
+      const recovered = existsSync(ownerFile) || existsSync(`${ownerFile}.died`);
+      await rm(`${ownerFile}.died`, { force: true });
       await writeFile(ownerFile, `${hostname()} ${process.pid}\n`);
-      return async () => {
-        await rm(ownerFile, { force: true });
-        await release();
-      };
+      return Object.assign(
+        async () => {
+          await rm(ownerFile, { force: true });
+          await release();
+        },
+        { recovered },
+      );
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ELOCKED') throw error;
       if (await ownerIsGone(ownerFile)) {
@@ -61,7 +78,7 @@ async function takeOver(lockPath: string, ownerFile: string): Promise<void> {
   }
   try {
     if (await ownerIsGone(ownerFile)) {
-      await rm(ownerFile, { force: true });
+      await rename(ownerFile, `${ownerFile}.died`).catch(() => undefined);
       await rm(lockPath, { recursive: true, force: true });
     }
   } finally {
@@ -78,7 +95,11 @@ async function ownerIsGone(ownerFile: string): Promise<boolean> {
     return false;
   }
   const [host, pidText] = text.trim().split(' ');
-  const pid = Number(pidText);
+  return processIsGone(host, Number(pidText));
+}
+
+/** True when `pid` ran on this machine (`host`) and no longer exists; never for this process. */
+export function processIsGone(host: string | undefined, pid: number): boolean {
   if (host !== hostname() || !Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
     process.kill(pid, 0);
@@ -86,4 +107,20 @@ async function ownerIsGone(ownerFile: string): Promise<boolean> {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH';
   }
+}
+
+const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Runs `work` after every earlier `work` of the same key in this process has settled: callers in
+ * one process queue here instead of polling the lock file against themselves.
+ */
+export function serialize<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const run = (queues.get(key) ?? Promise.resolve()).then(work, work);
+  const settled = run.catch(() => undefined);
+  queues.set(key, settled);
+  void settled.then(() => {
+    if (queues.get(key) === settled) queues.delete(key);
+  });
+  return run;
 }

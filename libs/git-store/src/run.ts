@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { simpleGit, type SimpleGit } from 'simple-git';
 import { AssetSyncError, redact } from '@asset-sync/errors';
 
 /**
@@ -18,6 +17,8 @@ export interface RunOptions {
   input?: string | Buffer;
   /** Extra environment (GIT_INDEX_FILE, GIT_WORK_TREE, identity...). */
   env?: Record<string, string | undefined>;
+  /** Settings for this process only (credentials scoped to a URL), passed through GIT_CONFIG_*. */
+  config?: Array<[string, string]>;
   /** Talks to a remote: transient failures are retried with backoff, and classified. */
   network?: boolean;
   /** Exit codes that are answers rather than failures (e.g. 1 for merge-base --is-ancestor). */
@@ -39,7 +40,7 @@ export interface RunResult {
 }
 
 /** Settings every invocation carries on its command line: nothing may prompt, sign or page. */
-const FIXED_CONFIG = [
+export const FIXED_CONFIG = [
   'credential.interactive=false',
   'commit.gpgSign=false',
   'tag.gpgSign=false',
@@ -51,27 +52,65 @@ const FIXED_CONFIG = [
 ];
 
 /**
- * The base environment: no prompts, stable English output to parse, and GIT_TOKEN passed as an
- * http.extraHeader through GIT_CONFIG_* variables, so it is never written to a config file, a
- * command line (visible in `ps`) or a log.
+ * The base environment: no prompts, stable English output to parse, and credentials passed as
+ * `http.<url>.extraHeader` through GIT_CONFIG_* variables, so they are never written to a config
+ * file, a command line (visible in `ps`) or a log. `config` adds settings for this one process.
  */
-export function gitEnvironment(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+export function gitEnvironment(extra: Record<string, string | undefined> = {}, config: Array<[string, string]> = []): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', LANG: 'C', GIT_PAGER: 'cat' };
   delete env['GIT_DIR'];
   delete env['GIT_WORK_TREE'];
   delete env['GIT_INDEX_FILE'];
-  const token = process.env['GIT_TOKEN'];
-  if (token) {
-    const count = Number(env['GIT_CONFIG_COUNT'] ?? '0') || 0;
-    env['GIT_CONFIG_COUNT'] = String(count + 1);
-    env[`GIT_CONFIG_KEY_${count}`] = 'http.extraHeader';
-    env[`GIT_CONFIG_VALUE_${count}`] = `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+  let count = Number(env['GIT_CONFIG_COUNT'] ?? '0') || 0;
+  for (const [key, value] of [...tokenConfig(), ...config]) {
+    env[`GIT_CONFIG_KEY_${count}`] = key;
+    env[`GIT_CONFIG_VALUE_${count}`] = value;
+    env['GIT_CONFIG_COUNT'] = String(++count);
   }
   for (const [key, value] of Object.entries(extra)) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
   return env;
+}
+
+/**
+ * GIT_TOKEN goes only where it is meant to: over https, to github.com and to the hosts named in
+ * ASSET_SYNC_TOKEN_HOSTS (comma-separated, `host` or `host:port`). That list comes from the
+ * environment only, never from the language repo's files: a pull request that edits
+ * asset-sync.yaml to point a remote at its own server must not receive CI's token.
+ */
+export function tokenHosts(env: NodeJS.ProcessEnv = process.env): string[] {
+  const extra = (env['ASSET_SYNC_TOKEN_HOSTS'] ?? '').split(',').map((h) => h.trim().toLowerCase()).filter((h) => /^[a-z0-9.-]+(:\d+)?$/.test(h));
+  return [...new Set(['github.com', ...extra])];
+}
+
+function tokenConfig(): Array<[string, string]> {
+  const token = process.env['GIT_TOKEN'];
+  if (!token) return [];
+  const header = `Authorization: Basic ${Buffer.from(`x-access-token:${token}`).toString('base64')}`;
+  return tokenHosts().map((host) => [`http.https://${host}/.extraHeader`, header]);
+}
+
+/**
+ * A remote URL without the credentials written into it, and those credentials as a header
+ * scoped to that URL: the URL goes into the store's config, the header only into the
+ * environment of the commands that talk to the remote, so a cached `.assets` carries no secret.
+ */
+export function splitCredentials(url: string): { url: string; config: Array<[string, string]> } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, config: [] };
+  }
+  if (!/^https?:$/.test(parsed.protocol) || (parsed.username === '' && parsed.password === '')) return { url, config: [] };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  const clean = parsed.toString();
+  return { url: clean, config: [[`http.${clean}.extraHeader`, `Authorization: Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`]] };
 }
 
 /** Retry policy for network commands; the environment can shorten it (tests of unreachable remotes). */
@@ -114,6 +153,11 @@ export function assertNotOption(value: string, what: string): void {
 }
 
 let runCount = 0;
+
+/** Counts a process started outside runGit (simple-git), for gitProcessCount(). */
+export function countProcess(): void {
+  runCount++;
+}
 /** How many git processes this process has started: the no-op restore test reads it. */
 export function gitProcessCount(): number {
   return runCount;
@@ -136,10 +180,25 @@ export async function runGit(args: string[], options: RunOptions): Promise<RunRe
   throw gitFailure(args, last as RunResult, options.network === true);
 }
 
+/** Progress lines git writes to stderr (with `\r` between updates): noise in an error message. */
+const PROGRESS = /^(remote: )?(Enumerating|Counting|Compressing|Receiving|Resolving|Unpacking|Writing|Updating files|Checking out files|Filtering content|Updating index flags)\b.*(\d+%|done)|^(remote: )?Total \d+/;
+
 function gitFailure(args: string[], result: RunResult, network: boolean): AssetSyncError {
-  const stderr = redact(result.stderr.trim());
-  const command = redact(`git ${args.filter((a) => !a.startsWith('http.extraHeader')).join(' ')}`);
-  const detail = stderr.split('\n').filter(Boolean).slice(-6).join('\n') || `exit code ${result.exitCode}`;
+  const stderr = redact(result.stderr);
+  const lines = stderr.split(/[\r\n]+/).map((line) => line.trim()).filter((line) => line !== '' && !PROGRESS.test(line));
+  const detail = lines.slice(-6).join('\n') || `exit code ${result.exitCode}`;
+  const shown = args.length > 12 ? [...args.slice(0, 12), `... (${args.length - 12} more)`] : args;
+  const command = redact(`git ${shown.join(' ')}`);
+  if (/No space left on device|ENOSPC/i.test(stderr)) {
+    return new AssetSyncError('WRITE_FAILED', `${command} failed: the disk is full:\n${detail}`, {
+      hint: 'Free space on the disk that holds the assets dir, then run the command again: it finishes where it stopped.',
+    });
+  }
+  if (!network && /Permission denied|Read-only file system|Operation not permitted/i.test(stderr)) {
+    return new AssetSyncError('WRITE_FAILED', `${command} failed: not allowed to write:\n${detail}`, {
+      hint: 'Make the assets dir writable (or point ASSET_SYNC_DIR at one that is), then run the command again.',
+    });
+  }
   if (network && isUnreachable(result.stderr)) {
     return new AssetSyncError('REMOTE_UNREACHABLE', `${command} could not reach the assets repo:\n${detail}`, {
       hint: 'Check the network and the remote URL (asset-sync config show); set GIT_TOKEN for private https remotes.',
@@ -148,48 +207,9 @@ function gitFailure(args: string[], result: RunResult, network: boolean): AssetS
   return new AssetSyncError(network && isTransient(result.stderr) ? 'NETWORK' : 'GIT_FAILED', `${command} failed:\n${detail}`);
 }
 
-const ALLOW_ENVIRONMENT = {
-  allowUnsafeAskPass: true,
-  allowUnsafeConfigEnvCount: true,
-  allowUnsafeConfigPaths: true,
-  allowUnsafeCredentialHelper: true,
-  allowUnsafeEditor: true,
-  allowUnsafeFsMonitor: true,
-  allowUnsafeGitProxy: true,
-  allowUnsafeGpgProgram: true,
-  allowUnsafeHooksPath: true,
-  allowUnsafePager: true,
-  allowUnsafeSshCommand: true,
-  allowUnsafeProtocolOverride: true,
-  allowUnsafeDiffExternal: true,
-  allowUnsafeDiffTextConv: true,
-  allowUnsafeFilter: true,
-  allowUnsafeMergeDriver: true,
-  allowUnsafeAlias: true,
-  allowUnsafeTemplateDir: true,
-  allowUnsafePack: true,
-};
-
-/**
- * A simple-git client with the same environment and fixed settings as runGit. simple-git's
- * guard screens arguments for options a caller might smuggle in; ours are built here from
- * validated values, and what it would flag is the user's own environment (GIT_SSH_COMMAND,
- * GIT_ASKPASS) and the GIT_CONFIG_* entries that carry GIT_TOKEN, so those are allowed.
- */
-export function simpleGitIn(cwd: string, env: Record<string, string | undefined> = {}): SimpleGit {
-  runCount++;
-  return simpleGit({
-    baseDir: cwd,
-    maxConcurrentProcesses: 4,
-    trimmed: false,
-    config: FIXED_CONFIG,
-    unsafe: ALLOW_ENVIRONMENT,
-  }).env(gitEnvironment(env));
-}
-
 async function runOnce(args: string[], options: RunOptions): Promise<RunResult> {
   runCount++;
-  return spawnGit(args, options, gitEnvironment(options.env));
+  return spawnGit(args, options, gitEnvironment(options.env, options.config));
 }
 
 function spawnGit(args: string[], options: RunOptions, env: NodeJS.ProcessEnv): Promise<RunResult> {

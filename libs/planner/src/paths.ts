@@ -60,9 +60,56 @@ export function testProxyHash(assetsRepo: string, assetsJsonPath: string): strin
   return [...digest].filter((c) => /[A-Za-z0-9]/.test(c)).slice(0, 10).join('');
 }
 
-/** Directory of a shared checkout relative to the assets dir: one per assets repo and commit. */
-export function sharedCheckoutDir(assetsRepo: string, commit: string): string {
-  return `${assetsRepo}/${commit.slice(0, 12)}`;
+/**
+ * Directory of the shared checkout of an assets repo, relative to the assets dir: one per assets
+ * repo, whatever its pins, so the path `locate` prints never changes.
+ */
+export function sharedCheckoutDir(assetsRepo: string): string {
+  return assetsRepo;
+}
+
+/**
+ * The package that owns a file of a checkout: the one with the deepest folder containing it
+ * (a nested package's files are its own, not its service-level parent's). `sortedPaths` must be
+ * sorted; undefined when the file is outside every package folder.
+ */
+export function ownerOf(file: string, sortedPaths: readonly string[]): string | undefined {
+  // Walk up the file's folders, each looked up by binary search: depth x log n, not a scan.
+  let at = file;
+  for (;;) {
+    const slash = at.lastIndexOf('/');
+    if (slash < 0) return binaryHas(sortedPaths, '') ? '' : undefined;
+    at = at.slice(0, slash);
+    if (binaryHas(sortedPaths, at)) return at;
+  }
+}
+
+function binaryHas(sorted: readonly string[], value: string): boolean {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const v = sorted[mid]!;
+    if (v === value) return true;
+    if (v < value) lo = mid + 1;
+    else hi = mid;
+  }
+  return false;
+}
+
+/** Folders in `sortedPaths` strictly below `path`: the nested packages a package's own files exclude. */
+export function nestedBelow(path: string, sortedPaths: readonly string[]): string[] {
+  const below = path === '' ? '' : `${path}/`;
+  let lo = 0;
+  let hi = sortedPaths.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sortedPaths[mid]! < below) lo = mid + 1;
+    else hi = mid;
+  }
+  const found: string[] = [];
+  for (let i = lo; i < sortedPaths.length && sortedPaths[i]!.startsWith(below); i++) if (sortedPaths[i] !== path) found.push(sortedPaths[i]!);
+  return found;
 }
 
 export function shortSha(sha: string): string {

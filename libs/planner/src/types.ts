@@ -10,9 +10,15 @@ export type PinRef =
   /** An empty Tag or an absent SHA: the head of the fallback branch. */
   | { kind: 'branch-head'; branch: string };
 
+/**
+ * `shared`: one checkout per assets repo holding every restored package's folder at its own pin.
+ * `test-proxy`: one checkout per assets.json, named and laid out as the Azure test-proxy does.
+ */
+export type Layout = 'shared' | 'test-proxy';
+
 /** One assets.json that wants its recordings on disk. */
 export interface RestoreRequest {
-  /** The assets.json path relative to the language repo root (forward slashes): the request's id. */
+  /** The assets.json path relative to the language repo root (forward slashes): the package's id. */
   id: string;
   /** `owner/name` of the assets repo. */
   assetsRepo: string;
@@ -21,11 +27,11 @@ export interface RestoreRequest {
   /** The folder of the assets.json relative to the language repo root ('' at the root). */
   packagePath: string;
   pin: PinRef;
+  /** The Tag or SHA as written ('' when nothing was pushed yet). */
+  pinText: string;
 }
 
-export type Layout = 'shared' | 'test-proxy';
-
-/** A failure that is about one request only; the rest of the plan goes ahead. */
+/** A failure that is about one package only; the rest of the plan goes ahead. */
 export interface RequestFailure {
   id: string;
   code: string;
@@ -33,86 +39,153 @@ export interface RequestFailure {
   hint?: string;
 }
 
-/** Facts about one assets repo, looked up from its store in bulk. */
-export interface RepoFacts {
-  /** Commit each pin resolves to, keyed by pinKey(). Pins that could not be resolved are absent. */
-  pins: Record<string, string>;
-  /**
-   * Tree ids: treeAt[commit][path] is the tree at `path` in `commit`, or null when the path does
-   * not exist there. Must cover every candidate commit (the resolved pins, and the commits of
-   * current checkouts that may be reused) x every request path.
-   */
-  treeAt: Record<string, Record<string, string | null>>;
-  /** ancestorsOf[commit] = the other candidate commits that are ancestors of it. Informative only. */
-  ancestorsOf?: Record<string, string[]>;
+/** What git said about one request's pin, after any fetch and after its folder was checked. */
+export type PinFact =
+  /** `tree` is the folder `<prefix>/<package path>` at `commit`; null when there is none yet. */
+  | { kind: 'resolved'; commit: string; tree: string | null }
+  | { kind: 'failed'; failure: RequestFailure };
+
+/** Files that differ from the restored content, relative to a package's folder contents. */
+export interface PendingFiles {
+  added: string[];
+  modified: string[];
+  deleted: string[];
 }
 
-/** A checkout that exists on disk now, from the recorded state (checked against the disk). */
-export interface CurrentCheckout {
+/** A package as it is restored now: the recorded state, already checked against the disk. */
+export interface RestoredPackage {
+  id: string;
   assetsRepo: string;
+  /** `<prefix>/<package path>` inside the assets repo. */
+  path: string;
+  prefix: string;
+  pin: PinRef;
+  pinText: string;
   commit: string;
+  tree: string | null;
+  /** The checkout directory (relative to the assets dir) that holds it. */
+  checkout: string;
+}
+
+/** A checkout the state records, as the disk showed it. */
+export interface CheckoutFacts {
   dir: string;
-  /** Requests it served when it was last completed. */
-  serves: string[];
-  /** Requests that have pending local changes in it (re-recorded, not pushed). */
-  pending: string[];
+  assetsRepo: string;
+  /** `present`: usable; `broken`: files there but git metadata unusable (repaired before use); `absent`: gone. */
+  condition: 'present' | 'broken' | 'absent';
+  /** Files below no package folder of it (left alone; a checkout holding some is never removed). */
+  strays: string[];
 }
 
 export interface PlanInput {
+  layout: Layout;
   requests: RestoreRequest[];
-  facts: Record<string, RepoFacts>;
-  /** Requests already known to fail (invalid assets.json, pin missing on the server...). */
+  /** Per request id; a request without a fact fails as "not looked up" (a bug upstream, not a guess). */
+  facts: Record<string, PinFact>;
+  /** Packages already known to fail (an invalid assets.json has no request at all). */
   failures?: RequestFailure[];
-  current?: CurrentCheckout[];
-  layout?: Layout;
+  /** What is restored now in this layout. Inconsistent entries (duplicates, unknown checkouts) are tolerated. */
+  restored?: RestoredPackage[];
+  checkouts?: CheckoutFacts[];
+  /**
+   * Pending changes per package id: a restored package's own files, or files already sitting in
+   * the folder of a package that is not restored yet.
+   */
+  pending?: Record<string, PendingFiles>;
+  /** Packages whose push stopped between publishing and writing the pin: restore leaves them be. */
+  pushInProgress?: string[];
+  /** `all`: the requests are every assets.json of the repo, so packages none names any more go. */
+  scope: 'all' | 'subset';
+  /** Discard pending changes that stand in the way (the user said --force or answered yes). */
+  force?: boolean;
 }
 
-export type AssignmentReason =
-  /** Served by a checkout at its own pinned commit. */
-  | { kind: 'own-pin' }
-  /** Its pinned commit is an ancestor of the checkout's commit, and its subtree is identical there. */
-  | { kind: 'ancestor'; checkoutCommit: string; tree: string | null }
-  /** Not an ancestor, but the subtree at its path is identical in the checkout's commit. */
-  | { kind: 'identical-subtree'; checkoutCommit: string; tree: string | null }
-  /** Kept where it is because it has pending local changes and that checkout still serves it. */
-  | { kind: 'pending-changes-kept'; checkoutCommit: string; tree: string | null };
+export type PackageAction =
+  /** Already restored with this content; nothing to write. */
+  | 'unchanged'
+  /** Not restored yet: its folder is added. */
+  | 'add'
+  /** Restored at other content: its folder moves to the new pin's. */
+  | 'update'
+  /** No assets.json names it any more (restore --all): its folder goes. */
+  | 'remove'
+  /** Its pin changed, but it has pending changes (or an unfinished push): left as it is. */
+  | 'blocked'
+  /** Its pin cannot be restored (invalid assets.json, missing pin, unsafe content): left as it is. */
+  | 'failed'
+  /** Outside this run (a subset restore), or not named any more but holding pending changes. */
+  | 'keep';
 
-export interface Assignment {
-  /** The request (assets.json path). */
+export interface PackagePlan {
   id: string;
-  assetsRepo: string;
-  pin: PinRef;
-  /** The commit the pin resolves to. */
-  commit: string;
-  /** Path of the package's recordings inside the assets repo (`<prefix>/<packagePath>`). */
-  path: string;
-  /** Tree id at `path` in `commit`; null when the package has no recordings there yet. */
-  tree: string | null;
-  /** The checkout that serves it. */
-  checkout: string;
-  reason: AssignmentReason;
+  action: PackageAction;
+  assetsRepo?: string;
+  /** `<prefix>/<package path>` inside the assets repo. */
+  path?: string;
+  prefix?: string;
+  pin?: PinRef;
+  pinText?: string;
+  /** The commit and folder tree the package has after the run. */
+  commit?: string;
+  tree?: string | null;
+  /** The tree it had before the run (update, remove). */
+  previousTree?: string | null;
+  /** The checkout that holds it after the run. */
+  checkout?: string;
+  /** Pending changes it has (kept, or the reason it is blocked). */
+  pending?: PendingFiles;
+  /** Its pending changes are discarded first (force). */
+  discard?: boolean;
+  failure?: RequestFailure;
   /** One sentence for people reading the plan. */
   why: string;
 }
 
-export interface PlannedCheckout {
-  /** Stable id: also its directory relative to the assets dir. */
+/** One package folder in a shared checkout: the tree at `path` after the run (null: no folder). */
+export interface Graft {
   id: string;
-  assetsRepo: string;
-  commit: string;
-  /** Directory relative to the assets dir. */
-  dir: string;
-  /** Paths inside the assets repo to materialize (sparse), none nested in another. */
-  paths: string[];
-  /** Request ids it serves, sorted. */
-  serves: string[];
+  path: string;
+  tree: string | null;
 }
 
-export interface Plan {
-  version: 1;
+export type CheckoutAction = 'create' | 'update' | 'repair' | 'unchanged' | 'remove';
+
+export interface CheckoutPlan {
+  /** Directory relative to the assets dir: `<owner>/<name>` (shared) or the proxy's hash. */
+  dir: string;
+  assetsRepo: string;
   layout: Layout;
-  checkouts: PlannedCheckout[];
-  assignments: Assignment[];
+  action: CheckoutAction;
+  /** Shared layout: every folder the checkout holds after the run, sorted by path. */
+  grafts: Graft[];
+  /** Test-proxy layout: the commit it has checked out after the run, and its sparse paths. */
+  commit?: string;
+  sparse?: string[];
+  /** Ids of the packages whose files change (what a move touches; nothing else is rewritten). */
+  changing: string[];
+  /** Ids of the packages whose pending changes are discarded before the move. */
+  discard: string[];
+}
+
+/** Pins to fetch, per assets repo: those the store could not resolve, minus collapsible ones. */
+export interface FetchPlan {
+  wants: Record<string, PinRef[]>;
+  /** SHA pins left out because another wanted commit has them in its history. */
+  collapsed: Array<{ id: string; sha: string; within: string }>;
+}
+
+export interface RestorePlan {
+  version: 2;
+  layout: Layout;
+  packages: PackagePlan[];
+  checkouts: CheckoutPlan[];
   failures: RequestFailure[];
-  summary: { requests: number; checkouts: number; failed: number; distinctPins: number };
+  summary: {
+    requests: number;
+    checkouts: number;
+    changing: number;
+    blocked: number;
+    failed: number;
+    distinctCommits: number;
+  };
 }

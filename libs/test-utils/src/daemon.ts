@@ -39,6 +39,11 @@ export interface GitDaemon {
 export interface StartGitDaemonOptions {
   /** Services besides upload-pack; default receive-pack, so pushes work. */
   enable?: DaemonService[];
+  /**
+   * Services a repository's own config (`daemon.receivepack`, which fixture repos set) may not
+   * switch on: with `enable: []`, `forbidOverride: ['receive-pack']` serves a read-only remote.
+   */
+  forbidOverride?: DaemonService[];
   /** How long to wait for "Ready to rumble"; default 10 s. */
   readyTimeoutMs?: number;
 }
@@ -128,6 +133,7 @@ async function launch(root: string, port: number, options: StartGitDaemonOptions
     `--base-path=${root}`,
     '--export-all',
     ...enable.map((service) => `--enable=${service}`),
+    ...(options.forbidOverride ?? []).map((service) => `--forbid-override=${service}`),
     '--listen=127.0.0.1',
     `--port=${port}`,
     '--informative-errors',

@@ -33,3 +33,5 @@ export type { WriteLanguageRepoOptions, CorpusLanguageRepo } from './corpus/lang
 export { CORPUS_LANGUAGES } from './corpus/catalog.js';
 export type { CorpusLanguage } from './corpus/catalog.js';
 export { drawRecordingSize, realSizeStats } from './corpus/sizes.js';
+export { TestProxy, TestProxyError, TestProxyCrash, testProxyFolderHash, parseTestProxyBreadcrumb } from './test-proxy.js';
+export type { TestProxyOptions, TestProxyConfig } from './test-proxy.js';

@@ -126,7 +126,7 @@ function demoSteps(): Step[] {
       title: 'asset-sync restore --all',
       why:
         'Restores every package of the language repo in one pass: one fetch for the pins, one for the\n' +
-        'recordings, then sparse checkouts, shared by packages whose recordings are identical at their pins.',
+        'recordings, then one checkout per assets repo holding every package folder at its own pin.',
       run: async (sample) => ((await runCliInherited(['restore', '--all'], sample.languageRepo, demoEnv(sample.daemon.urlTemplate))) === 0 ? 'ok' : 'failed'),
     },
     {
@@ -184,8 +184,8 @@ async function showLocate(sample: Sample): Promise<'ok' | 'failed'> {
 }
 
 interface PlanJson {
-  checkouts: Array<{ id: string; dir: string; commit: string; serves: string[] }>;
-  assignments: Array<{ id: string; checkout: string; reason: { kind: string } }>;
+  checkouts: Array<{ dir: string; action: string; grafts: unknown[] }>;
+  packages: Array<{ id: string; action: string; checkout?: string; commit?: string }>;
   failures: unknown[];
 }
 
@@ -199,12 +199,12 @@ async function showPlan(sample: Sample): Promise<'ok' | 'failed'> {
     return 'failed';
   }
   const pins = new Set(sample.manifest.packages.map((pkg) => pkg.commit).filter(Boolean)).size;
-  say(indent(`${plan.assignments.length} assets.json (${pins} distinct pinned commits) served by ${plan.checkouts.length} checkout${plan.checkouts.length === 1 ? '' : 's'}:`));
+  say(indent(`${plan.packages.length} assets.json (${pins} distinct pinned commits) served by ${plan.checkouts.length} checkout${plan.checkouts.length === 1 ? '' : 's'}:`));
   for (const checkout of plan.checkouts) {
-    const kinds = new Map<string, number>();
-    for (const a of plan.assignments.filter((x) => x.checkout === checkout.id)) kinds.set(a.reason.kind, (kinds.get(a.reason.kind) ?? 0) + 1);
-    const why = [...kinds].map(([kind, count]) => `${count} ${kind}`).join(', ');
-    say(indent(`.assets/${checkout.dir} @ ${checkout.commit.slice(0, 10)}: ${checkout.serves.length} packages (${why})`, 8));
+    const actions = new Map<string, number>();
+    for (const p of plan.packages.filter((x) => x.checkout === checkout.dir)) actions.set(p.action, (actions.get(p.action) ?? 0) + 1);
+    const why = [...actions].map(([action, count]) => `${count} ${action}`).join(', ');
+    say(indent(`.assets/${checkout.dir}: ${checkout.grafts.length} package folders, each at its own pin (${why})`, 8));
   }
   return result.exitCode === 0 && plan.failures.length === 0 ? 'ok' : 'failed';
 }

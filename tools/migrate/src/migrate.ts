@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
 import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath } from '@asset-sync/assets-json';
 import { discoverAll, discoverOne } from '@asset-sync/discovery';
-import { commitIdentity, openWorkspace, restore, toPackageEntry, type OpenedWorkspace } from '@asset-sync/executor';
+import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type OpenedWorkspace } from '@asset-sync/executor';
 import {
   Store,
   acquireLock,
@@ -355,7 +355,7 @@ async function finishStep(ctx: Context, step: Step, started: number, detail: str
 async function openStore(ctx: Context): Promise<Store> {
   if (!ctx.store) {
     const assetsRepo = ctx.journal.settings.assetsRepo;
-    ctx.store = await Store.open({ assetsDir: ctx.workspace.assetsDir, assetsRepo, url: ctx.workspace.remoteUrl(assetsRepo) });
+    ctx.store = await Store.open(storeLocation(ctx.workspace, assetsRepo));
     await ctx.store.clearStaleLocks();
   }
   return ctx.store;
@@ -638,9 +638,11 @@ async function removeStep(ctx: Context): Promise<string> {
   const limit = pLimit(32);
   await Promise.all(paths.map((path) => limit(() => rm(join(repoRoot, ...path.split('/')), { force: true }))));
   const leftovers: LeftFile[] = [];
+  // Files the plan already left in place (links, ignored files) are not news when they are still there.
+  const planned = new Set(journal.plan.left.map((l) => l.path));
   for (const unit of units) {
     for (const folder of unit.folders) {
-      if (!(await pruneEmpty(join(repoRoot, ...folder.split('/')), folder, leftovers))) continue;
+      if (!(await pruneEmpty(join(repoRoot, ...folder.split('/')), folder, leftovers, planned))) continue;
       // Folders that held only the recordings folder (`src/test/resources`) go too, up to the unit.
       for (let parent = folder.slice(0, folder.lastIndexOf('/')); parent.length > unit.path.length; parent = parent.slice(0, parent.lastIndexOf('/'))) {
         const removed = await rmdir(join(repoRoot, ...parent.split('/'))).then(() => true, () => false);
@@ -675,16 +677,16 @@ async function removeStep(ctx: Context): Promise<string> {
 }
 
 /** Removes empty folders inside (and including) a recordings folder; files still there are leftovers. */
-async function pruneEmpty(abs: string, rel: string, leftovers: LeftFile[]): Promise<boolean> {
+async function pruneEmpty(abs: string, rel: string, leftovers: LeftFile[], planned: Set<string>): Promise<boolean> {
   const entries = await readdir(abs, { withFileTypes: true }).catch(() => undefined);
   if (!entries) return true;
   let empty = true;
   for (const entry of entries) {
     if (entry.isDirectory()) {
-      if (!(await pruneEmpty(join(abs, entry.name), `${rel}/${entry.name}`, leftovers))) empty = false;
+      if (!(await pruneEmpty(join(abs, entry.name), `${rel}/${entry.name}`, leftovers, planned))) empty = false;
     } else {
       empty = false;
-      leftovers.push({ path: `${rel}/${entry.name}`, size: 0, reason: 'appeared after the plan was made' });
+      if (!planned.has(`${rel}/${entry.name}`)) leftovers.push({ path: `${rel}/${entry.name}`, size: 0, reason: 'appeared after the plan was made' });
     }
   }
   if (empty) await rmdir(abs).catch(() => undefined);

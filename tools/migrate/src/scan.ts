@@ -31,26 +31,37 @@ export async function scanRecordings(repoRoot: string, globs: string[], assetsDi
   const inside = assetsDirInside(root, assetsDir);
   if (inside) ignore.push(`${fastGlob.escapePath(inside)}/**`);
   const folders: RecordingsFolder[] = [];
+  const linkedFolders: string[] = [];
   for (const glob of globs) {
     const pattern = glob.replace(/\/+$/, '');
+    // Every entry the glob names, links too: a linked recordings folder is reported, not skipped unseen.
     const matched = await fastGlob(pattern, {
       cwd: root,
       ignore,
-      onlyDirectories: true,
+      onlyFiles: false,
+      objectMode: true,
       followSymbolicLinks: false,
       caseSensitiveMatch: true,
       dot: true,
       unique: true,
       suppressErrors: true,
     });
-    for (const path of matched) folders.push({ path: toPosix(path).replace(/\/+$/, ''), glob: pattern });
+    for (const entry of matched) {
+      const path = toPosix(entry.path).replace(/\/+$/, '');
+      if (entry.dirent.isDirectory()) folders.push({ path, glob: pattern });
+      else if (entry.dirent.isSymbolicLink()) linkedFolders.push(path);
+    }
   }
   // Outermost folders only: a folder inside another is walked with it.
   const sorted = [...new Map(folders.map((f) => [f.path, f])).values()].sort((a, b) => (a.path < b.path ? -1 : 1));
   const outer = sorted.filter((f, i) => !sorted.slice(0, i).some((o) => f.path.startsWith(`${o.path}/`)));
 
   const files: RecordingFile[] = [];
-  const unsupported: UnsupportedFile[] = [];
+  const unsupported: UnsupportedFile[] = linkedFolders.map((path) => ({
+    path,
+    size: 0,
+    reason: 'a symbolic link to a recordings folder: not followed, its recordings stay where they are (migrate the folder it points to instead)',
+  }));
   const limit = pLimit(32);
   const walk = async (dir: string): Promise<void> => {
     const entries = await readdir(join(root, dir), { withFileTypes: true });

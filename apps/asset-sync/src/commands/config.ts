@@ -4,9 +4,12 @@ import { discoverOne, findGoverningAssetsJson } from '@asset-sync/discovery';
 import { isAssetSyncError, redact } from '@asset-sync/errors';
 import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
+import { proxyTargets, singleTarget, type ProxyVerbFlags } from './proxy-verbs.js';
 
 /** The resolved assets.json for PATH and the effective config, with where each value came from. */
-export async function configShowCommand(globals: GlobalOptions, path: string | undefined): Promise<CommandResult> {
+export async function configShowCommand(given: GlobalOptions, givenPath: string | undefined, flags: ProxyVerbFlags = {}): Promise<CommandResult> {
+  const { globals, paths } = proxyTargets(given, givenPath ? [givenPath] : [], flags);
+  const path = singleTarget('config show', paths);
   const workspace = await workspaceFor(globals);
   const { config } = workspace;
   let assetsJson: unknown = null;
@@ -26,10 +29,13 @@ export async function configShowCommand(globals: GlobalOptions, path: string | u
     repoRoot: config.repoRoot,
     configFile: config.configFile ?? null,
     assetsDir: config.assetsDir,
+    storeDir: config.storeDir ?? null,
     discovery: config.discovery,
     concurrency: config.concurrency,
     remotes: Object.fromEntries(Object.entries(config.remotes).map(([k, v]) => [k, redact(v)])),
     remoteUrlTemplate: redact(config.remoteUrlTemplate),
+    fork: config.fork === undefined ? null : redact(config.fork),
+    fallbackRemotes: config.fallbackRemotes.map((r) => redact(r)),
     recordings: config.recordings,
     defaults: config.defaults,
     sources: config.sources,

@@ -30,6 +30,8 @@ export interface OpenedWorkspace extends Workspace {
  */
 export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOptions = {}): Promise<OpenedWorkspace> {
   const env = options.env ?? process.env;
+  // Started first, read last: the git process runs while the config files are read and parsed.
+  const origin = runGit(['config', '--get', 'remote.origin.url'], { cwd: repoRoot, okExitCodes: [1] }).catch(() => undefined);
   const config = await loadConfig(repoRoot, env);
   const layout = options.layout ?? 'shared';
   let assetsDir = config.assetsDir;
@@ -42,8 +44,8 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
       hint: 'Set assetsDir in asset-sync.yaml (default .assets), ASSET_SYNC_DIR, or PROXY_ASSETS_FOLDER to a folder of its own.',
     });
   }
-  const origin = await runGit(['config', '--get', 'remote.origin.url'], { cwd: repoRoot, okExitCodes: [1] }).catch(() => undefined);
-  const originUrl = origin?.exitCode === 0 ? origin.stdout.trim() || undefined : undefined;
+  const originResult = await origin;
+  const originUrl = originResult?.exitCode === 0 ? originResult.stdout.trim() || undefined : undefined;
   const urls = new Map<string, string>();
   const storeDir = config.storeDir ? await realFolder(config.storeDir) : undefined;
   return {

@@ -67,13 +67,24 @@ function parseTree(body: Buffer): Map<string, TreeEntry> {
 
 /**
  * What is at each (commit, path) pair: a folder's tree id, nothing, or a file or symlink where a
- * folder should be (at the path or above it). Walks all pairs level by level, one `cat-file
- * --batch` per depth, so the cost is the depth of the deepest path, not one process per pair.
+ * folder should be (at the path or above it). Folders that are there take one process for all
+ * pairs; the others are walked level by level, one `cat-file --batch` per depth, so the cost is
+ * the depth of the deepest path, not one process per pair.
  */
 export async function foldersAt(store: Store, pairs: Array<{ commit: string; path: string }>): Promise<FolderAt[]> {
   const results: FolderAt[] = pairs.map(() => ({ kind: 'none' }));
-  const roots = await batchTypes(store, [...new Set(pairs.map((p) => `${p.commit}^{tree}`))]);
-  let frontier = pairs.map((pair, index) => ({ index, segments: pair.path === '' ? [] : pair.path.split('/'), depth: 0, oid: roots.get(`${pair.commit}^{tree}`) }));
+  // Most pairs name a folder that is there: `<commit>:<path>` resolves those in one process. What
+  // does not resolve to a tree (nothing there, or a file or symlink on the way) is walked below.
+  const direct = await batchTypes(store, [...new Set(pairs.filter(plainPath).map(directName))]);
+  const rest = pairs.flatMap((pair, index) => {
+    const oid = plainPath(pair) ? direct.get(directName(pair)) : undefined;
+    if (oid === undefined) return [{ pair, index }];
+    results[index] = { kind: 'tree', oid };
+    return [];
+  });
+  if (rest.length === 0) return results;
+  const roots = await batchTypes(store, [...new Set(rest.map(({ pair }) => `${pair.commit}^{tree}`))]);
+  let frontier = rest.map(({ pair, index }) => ({ index, segments: pair.path === '' ? [] : pair.path.split('/'), depth: 0, oid: roots.get(`${pair.commit}^{tree}`) }));
   frontier = frontier.filter((f) => f.oid !== undefined);
   while (frontier.length > 0) {
     for (const f of frontier) if (f.depth === f.segments.length) results[f.index] = { kind: 'tree', oid: f.oid! };
@@ -92,6 +103,19 @@ export async function foldersAt(store: Store, pairs: Array<{ commit: string; pat
     frontier = next;
   }
   return results;
+}
+
+/**
+ * Only a path of plain segments goes to git as a name: a line break would shift the answers, and
+ * git reads `./` and `../` relative to the working directory. Anything else is walked.
+ */
+function plainPath(pair: { commit: string; path: string }): boolean {
+  return /^[0-9a-f]{40,64}$/.test(pair.commit) && (pair.path === '' || pair.path.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && !/[\x00-\x1f\x7f]/.test(s)));
+}
+
+/** `<commit>:<path>` names the object at the path; git does not follow symlinks on the way. */
+function directName(pair: { commit: string; path: string }): string {
+  return pair.path === '' ? `${pair.commit}^{tree}` : `${pair.commit}:${pair.path}`;
 }
 
 /** Every file below each tree (paths relative to it), one `cat-file --batch` per depth for all of them. */

@@ -15,7 +15,7 @@ import { assertSupportedGit } from './version.js';
 export interface RunOptions {
   /** Working directory (a worktree) or a bare store. */
   cwd: string;
-  /** Fed to stdin; switches to the spawn path. */
+  /** Fed to stdin. */
   input?: string | Buffer;
   /** Extra environment (GIT_INDEX_FILE, GIT_WORK_TREE, identity...). */
   env?: Record<string, string | undefined>;

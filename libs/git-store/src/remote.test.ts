@@ -1,3 +1,4 @@
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
@@ -118,6 +119,27 @@ describe('pushRef', () => {
     expect(isAssetSyncError(tag, 'PUSH_REJECTED')).toBe(true);
     expect(await serverRef('refs/heads/main')).toBe(second);
     expect(await serverRef('refs/tags/python/a_1')).toBe(first);
+  });
+
+  it('reports PUSH_REJECTED when another push moves the branch between reading it and updating it', async () => {
+    // The server's pre-receive hook plays the other push: it moves main after the push was read.
+    const hook = join(server, 'hooks', 'pre-receive');
+    await writeFile(hook, `#!/bin/sh\nunset GIT_QUARANTINE_PATH\ngit update-ref refs/heads/main ${first}\n`);
+    await chmod(hook, 0o755);
+    const next = await localCommit(second, 'next');
+    const error = await pushRef(store, next, 'refs/heads/main').catch((e: unknown) => e);
+    expect(isAssetSyncError(error, 'PUSH_REJECTED')).toBe(true);
+    expect(await serverRef('refs/heads/main')).toBe(first);
+  });
+
+  it('reports a hook\'s refusal as GIT_FAILED with the hint, not as a moved ref', async () => {
+    const hook = join(server, 'hooks', 'pre-receive');
+    await writeFile(hook, '#!/bin/sh\necho "no pushes today" >&2\nexit 1\n');
+    await chmod(hook, 0o755);
+    const error = await pushRef(store, await localCommit(second, 'next'), 'refs/heads/main').catch((e: unknown) => e);
+    expect(isAssetSyncError(error, 'GIT_FAILED')).toBe(true);
+    expect((error as Error).message).toContain('hook declined');
+    expect((error as { hint?: string }).hint).toContain('Check that you may push to the assets repo');
   });
 
   it('pushes to another URL than origin, leaving origin as it was', async () => {

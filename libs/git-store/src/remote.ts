@@ -147,13 +147,23 @@ export async function pushRef(store: Store, commit: string, ref: string, options
   const pushed = parsePushPorcelain(result.stdout);
   // One refspec was pushed: its line is the one printed, whatever name git gives the remote ref.
   const line = pushed.get(ref) ?? [...pushed.values()][0];
-  if (line?.status === 'rejected' && !line.reason?.startsWith('[remote rejected]')) {
+  if (line?.status === 'rejected' && movedMeanwhile(line.reason ?? '')) {
     throw new AssetSyncError('PUSH_REJECTED', `the assets repo rejected ${ref}: it moved since it was read`);
   }
   if (result.exitCode !== 0 || !line || line.status === 'rejected') {
     throw pushRefFailure(ref, line?.reason ?? lastLines(redact(result.stderr)));
   }
   return { alreadyThere: line.status === 'up-to-date' };
+}
+
+/**
+ * Whether a rejection means the ref moved since it was read: refused by the client or the server
+ * as not a fast-forward or an existing tag, or (a push that raced another one) the server found
+ * the ref at another commit when it came to update it. A hook's refusal is not that.
+ */
+function movedMeanwhile(reason: string): boolean {
+  if (!reason.startsWith('[remote rejected]')) return true;
+  return /failed to update ref|cannot lock ref|but expected|non-fast-forward|fetch first|already exists/.test(reason);
 }
 
 /** A push that failed for another reason than a moved ref: unreachable, no permission, a hook. */

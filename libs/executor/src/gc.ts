@@ -10,6 +10,7 @@ import {
   listRemoteRefs,
   objectSizes,
   objectsBetween,
+  reachableCommits,
 } from '@asset-sync/git-store';
 import { planRetention, type ReferencedPins, type RemoteRefFact } from '@asset-sync/planner';
 import { backupRefs, previewBackup, type BackupReport, type BackupTarget } from './gc-backup.js';
@@ -183,10 +184,4 @@ async function keepReachable(store: Store, used: ReferencedPins, remote: Map<str
     if (!moved) break;
   }
   return keptForReachability;
-}
-
-async function reachableCommits(store: Store, tips: string[]): Promise<Set<string>> {
-  if (tips.length === 0) return new Set();
-  const result = await store.git(['rev-list', '--stdin'], { input: [...new Set(tips)].join('\n') + '\n' });
-  return new Set(result.stdout.split('\n').filter(Boolean));
 }

@@ -1,5 +1,5 @@
 import { AssetSyncError } from '@asset-sync/errors';
-import { runGit, type Identity } from '@asset-sync/git-store';
+import { readGitConfig, type Identity } from '@asset-sync/git-store';
 
 /**
  * Who commits to the assets repo: GIT_COMMIT_OWNER / GIT_COMMIT_EMAIL (what CI sets), else the
@@ -7,12 +7,8 @@ import { runGit, type Identity } from '@asset-sync/git-store';
  * push before it has done anything.
  */
 export async function commitIdentity(repoRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<Identity> {
-  const fromConfig = async (key: string): Promise<string | undefined> => {
-    const result = await runGit(['config', '--get', key], { cwd: repoRoot, okExitCodes: [1] });
-    return result.exitCode === 0 ? result.stdout.trim() || undefined : undefined;
-  };
-  const name = env['GIT_COMMIT_OWNER'] || (await fromConfig('user.name'));
-  const email = env['GIT_COMMIT_EMAIL'] || (await fromConfig('user.email'));
+  const name = env['GIT_COMMIT_OWNER'] || (await readGitConfig(repoRoot, 'user.name'));
+  const email = env['GIT_COMMIT_EMAIL'] || (await readGitConfig(repoRoot, 'user.email'));
   if (!name || !email) {
     throw new AssetSyncError('IDENTITY_MISSING', `no identity to commit to the assets repo with (${!name ? 'name' : 'email'} missing)`, {
       hint: 'Set GIT_COMMIT_OWNER and GIT_COMMIT_EMAIL, or run: git config user.name "..." && git config user.email "..."',

@@ -29,7 +29,7 @@ export async function adoptPushedPin(
     checkout.commit = await syntheticCommit(store, checkout.tree);
   } else {
     checkout.commit = pushed.commit;
-    checkout.tree = (await store.git(['rev-parse', '--verify', `${pushed.commit}^{tree}`])).stdout.trim();
+    checkout.tree = await store.treeOf(pushed.commit);
   }
   await adoptCommit(dir, checkout.commit);
   state.repoRoot ??= workspace.repoRoot;

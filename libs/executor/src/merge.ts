@@ -1,7 +1,7 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { setPin } from '@asset-sync/assets-json';
 import { AssetSyncError, faultPoint } from '@asset-sync/errors';
-import { Store, acquireLock, changedFiles, listRemoteRefs, pushRef, pushRefs, setLocalRef, commitTree, withTemporaryIndex, type Identity, type IndexLine } from '@asset-sync/git-store';
+import { Store, acquireLock, changedFiles, listRemoteRefs, listTreeFiles, pushRef, pushRefs, setLocalRef, commitTree, withTemporaryIndex, type Identity, type IndexLine } from '@asset-sync/git-store';
 import { assetsPathOf, pinKey, shortSha, type PinRef } from '@asset-sync/planner';
 import { commitIdentity } from './identity.js';
 import { derivedTagPrefix } from './push.js';
@@ -188,13 +188,8 @@ async function writeMergedCommit(store: Store, base: string, parents: string[], 
       const lines: IndexLine[] = (await index.list(m.path)).map((path) => ({ path, blob: null }));
       if (m.tree) {
         // The pinned subtree's entries (ids only: no file content is needed to write a tree).
-        const entries = await store.git(['ls-tree', '-r', '-z', m.tree]);
-        for (const record of entries.stdout.split('\0')) {
-          const tab = record.indexOf('\t');
-          if (tab < 0) continue;
-          const [mode, , oid] = record.slice(0, tab).split(' ');
-          lines.push({ path: `${m.path}/${record.slice(tab + 1)}`, blob: { oid: oid!, mode: mode! } });
-        }
+        const [files] = (await listTreeFiles(store, [m.tree])).values();
+        for (const file of files ?? []) lines.push({ path: `${m.path}/${file.path}`, blob: { oid: file.oid, mode: file.mode } });
       }
       await index.update(lines);
     }

@@ -75,7 +75,7 @@ async function upgrade(old: StateV1, workspace: Workspace, journalFile: string):
   await writeState(workspace.assetsDir, state);
   for (const [repo, aside] of Object.entries(journal.aside)) {
     await rm(aside, { recursive: true, force: true });
-    await Store.existing(storeLocation(workspace, repo, ''))?.git(['worktree', 'prune']);
+    await Store.existing(storeLocation(workspace, repo, ''))?.pruneWorktrees();
   }
   await rm(journalFile, { force: true });
   return state;
@@ -123,7 +123,7 @@ async function convert(old: StateV1, workspace: Workspace): Promise<RestoreState
     if (layout === 'test-proxy') {
       for (const [dir, c] of Object.entries(old.checkouts ?? {})) {
         if (c.assetsRepo !== repo) continue;
-        const tree = (await store.git(['rev-parse', '--verify', `${c.commit}^{tree}`], { okExitCodes: [128] })).stdout.trim();
+        const tree = await store.findTreeOf(c.commit);
         if (tree) lstate.checkouts[dir] = { assetsRepo: repo, commit: c.commit, tree };
       }
     }

@@ -2,7 +2,7 @@ import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
 import { loadConfig, otherRemoteOf, remoteUrlFor, type AssetSyncConfig, type OtherRemote } from '@asset-sync/config';
-import { runGit, type StoreLocation } from '@asset-sync/git-store';
+import { originUrlOf, type StoreLocation } from '@asset-sync/git-store';
 import type { AssetsJson } from '@asset-sync/assets-json';
 import type { Problem } from '@asset-sync/errors';
 import type { Layout, PinRef } from '@asset-sync/planner';
@@ -31,7 +31,7 @@ export interface OpenedWorkspace extends Workspace {
 export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOptions = {}): Promise<OpenedWorkspace> {
   const env = options.env ?? process.env;
   // Started first, read last: the git process runs while the config files are read and parsed.
-  const origin = runGit(['config', '--get', 'remote.origin.url'], { cwd: repoRoot, okExitCodes: [1] }).catch(() => undefined);
+  const origin = originUrlOf(repoRoot).catch(() => undefined);
   const config = await loadConfig(repoRoot, env);
   const layout = options.layout ?? 'shared';
   let assetsDir = config.assetsDir;
@@ -44,8 +44,7 @@ export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOpti
       hint: 'Set assetsDir in asset-sync.yaml (default .assets), ASSET_SYNC_DIR, or PROXY_ASSETS_FOLDER to a folder of its own.',
     });
   }
-  const originResult = await origin;
-  const originUrl = originResult?.exitCode === 0 ? originResult.stdout.trim() || undefined : undefined;
+  const originUrl = await origin;
   const urls = new Map<string, string>();
   const storeDir = config.storeDir ? await realFolder(config.storeDir) : undefined;
   return {

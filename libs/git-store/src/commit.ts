@@ -1,7 +1,15 @@
-import { AssetSyncError, isAssetSyncError } from '@asset-sync/errors';
-import { assertNotOption, runGit, splitCredentials } from './run.js';
-import { assertSafePath, remoteOf, type Store } from './store.js';
+import { AssetSyncError } from '@asset-sync/errors';
+import { assertNotOption, runGit } from './run.js';
+import { assertSafePath, type Store } from './store.js';
 import { commitTree, withTemporaryIndex, type Identity, type IndexLine } from './tree.js';
+
+/*
+ * Commits in an assets-repo store, built without a checkout: push, resolve and merge build one on
+ * a parent's tree (buildCommit), migrate a chain of them from fast-imported blobs (writeCommits).
+ * Publishing them is remote.ts.
+ */
+
+const HEX40 = /^[0-9a-f]{40}$/;
 
 export type { Identity };
 
@@ -28,7 +36,7 @@ export interface BuildCommitOptions {
  * Builds a commit in the store without checking anything out: a temporary index is read from the
  * parent's tree, only the given paths are replaced (file contents hashed from the worktree), and
  * the tree and commit are written. Nothing outside those paths can change, and nothing is
- * published: the result is an object in the store until pushRef() sends it.
+ * published: the result is an object in the store until pushRef() (remote.ts) sends it.
  */
 export async function buildCommit(store: Store, options: BuildCommitOptions): Promise<{ commit: string; tree: string }> {
   const changes = options.changes ?? [];
@@ -63,56 +71,6 @@ export async function workingTreeAt(store: Store, workTree: string, base: string
   if (path === '') return tree;
   const found = await store.git(['rev-parse', '--verify', '--quiet', `${tree}:${path}`], { okExitCodes: [1] });
   return found.exitCode === 0 ? found.stdout.trim() : null;
-}
-
-/**
- * The commit a ref points at on the server (one ls-remote), or undefined when it does not exist.
- * `url` asks another remote than the store's origin (a fork).
- */
-export async function remoteRef(store: Store, ref: string, url?: string): Promise<string | undefined> {
-  assertNotOption(ref, 'the ref');
-  const remote = remoteOf(url);
-  const result = await store.git(['ls-remote', remote.name, ref], { network: true, config: remote.settings });
-  for (const line of result.stdout.split('\n')) {
-    const [oid, name] = line.split('\t');
-    if (name === ref && oid) return oid;
-  }
-  return undefined;
-}
-
-export interface PushRefResult {
-  /** The server already had the ref at this commit: nothing was sent. */
-  alreadyThere: boolean;
-}
-
-/**
- * Publishes a commit under a ref (a tag, or a branch that must fast-forward). A branch that moved
- * meanwhile is reported as PUSH_REJECTED, so the caller can rebuild on the new head and retry.
- */
-export async function pushRef(store: Store, commit: string, ref: string, options: { url?: string } = {}): Promise<PushRefResult> {
-  assertNotOption(ref, 'the ref');
-  if (options.url !== undefined) assertNotOption(options.url, 'the remote URL');
-  if (!/^[0-9a-f]{40}$/.test(commit)) throw new AssetSyncError('GIT_FAILED', `not a commit id: ${commit}`);
-  // simple-git parses the push result: which refs were updated, rejected, or already up to date.
-  const { simpleGitIn } = await import('./simple.js');
-  // Another remote's credentials travel as a header scoped to it, like origin's: never in argv.
-  const other = options.url === undefined ? undefined : splitCredentials(options.url);
-  const git = simpleGitIn(store.gitDir, {}, [...store.credentials, ...(other?.config ?? [])]);
-  try {
-    const result = await git.push(other?.url ?? 'origin', `${commit}:${ref}`, ['--porcelain']);
-    const update = result.update ?? result.pushed?.find((p) => p.remote === ref);
-    return { alreadyThere: Boolean(update && 'alreadyUpdated' in update && update.alreadyUpdated) };
-  } catch (error) {
-    const message = String((error as Error)?.message ?? error);
-    if (/\[rejected\]|non-fast-forward|fetch first|stale info|already exists/.test(message)) {
-      throw new AssetSyncError('PUSH_REJECTED', `the assets repo rejected ${ref}: it moved since it was read`, { cause: error });
-    }
-    if (isAssetSyncError(error)) throw error;
-    throw new AssetSyncError(/unable to connect|Connection refused|Could not read from remote|unable to access/i.test(message) ? 'REMOTE_UNREACHABLE' : 'GIT_FAILED', `git push of ${ref} failed: ${message.trim().split('\n').slice(-4).join('\n')}`, {
-      hint: 'Check that you may push to the assets repo (GIT_TOKEN for https remotes), then run push again: it picks up where it stopped.',
-      cause: error,
-    });
-  }
 }
 
 /** Files that differ between two commits below a path: path -> [blob before, blob after] (null = absent). */
@@ -156,4 +114,68 @@ export async function setLocalRef(store: Store, ref: string, commit: string): Pr
 export async function mergeBase(store: Store, a: string, b: string): Promise<string | undefined> {
   const result = await store.git(['merge-base', a, b], { okExitCodes: [1] });
   return result.exitCode === 0 ? result.stdout.trim() : undefined;
+}
+
+export interface TreeChange {
+  /** Path inside the assets repo. */
+  path: string;
+  oid: string;
+  mode?: '100644' | '100755';
+}
+
+export interface CommitLayer {
+  /** Folders whose existing entries are dropped first, so they end up holding exactly `add`. */
+  replace: string[];
+  add: TreeChange[];
+  message: string;
+}
+
+export interface WriteCommitsOptions {
+  /** The commit the first layer builds on; none for a repo without history. */
+  parent?: string;
+  layers: CommitLayer[];
+  identity: Identity;
+  /** Commit date; default now. */
+  date?: Date;
+}
+
+/**
+ * Builds a chain of commits, one per layer, each on top of the previous, from a temporary index
+ * read from the parent's tree: no checkout, and no file contents of the parent are needed (the
+ * store is blob-less, so `write-tree --missing-ok` skips the existence check that would fetch them).
+ */
+export async function writeCommits(store: Store, options: WriteCommitsOptions): Promise<Array<{ commit: string; tree: string }>> {
+  const date = options.date ?? new Date();
+  return withTemporaryIndex(store.gitDir, options.parent, async (index) => {
+    const results: Array<{ commit: string; tree: string }> = [];
+    let parent = options.parent;
+    for (const layer of options.layers) {
+      for (const path of [...layer.replace, ...layer.add.map((a) => a.path)]) assertSafePath(path);
+      const lines: IndexLine[] = [];
+      for (const folder of layer.replace) for (const path of await index.list(folder)) lines.push({ path, blob: null });
+      for (const change of layer.add) {
+        if (!HEX40.test(change.oid)) throw new AssetSyncError('GIT_FAILED', `not an object id: ${change.oid}`);
+        lines.push({ path: change.path, blob: { oid: change.oid, mode: change.mode ?? '100644' } });
+      }
+      await index.update(lines);
+      const tree = await index.writeTree();
+      const commit = await commitTree(store.gitDir, tree, parent ? [parent] : [], layer.message, options.identity, date);
+      results.push({ commit, tree });
+      parent = commit;
+    }
+    return results;
+  });
+}
+
+/** True when the store holds this commit (no lazy fetch: `cat-file --batch-check` reports it missing). */
+export async function hasCommit(store: Store, oid: string): Promise<boolean> {
+  if (!HEX40.test(oid)) return false;
+  const result = await store.git(['cat-file', '--batch-check=%(objecttype)'], { input: `${oid}\n` });
+  return result.stdout.trim() === 'commit';
+}
+
+/** Whether `ancestor` is `descendant` or one of its ancestors (both must be in the store). */
+export async function isAncestor(store: Store, ancestor: string, descendant: string): Promise<boolean> {
+  const result = await store.git(['merge-base', '--is-ancestor', ancestor, descendant], { okExitCodes: [1] });
+  return result.exitCode === 0;
 }

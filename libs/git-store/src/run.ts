@@ -1,19 +1,21 @@
 import { spawn } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AssetSyncError, redact } from '@asset-sync/errors';
+import { assertSupportedGit } from './version.js';
 
 /**
  * Every git process asset-sync starts goes through this file: one environment, one redaction,
- * one error type, one retry policy. Commands run through a plain spawn, which can feed stdin
- * (cat-file --batch-check, rev-list --stdin, fetch --stdin, update-index). simple-git is used
- * where its parsers earn their keep (`git push` results, the version check), not on the hot
- * path: it waits 50 ms after every command that prints nothing, and restore runs dozens of those.
+ * one error type, one retry policy, one version check. Commands run through a plain spawn, which
+ * can feed stdin (cat-file --batch-check, rev-list --stdin, fetch --stdin, update-index) and
+ * read binary stdout (cat-file --batch). Callers outside git-store do not pass argv here: they
+ * call its named operations.
  */
 
 export interface RunOptions {
   /** Working directory (a worktree) or a bare store. */
   cwd: string;
-  /** Fed to stdin; switches to the spawn path. */
+  /** Fed to stdin. */
   input?: string | Buffer;
   /** Extra environment (GIT_INDEX_FILE, GIT_WORK_TREE, identity...). */
   env?: Record<string, string | undefined>;
@@ -25,10 +27,6 @@ export interface RunOptions {
   okExitCodes?: number[];
   /** Each stderr chunk as it arrives (progress lines). */
   onStderr?: (text: string) => void;
-  /** With dryRun set, the command is described and not run. */
-  dryRun?: boolean;
-  /** Printed where the command would have run with dryRun. */
-  onDryRun?: (description: string) => void;
 }
 
 export interface RunResult {
@@ -154,21 +152,50 @@ export function assertNotOption(value: string, what: string): void {
 
 let runCount = 0;
 
-/** Counts a process started outside runGit (simple-git), for gitProcessCount(). */
+/** Counts a git process started outside runGit (fast-import's streaming spawn), for gitProcessCount(). */
 export function countProcess(): void {
   runCount++;
 }
-/** How many git processes this process has started: the no-op restore test reads it. */
+/** How many git processes this process has started. */
 export function gitProcessCount(): number {
   return runCount;
 }
 
-export async function runGit(args: string[], options: RunOptions): Promise<RunResult> {
-  const full = [...FIXED_CONFIG.flatMap((c) => ['-c', c]), ...args];
-  if (options.dryRun) {
-    options.onDryRun?.(`would run: git ${args.join(' ')}`);
-    return { stdout: '', stdoutBuffer: Buffer.alloc(0), stderr: '', exitCode: 0 };
+/** The error for a git that cannot be started at all. */
+export function gitNotFound(): AssetSyncError {
+  return new AssetSyncError('GIT_MISSING', 'git was not found on PATH', { hint: 'Install git 2.36 or newer.' });
+}
+
+let versionChecked: Promise<void> | undefined;
+
+/**
+ * Fails with GIT_MISSING unless the git on PATH is 2.36 or newer. One `git --version` per
+ * process, started with the first git command and awaited after it (see runGit), so it adds no
+ * wait to a run: the no-op restore starts no git process at all, and so pays nothing.
+ */
+export function checkGitVersion(): Promise<void> {
+  if (!versionChecked) {
+    runCount++;
+    versionChecked = spawnGit(['--version'], { cwd: tmpdir() }, gitEnvironment()).then((result) => assertSupportedGit(result.stdout));
+    // Awaited by every runGit; until then a failure must not count as unhandled.
+    versionChecked.catch(() => undefined);
   }
+  return versionChecked;
+}
+
+export async function runGit(args: string[], options: RunOptions): Promise<RunResult> {
+  const supported = checkGitVersion();
+  // A git too old to understand the command fails it too: the version is the error to report.
+  const result = await runWithRetries(args, options).catch(async (error: unknown) => {
+    await supported;
+    throw error;
+  });
+  await supported;
+  return result;
+}
+
+async function runWithRetries(args: string[], options: RunOptions): Promise<RunResult> {
+  const full = [...FIXED_CONFIG.flatMap((c) => ['-c', c]), ...args];
   const { attempts, baseMs } = options.network ? retryPolicy() : { attempts: 1, baseMs: 0 };
   let last: RunResult | undefined;
   for (let attempt = 1; attempt <= attempts; attempt++) {
@@ -223,13 +250,7 @@ function spawnGit(args: string[], options: RunOptions, env: NodeJS.ProcessEnv): 
       stderr += text;
       options.onStderr?.(text);
     });
-    child.on('error', (error: NodeJS.ErrnoException) => {
-      reject(
-        error.code === 'ENOENT'
-          ? new AssetSyncError('GIT_MISSING', 'git was not found on PATH', { hint: 'Install git 2.36 or newer.' })
-          : error,
-      );
-    });
+    child.on('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' ? gitNotFound() : error));
     child.stdin.on('error', () => {
       // git may exit before reading all input (e.g. a bad object name); the exit code tells.
     });

@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { AssetSyncError, faultPoint, isAssetSyncError, redact } from '@asset-sync/errors';
 import { pinKey, type PinRef } from '@asset-sync/planner';
 import { lockFolder, serialize } from './lock.js';
+import { parseLsRemote } from './porcelain.js';
 import { commitExpressionOf, localRefOf, refspecOf } from './refs.js';
 import { assertNotOption, runGit, splitCredentials, type RunOptions, type RunResult } from './run.js';
 
@@ -370,10 +371,7 @@ export class Store {
     const existing = new Set<string>();
     for (const chunk of chunkByLength(refs.map(remoteRefOf), 60_000)) {
       const result = await this.git(['ls-remote', '--refs', remote.name, ...chunk], { network: true, config: remote.settings });
-      for (const line of result.stdout.split('\n')) {
-        const ref = line.split('\t')[1];
-        if (ref) existing.add(ref);
-      }
+      for (const { ref } of parseLsRemote(result.stdout)) existing.add(ref);
     }
     return refs.filter((pin) => !existing.has(remoteRefOf(pin)));
   }
@@ -558,6 +556,12 @@ export class Store {
   /** The root tree of a commit the store has. */
   async treeOf(commit: string): Promise<string> {
     return (await this.git(['rev-parse', '--verify', `${commit}^{tree}`])).stdout.trim();
+  }
+
+  /** The root tree of a commit, or undefined when the store cannot name one (an old record's commit). */
+  async findTreeOf(commit: string): Promise<string | undefined> {
+    assertNotOption(commit, 'the commit');
+    return (await this.git(['rev-parse', '--verify', `${commit}^{tree}`], { okExitCodes: [128] })).stdout.trim() || undefined;
   }
 
   /** The commits these refs name in the store, without a network request; absent refs are left out. */

@@ -58,17 +58,13 @@ export async function commitDates(store: Store, commits: string[]): Promise<Map<
   return dates;
 }
 
-/** Deletes refs on the store's origin (or `url`), a few hundred per push. Returns those deleted. */
-export async function deleteRemoteRefs(store: Store, refs: string[], url?: string): Promise<string[]> {
-  const remote = url ?? 'origin';
-  assertNotOption(remote, 'the remote URL');
-  for (const ref of refs) if (!/^refs\/(tags|heads)\/[^\s]+$/.test(ref)) throw new AssetSyncError('GIT_FAILED', `refusing to delete ${JSON.stringify(ref)}`);
-  const deleted: string[] = [];
-  for (const chunk of chunkByLength(refs, 30_000)) {
-    await store.git(['push', '--porcelain', remote, ...chunk.map((r) => `:${r}`)], { network: true });
-    deleted.push(...chunk);
-  }
-  return deleted;
+/** Every commit in the history of these commits (themselves included), all present in the store. */
+export async function reachableCommits(store: Store, tips: string[]): Promise<Set<string>> {
+  if (tips.length === 0) return new Set();
+  const unique = [...new Set(tips)];
+  assertCommits(unique);
+  const result = await store.git(['rev-list', '--stdin'], { input: unique.join('\n') + '\n' });
+  return new Set(result.stdout.split('\n').filter(Boolean));
 }
 
 /** Points local refs of the store at commits, in one update-ref (a private namespace for one operation). */

@@ -1,4 +1,5 @@
 import { runGit } from './run.js';
+import { simpleGitIn } from './simple.js';
 import { assertSafePath } from './store.js';
 import { commitTree, withTemporaryIndex, type IndexLine } from './tree.js';
 
@@ -33,18 +34,12 @@ export interface WorkingTreeChange {
   path: string;
 }
 
-/** Every uncommitted change of the language repo, untracked files included. */
+/** Every uncommitted change of the language repo, untracked files included (simple-git's status parser). */
 export async function workingTreeChanges(repoRoot: string): Promise<WorkingTreeChange[]> {
-  const result = await runGit(['-c', 'core.quotePath=false', 'status', '--porcelain=v1', '-z', '--untracked-files=all', '--no-renames', '--ignore-submodules'], {
-    cwd: repoRoot,
-    env: { GIT_OPTIONAL_LOCKS: '0' },
-  });
-  const changes: WorkingTreeChange[] = [];
-  for (const entry of result.stdout.split('\0')) {
-    if (entry.length < 4) continue;
-    changes.push({ code: entry.slice(0, 2), path: entry.slice(3) });
-  }
-  return changes;
+  const git = await simpleGitIn(repoRoot, { GIT_OPTIONAL_LOCKS: '0' });
+  // simple-git runs `status --porcelain -b -u --null`: NUL-separated, so no path is quoted.
+  const status = await git.status(['--untracked-files=all', '--no-renames', '--ignore-submodules']);
+  return status.files.map((file) => ({ code: `${file.index}${file.working_dir}`, path: file.path }));
 }
 
 /** Which of these untracked paths git ignores (.gitignore and friends); tracked files never are. */

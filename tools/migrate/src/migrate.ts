@@ -3,7 +3,7 @@ import { readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
 import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
-import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath } from '@asset-sync/assets-json';
+import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath, pinKey, type Pin } from '@asset-sync/assets-json';
 import { discoverAll, discoverOne } from '@asset-sync/discovery';
 import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type OpenedWorkspace } from '@asset-sync/executor';
 import {
@@ -24,7 +24,7 @@ import {
   writeCommits,
   type CommitLayer,
 } from '@asset-sync/git-store';
-import { assetsPathOf, isSameOrBelow, pinKey, type PinRef } from '@asset-sync/planner';
+import { assetsPathOf, isSameOrBelow } from '@asset-sync/planner';
 import { blobIdOfFile } from './hash.js';
 import {
   STEPS,
@@ -363,7 +363,7 @@ async function openStore(ctx: Context): Promise<Store> {
 
 /** Fetches the fallback branch head (commits and trees only); null when the assets repo has no such branch. */
 async function fallbackHead(ctx: Context, store: Store): Promise<string | null> {
-  const pin: PinRef = { kind: 'branch-head', branch: ctx.journal.settings.fallbackBranch };
+  const pin: Pin = { kind: 'branch-head', branch: ctx.journal.settings.fallbackBranch };
   const { missing } = await store.fetchPins([pin]);
   if (missing.size > 0) return null;
   return (await store.resolvePins([pin])).get(pinKey(pin)) ?? null;
@@ -479,7 +479,7 @@ async function publishStep(ctx: Context): Promise<string> {
     if (there && !tags) {
       // A branch that exists must fast-forward to the migration commit.
       const branch = w.ref.slice('refs/heads/'.length);
-      const pin: PinRef = { kind: 'branch-head', branch };
+      const pin: Pin = { kind: 'branch-head', branch };
       await store.fetchPins([pin]);
       const head = (await store.resolvePins([pin])).get(pinKey(pin));
       if (!head || !(await isAncestor(store, head, w.oid))) {

@@ -11,6 +11,7 @@ export {
   detectDialect,
 } from './model.js';
 export { checkRefName } from './ref-name.js';
+export { derivedTagPrefix } from './tag-prefix.js';
 export { checkAssetsRepo, checkFolderName, checkPrefixPath, isFullSha, normalizePrefixPath } from './checks.js';
 export { branchDialectSchema, fieldSchemas, tagDialectSchema } from './schema.js';
 export type { ParseAssetsJsonResult, ReadAssetsJsonResult } from './parse.js';

@@ -1,10 +1,9 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { pinKey, setPin, type Pin } from '@asset-sync/assets-json';
+import { derivedTagPrefix, pinKey, setPin, type Pin } from '@asset-sync/assets-json';
 import { AssetSyncError, faultPoint } from '@asset-sync/errors';
 import { Store, acquireLock, changedFiles, listRemoteRefs, pushRef, pushRefs, setLocalRef, commitTree, withTemporaryIndex, type Identity, type IndexLine } from '@asset-sync/git-store';
 import { assetsPathOf, shortSha } from '@asset-sync/planner';
 import { commitIdentity } from './identity.js';
-import { derivedTagPrefix } from './push.js';
 import { hasFiles } from './errors.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
 import type { PackageEntry } from './types.js';

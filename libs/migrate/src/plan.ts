@@ -1,7 +1,6 @@
-import { checkRefName, fieldSchemas } from '@asset-sync/assets-json';
+import { checkRefName, derivedTagPrefix, fieldSchemas } from '@asset-sync/assets-json';
 import { serviceOf } from '@asset-sync/discovery';
 import type { Problem } from '@asset-sync/errors';
-import { derivedTagPrefix } from '@asset-sync/executor';
 import { assetsPathOf, isSameOrBelow } from '@asset-sync/planner';
 
 /**

@@ -162,17 +162,48 @@ export function outermostFolders(folders: RecordingsFolder[]): RecordingsFolder[
 /** The TagPrefix of a unit: `<prefix>/<path without sdk/>`, the rule `asset-sync push` uses. */
 export const tagPrefixOf = derivedTagPrefix;
 
-// eslint-disable-next-line no-control-regex
+// eslint-disable-next-line no-control-regex -- the point is to match control characters: such a name cannot be written to assets.json or a git tree safely
 const CONTROL = /[\u0000-\u001f\u007f\\]/;
 
 export function planMigration(input: PlanInput): MigrationPlan {
   const problems: Problem[] = [];
   const left: LeftFile[] = (input.unsupported ?? []).map((u) => ({ ...u }));
-  const folders = outermostFolders(input.folders);
   const existing = new Set(input.existing);
+  const byUnit = filesByUnit(input, existing, left);
+  const { units, skipped } = planUnits(input, byUnit, existing, left, problems);
+  problems.push(...nestedUnitProblems(units));
+  const layers = assignLayers(units, input.maxCommitBytes);
 
-  // Each folder's unit, then each file's: the deepest of its folder's unit and any existing
-  // assets.json between that unit and the file (an already-migrated package keeps its files).
+  left.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const files = units.reduce((sum, u) => sum + u.files.length, 0);
+  const bytes = units.reduce((sum, u) => sum + u.bytes, 0);
+  return {
+    assetsRepo: input.assetsRepo,
+    prefix: input.prefix,
+    granularity: input.granularity,
+    dialect: input.dialect,
+    fallbackBranch: input.fallbackBranch,
+    units,
+    skipped,
+    left,
+    problems,
+    layers,
+    totals: { units: units.length, files, bytes },
+  };
+}
+
+interface UnitFiles {
+  files: PlannedFile[];
+  folders: Set<string>;
+}
+
+/**
+ * Each folder's unit, then each file's: the deepest of its folder's unit and any existing
+ * assets.json between that unit and the file (an already-migrated package keeps its files).
+ * Files that cannot move go to `left` with the reason.
+ */
+function filesByUnit(input: PlanInput, existing: Set<string>, left: LeftFile[]): Map<string, UnitFiles> {
+  const folders = outermostFolders(input.folders);
   const folderUnit = new Map<string, string>();
   const folderOutside = new Map<string, string>();
   for (const folder of folders) {
@@ -180,7 +211,7 @@ export function planMigration(input: PlanInput): MigrationPlan {
     if ('unit' in result) folderUnit.set(folder.path, result.unit);
     else folderOutside.set(folder.path, result.outside);
   }
-  const byUnit = new Map<string, { files: PlannedFile[]; folders: Set<string> }>();
+  const byUnit = new Map<string, UnitFiles>();
   const sortedFiles = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of sortedFiles) {
     const folder = folders.find((f) => isSameOrBelow(file.path, f.path) && file.path !== f.path);
@@ -207,7 +238,17 @@ export function planMigration(input: PlanInput): MigrationPlan {
     entry.folders.add(folder.path);
     entry.files.push({ path: file.path, size: file.size, mode: file.mode ?? '100644', destination: assetsPathOf(input.prefix, file.path) });
   }
+  return byUnit;
+}
 
+/** The units in path order; one whose assets.json exists already is skipped unless `force`. */
+function planUnits(
+  input: PlanInput,
+  byUnit: Map<string, UnitFiles>,
+  existing: Set<string>,
+  left: LeftFile[],
+  problems: Problem[],
+): { units: PlannedUnit[]; skipped: SkippedUnit[] } {
   const units: PlannedUnit[] = [];
   const skipped: SkippedUnit[] = [];
   for (const path of [...byUnit.keys()].sort()) {
@@ -221,35 +262,44 @@ export function planMigration(input: PlanInput): MigrationPlan {
       continue;
     }
     const unit: PlannedUnit = { path, assetsJson, folders: [...unitFolders].sort(), files, bytes, existing: had, layer: 0 };
-    if (input.dialect === 'tag') {
-      unit.tagPrefix = tagPrefixOf(input.prefix, path);
-      const check = fieldSchemas.TagPrefix.safeParse(unit.tagPrefix);
-      const tagCheck = checkRefName(`${unit.tagPrefix}_0123456789`);
-      if (!check.success || tagCheck !== undefined) {
-        problems.push({
-          file: assetsJson,
-          field: 'TagPrefix',
-          message: `"TagPrefix" would be ${JSON.stringify(unit.tagPrefix)}, which is not a valid git tag name prefix${tagCheck ? ` (${tagCheck})` : ''}`,
-          hint: 'Rename the package folder, or migrate it by hand with a TagPrefix of your choice.',
-        });
-      }
-    } else {
-      const service = serviceOf(path);
-      unit.branch = input.branch ?? `auto/${service ?? 'assets'}`;
-      const reason = checkRefName(unit.branch);
-      if (reason !== undefined) {
-        problems.push({
-          file: assetsJson,
-          field: 'AssetsRepoBranch',
-          message: `"AssetsRepoBranch" would be ${JSON.stringify(unit.branch)}, which ${reason}`,
-          hint: 'Pass --branch <name> to push every unit to one branch.',
-        });
-      }
-    }
+    const problem = input.dialect === 'tag' ? nameByTag(unit, input) : nameByBranch(unit, input);
+    if (problem) problems.push(problem);
     units.push(unit);
   }
+  return { units, skipped };
+}
 
-  // Units nested in another unit's recordings folder would be deleted with it.
+/** Sets the unit's TagPrefix; a problem when it cannot name a git tag. */
+function nameByTag(unit: PlannedUnit, input: PlanInput): Problem | undefined {
+  unit.tagPrefix = tagPrefixOf(input.prefix, unit.path);
+  const check = fieldSchemas.TagPrefix.safeParse(unit.tagPrefix);
+  const tagCheck = checkRefName(`${unit.tagPrefix}_0123456789`);
+  if (check.success && tagCheck === undefined) return undefined;
+  return {
+    file: unit.assetsJson,
+    field: 'TagPrefix',
+    message: `"TagPrefix" would be ${JSON.stringify(unit.tagPrefix)}, which is not a valid git tag name prefix${tagCheck ? ` (${tagCheck})` : ''}`,
+    hint: 'Rename the package folder, or migrate it by hand with a TagPrefix of your choice.',
+  };
+}
+
+/** Sets the unit's AssetsRepoBranch; a problem when it is not a valid branch name. */
+function nameByBranch(unit: PlannedUnit, input: PlanInput): Problem | undefined {
+  const service = serviceOf(unit.path);
+  unit.branch = input.branch ?? `auto/${service ?? 'assets'}`;
+  const reason = checkRefName(unit.branch);
+  if (reason === undefined) return undefined;
+  return {
+    file: unit.assetsJson,
+    field: 'AssetsRepoBranch',
+    message: `"AssetsRepoBranch" would be ${JSON.stringify(unit.branch)}, which ${reason}`,
+    hint: 'Pass --branch <name> to push every unit to one branch.',
+  };
+}
+
+/** Units nested in another unit's recordings folder would be deleted with it. */
+function nestedUnitProblems(units: PlannedUnit[]): Problem[] {
+  const problems: Problem[] = [];
   for (const unit of units) {
     const host = units.find((other) => other !== unit && other.folders.some((f) => isSameOrBelow(unit.path, f)));
     if (host) {
@@ -260,11 +310,14 @@ export function planMigration(input: PlanInput): MigrationPlan {
       });
     }
   }
+  return problems;
+}
 
-  // Layers: whole units per commit, in path order, each commit below the push limit when it can be.
+/** Layers: whole units per commit, in path order, each commit below the push limit when it can be. Returns how many. */
+function assignLayers(units: PlannedUnit[], maxCommitBytes: number | undefined): number {
   let layer = 0;
   let layerBytes = 0;
-  const limit = input.maxCommitBytes && input.maxCommitBytes > 0 ? input.maxCommitBytes : Infinity;
+  const limit = maxCommitBytes && maxCommitBytes > 0 ? maxCommitBytes : Infinity;
   for (const unit of units) {
     if (layerBytes > 0 && layerBytes + unit.bytes > limit) {
       layer++;
@@ -273,21 +326,5 @@ export function planMigration(input: PlanInput): MigrationPlan {
     unit.layer = layer;
     layerBytes += unit.bytes;
   }
-
-  left.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const files = units.reduce((sum, u) => sum + u.files.length, 0);
-  const bytes = units.reduce((sum, u) => sum + u.bytes, 0);
-  return {
-    assetsRepo: input.assetsRepo,
-    prefix: input.prefix,
-    granularity: input.granularity,
-    dialect: input.dialect,
-    fallbackBranch: input.fallbackBranch,
-    units,
-    skipped,
-    left,
-    problems,
-    layers: units.length > 0 ? layer + 1 : 0,
-    totals: { units: units.length, files, bytes },
-  };
+  return units.length > 0 ? layer + 1 : 0;
 }

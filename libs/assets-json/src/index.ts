@@ -12,7 +12,7 @@ export {
 } from './model.js';
 export { checkRefName } from './ref-name.js';
 export { derivedTagPrefix } from './tag-prefix.js';
-export { checkAssetsRepo, checkFolderName, checkPrefixPath, isFullSha, normalizePrefixPath } from './checks.js';
+export { checkAssetsRepo, checkFolderName, hasControlCharacter, checkPrefixPath, isFullSha, normalizePrefixPath } from './checks.js';
 export { branchDialectSchema, fieldSchemas, tagDialectSchema } from './schema.js';
 export type { ParseAssetsJsonResult, ReadAssetsJsonResult } from './parse.js';
 export { parseAssetsJson, readAssetsJson } from './parse.js';

@@ -1,12 +1,11 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import { derivedTagPrefix, parseConflictedAssetsJson, pinKey, pinOrFallback, resolveConflictedAssetsJson, type Pin, type WrittenPin } from '@asset-sync/assets-json';
 import { AssetSyncError, formatProblem } from '@asset-sync/errors';
 import { discoverOne, toPosixPath } from '@asset-sync/discovery';
 import { Store, acquireLock, buildCommit, changedFilesBetween, mergeBase, pushRef, remoteRef, setLocalRef, type IndexEntry } from '@asset-sync/git-store';
 import { assetsPathOf, isSameOrBelow } from '@asset-sync/planner';
 import { commitIdentity } from './identity.js';
-import { restore } from './restore.js';
 import type { PackageEntry } from './types.js';
 import { storeLocation, type OpenedWorkspace } from './workspace.js';
 

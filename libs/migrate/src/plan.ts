@@ -1,4 +1,4 @@
-import { checkRefName, derivedTagPrefix, fieldSchemas } from '@asset-sync/assets-json';
+import { checkRefName, derivedTagPrefix, fieldSchemas, hasControlCharacter } from '@asset-sync/assets-json';
 import { serviceOf } from '@asset-sync/discovery';
 import type { Problem } from '@asset-sync/errors';
 import { assetsPathOf, isSameOrBelow } from '@asset-sync/planner';
@@ -162,8 +162,10 @@ export function outermostFolders(folders: RecordingsFolder[]): RecordingsFolder[
 /** The TagPrefix of a unit: `<prefix>/<path without sdk/>`, the rule `asset-sync push` uses. */
 export const tagPrefixOf = derivedTagPrefix;
 
-// eslint-disable-next-line no-control-regex -- the point is to match control characters: such a name cannot be written to assets.json or a git tree safely
-const CONTROL = /[\u0000-\u001f\u007f\\]/;
+/** A name git cannot take safely in a tree or on a command line: a control character or a backslash. */
+export function isUnsafeName(path: string): boolean {
+  return hasControlCharacter(path) || path.includes('\\');
+}
 
 export function planMigration(input: PlanInput): MigrationPlan {
   const problems: Problem[] = [];
@@ -224,7 +226,7 @@ function filesByUnit(input: PlanInput, existing: Set<string>, left: LeftFile[]):
       left.push({ path: file.path, size: file.size, reason: outside });
       continue;
     }
-    if (CONTROL.test(file.path)) {
+    if (isUnsafeName(file.path)) {
       left.push({ path: file.path, size: file.size, reason: 'its name has a control character or a backslash' });
       continue;
     }

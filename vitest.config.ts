@@ -13,7 +13,7 @@ const alias = {
   '@asset-sync/git-store': here('./libs/git-store/src/index.ts'),
   '@asset-sync/executor': here('./libs/executor/src/index.ts'),
   '@asset-sync/test-utils': here('./libs/test-utils/src/index.ts'),
-  '@asset-sync/migrate': here('./tools/migrate/src/index.ts'),
+  '@asset-sync/migrate': here('./libs/migrate/src/index.ts'),
   '@asset-sync/nx': here('./tools/nx-plugin/src/index.ts'),
 };
 

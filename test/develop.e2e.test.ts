@@ -263,9 +263,9 @@ describe('the developer loop', () => {
   });
 
   it('scenario 6: two packages of one service pushed in parallel; in the branch dialect the second push rebuilds on the first', async () => {
-    const branchJson = (pkg: string): string =>
+    const branchJson = (): string =>
       `${JSON.stringify({ AssetsRepo: ASSETS_REPO, AssetsRepoPrefixPath: 'python', AssetsRepoId: '', AssetsRepoBranch: 'auto/storage-e2e', SHA: c1 }, null, 2)}\n`;
-    const lang = await languageOrigin({ [`${BLOB}/assets.json`]: branchJson(BLOB), [`${QUEUE}/assets.json`]: branchJson(QUEUE) });
+    const lang = await languageOrigin({ [`${BLOB}/assets.json`]: branchJson(), [`${QUEUE}/assets.json`]: branchJson() });
     const a = await lang.clone('devA6');
     const b = await lang.clone('devB6');
     expect((await cli(['restore', BLOB], a, server.env)).exitCode).toBe(0);

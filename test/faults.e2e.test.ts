@@ -128,7 +128,7 @@ describe(`kill -9 at seeded points (seed ${SEED})`, () => {
     expect(asJson<{ summary: { restored: number } }>(await cli(['restore', '--all', '--json'], lang, env())).summary.restored).toBe(0);
   });
 
-  const migrateKills: Kill[] = Array.from({ length: 4 }, () => ({ afterMs: prng.int(300, 4000) }));
+  const migrateKills: Kill[] = Array.from({ length: 6 }, (_, i) => (i % 3 === 0 ? { point: `migrate-${prng.pick(['write', 'publish', 'pin', 'verify'])}` } : { afterMs: prng.int(300, 4000) }));
   it.each(migrateKills.map((k, i) => [i, k] as const))('migrate killed (run %i, %o), then re-run: every recording moved exactly once', async (i, kill) => {
     const name = `Azure/migrate-faults-${i}`;
     const target = await ensureBareRepo(server, name);

@@ -302,8 +302,8 @@ describe('migrate, interrupted after each step', () => {
       const repo = await newLanguageRepo(shape.files);
       const moved = recordingsOf(shape);
       const commitsBefore = await commitCount(assets.path);
-      const crashed = await migrateCli(repo, assets.name, ['--prefix', 'python'], { ASSET_SYNC_MIGRATE_CRASH_AFTER: step });
-      expect(crashed.exitCode, crashed.stderr).toBe(86);
+      const crashed = await migrateCli(repo, assets.name, ['--prefix', 'python'], { ASSET_SYNC_CRASH_AFTER: `migrate-${step}` });
+      expect(crashed.signal, crashed.stderr).toBe('SIGKILL');
       const journal = join(repo, '.git', 'asset-sync', 'migrate.json');
       expect(existsSync(journal)).toBe(true);
 
@@ -531,8 +531,8 @@ describe('migrate, real-world shapes', () => {
     const shape = (await shapes())['python']!;
     const assets = await newAssetsRepo();
     const repo = await newLanguageRepo(shape.files);
-    const crashed = await migrateCli(repo, assets.name, ['--prefix', 'python'], { ASSET_SYNC_MIGRATE_CRASH_AFTER: 'pin' });
-    expect(crashed.exitCode).toBe(86);
+    const crashed = await migrateCli(repo, assets.name, ['--prefix', 'python'], { ASSET_SYNC_CRASH_AFTER: 'migrate-pin' });
+    expect(crashed.signal).toBe('SIGKILL');
     // An original changes after it was migrated: what the server has is no longer the same bytes.
     const changed = 'sdk/tables/azure-data-tables/tests/recordings/test_table.pyTestTabletest_create_table.json';
     await writeFile(join(repo, changed), rec('Tables', 'changed'));

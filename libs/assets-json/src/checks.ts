@@ -5,6 +5,15 @@
 
 const REPO_PART = /^[A-Za-z0-9._-]+$/;
 
+/**
+ * True when the value has a C0 control character or DEL: such a value in a git command line, a
+ * ref, a path or a log line is refused everywhere, by this one test.
+ */
+export function hasControlCharacter(value: string): boolean {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point of this test
+  return /[\u0000-\u001f\u007f]/.test(value);
+}
+
 /** `owner/name`, each part of `[A-Za-z0-9._-]`, neither `.`/`..` nor starting with `-`. */
 export function checkAssetsRepo(value: string): string | undefined {
   const parts = value.split('/');
@@ -23,8 +32,7 @@ export function checkAssetsRepo(value: string): string | undefined {
  * would land in the assets repo's own git directory.
  */
 export function checkPrefixPath(value: string): string | undefined {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) return 'which contains a control character';
+  if (hasControlCharacter(value)) return 'which contains a control character';
   if (value.includes('\\')) return 'which contains "\\" (use "/" between folders)';
   if (value.startsWith('/') || /^[A-Za-z]:/.test(value)) return 'which is an absolute path';
   const segments = value.split('/');

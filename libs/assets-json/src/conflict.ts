@@ -1,6 +1,7 @@
 import { parseTree, type ParseError } from 'jsonc-parser';
 import { AssetSyncError, type Problem } from '@asset-sync/errors';
-import { pinOf, type AssetsJson, type Pin } from './model.js';
+import type { AssetsJson } from './model.js';
+import { pinOf, type WrittenPin } from './pin.js';
 import { JSONC_OPTIONS, parseAssetsJson } from './parse.js';
 import { FIELD_HINTS, fieldSchemas } from './schema.js';
 import { conflictMarkerOf, splitBom, splitLines, type Line } from './text.js';
@@ -15,11 +16,11 @@ export interface ConflictedAssetsJson {
   /** The key the conflict is on. */
   pinKey: 'Tag' | 'SHA';
   /** The pin on the checked-out side (`<<<<<<< HEAD`). */
-  ours: Pin;
+  ours: WrittenPin;
   /** The pin on the side being merged in (`>>>>>>> branch`). */
-  theirs: Pin;
+  theirs: WrittenPin;
   /** The common ancestor's pin, when git wrote diff3 markers (`||||||| base`). */
-  base?: Pin;
+  base?: WrittenPin;
   /** The rest of the file, parsed as the checked-out side has it. */
   assetsJson: AssetsJson;
 }

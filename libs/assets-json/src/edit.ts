@@ -1,6 +1,7 @@
 import { applyEdits, findNodeAtLocation, modify, parseTree, type Node, type ParseError } from 'jsonc-parser';
 import { AssetSyncError, type Problem } from '@asset-sync/errors';
-import { KNOWN_KEYS, detectDialect, type AssetsJsonKey, type Pin } from './model.js';
+import { KNOWN_KEYS, detectDialect, type AssetsJsonKey } from './model.js';
+import type { WrittenPin } from './pin.js';
 import { JSONC_OPTIONS, syntaxProblems, valueOf } from './parse.js';
 import { FIELD_HINTS, fieldSchemas } from './schema.js';
 import { detectEol, firstConflictMarkerLine, splitBom } from './text.js';
@@ -152,7 +153,7 @@ export function setField(text: string, field: string, value: string, file = 'ass
  * Writes a pin in the file's own dialect: `Tag` in the tag dialect, `SHA` in the branch dialect.
  * A `none` pin empties the pin value (`"Tag": ""`, `"SHA": ""`), leaving a file without one as it is.
  */
-export function setPin(text: string, pin: Pin, file = 'assets.json'): string {
+export function setPin(text: string, pin: WrittenPin, file = 'assets.json'): string {
   const { body } = splitBom(text);
   const raw = valueOf(editableTree(body, file)) as Record<string, unknown>;
   const dialect = detectDialect(raw);

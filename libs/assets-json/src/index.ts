@@ -1,4 +1,6 @@
-export type { AssetsJson, AssetsJsonKey, Dialect, Pin } from './model.js';
+export type { AssetsJson, AssetsJsonKey, Dialect } from './model.js';
+export type { Pin, WrittenPin } from './pin.js';
+export { describePin, pinKey, pinOf, pinOrFallback } from './pin.js';
 export {
   BRANCH_DIALECT_KEYS,
   BRANCH_ONLY_KEYS,
@@ -6,13 +8,11 @@ export {
   KNOWN_KEYS,
   TAG_DIALECT_KEYS,
   TAG_ONLY_KEYS,
-  describePin,
   detectDialect,
-  pinKeyOf,
-  pinOf,
 } from './model.js';
 export { checkRefName } from './ref-name.js';
-export { checkAssetsRepo, checkFolderName, checkPrefixPath, isFullSha, normalizePrefixPath } from './checks.js';
+export { derivedTagPrefix } from './tag-prefix.js';
+export { checkAssetsRepo, checkFolderName, hasControlCharacter, checkPrefixPath, isFullSha, normalizePrefixPath } from './checks.js';
 export { branchDialectSchema, fieldSchemas, tagDialectSchema } from './schema.js';
 export type { ParseAssetsJsonResult, ReadAssetsJsonResult } from './parse.js';
 export { parseAssetsJson, readAssetsJson } from './parse.js';

@@ -4,12 +4,6 @@
  */
 export type Dialect = 'tag' | 'branch';
 
-/**
- * What an assets.json pins its recordings to. `none` is an empty `Tag` or an absent `SHA`:
- * nothing was pushed yet, so the head of the fallback branch applies.
- */
-export type Pin = { kind: 'tag'; tag: string } | { kind: 'sha'; sha: string } | { kind: 'none' };
-
 export interface AssetsJson {
   dialect: Dialect;
   /** `owner/name` of the assets repo. */
@@ -65,30 +59,6 @@ export const BRANCH_ONLY_KEYS: readonly AssetsJsonKey[] = [
   'AssetsRepoBranch',
   'SHA',
 ];
-
-/** The key a dialect stores its pin in. */
-export function pinKeyOf(dialect: Dialect): 'Tag' | 'SHA' {
-  return dialect === 'tag' ? 'Tag' : 'SHA';
-}
-
-export function pinOf(assetsJson: AssetsJson): Pin {
-  if (assetsJson.dialect === 'tag') {
-    return assetsJson.tag ? { kind: 'tag', tag: assetsJson.tag } : { kind: 'none' };
-  }
-  return assetsJson.sha ? { kind: 'sha', sha: assetsJson.sha } : { kind: 'none' };
-}
-
-/** A pin as one short phrase for messages: `tag python/tables_26ba55dfd5`, `commit 3a56979db272...`. */
-export function describePin(pin: Pin, fallbackBranch = DEFAULT_FALLBACK_BRANCH): string {
-  switch (pin.kind) {
-    case 'tag':
-      return `tag ${pin.tag}`;
-    case 'sha':
-      return `commit ${pin.sha}`;
-    case 'none':
-      return `nothing pushed yet (head of ${fallbackBranch})`;
-  }
-}
 
 /** Which dialect a file's keys say it is written in. */
 export function detectDialect(raw: Record<string, unknown>): Dialect {

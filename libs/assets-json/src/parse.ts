@@ -10,6 +10,7 @@ import {
   detectDialect,
   type AssetsJson,
   type AssetsJsonKey,
+  type Dialect,
 } from './model.js';
 import { FIELD_HINTS, branchDialectSchema, mixedDialectSchema, tagDialectSchema } from './schema.js';
 import { closestMatch, firstConflictMarkerLine, positionAt, splitBom } from './text.js';
@@ -124,7 +125,22 @@ export function nestingDepth(text: string): number {
  * user fixes the file in one pass.
  */
 export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResult {
-  const fail = (problems: Problem[]): ParseAssetsJsonResult => ({ ok: false, problems });
+  const root = rootObjectOf(text, file);
+  if (!('properties' in root)) return { ok: false, problems: root.problems };
+  const keys = root.properties.map((property) => String(property.children?.[0]?.value));
+  const raw = root.raw;
+  const { problems, unknownKeys, mixed } = keyProblems(keys, raw, file);
+  const dialect = detectDialect(raw);
+  const schema = mixed ? mixedDialectSchema : dialect === 'tag' ? tagDialectSchema : branchDialectSchema;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) problems.push(...schemaProblems(parsed.error.issues, raw, unknownKeys, file));
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems: inKeyOrder(problems, keys) };
+  return { ok: true, value: assetsJsonOf(dialect, parsed.data as Record<string, unknown>, raw) };
+}
+
+/** The file's top-level object, or the one problem that makes it unreadable as a whole. */
+function rootObjectOf(text: string, file: string): { properties: Node[]; raw: Record<string, unknown> } | { problems: Problem[] } {
+  const fail = (problems: Problem[]): { problems: Problem[] } => ({ problems });
   const { body } = splitBom(text);
   if (body.trim() === '') {
     const found = body === '' ? 'an empty file' : 'only whitespace';
@@ -164,11 +180,12 @@ export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResu
   if (properties.length === 0) {
     return fail([{ file, message: `${WHOLE_FILE_EXPECTED}, found an empty object`, hint: WHOLE_FILE_HINT }]);
   }
+  return { properties, raw: valueOf(root) as Record<string, unknown> };
+}
 
+/** Problems with the keys themselves: duplicates, a known key in the wrong case, two dialects mixed. */
+function keyProblems(keys: string[], raw: Record<string, unknown>, file: string): { problems: Problem[]; unknownKeys: string[]; mixed: boolean } {
   const problems: Problem[] = [];
-  const keys = properties.map((property) => String(property.children?.[0]?.value));
-  const raw = valueOf(root) as Record<string, unknown>;
-
   // A key written twice reads as the last one to a JSON parser and as either one to a reviewer.
   for (const key of new Set(keys)) {
     const count = keys.filter((other) => other === key).length;
@@ -201,37 +218,39 @@ export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResu
       hint: `keep either ${quoted(tagKeys)} or ${quoted(branchKeys)}, not both`,
     });
   }
+  return { problems, unknownKeys, mixed };
+}
 
-  const dialect = detectDialect(raw);
-  const schema = mixed ? mixedDialectSchema : dialect === 'tag' ? tagDialectSchema : branchDialectSchema;
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? '');
-      const problem: Problem = { file, field, message: `"${field}" ${issue.message}` };
-      const hint = FIELD_HINTS[field as AssetsJsonKey] as string | undefined;
-      if (hint !== undefined) problem.hint = hint;
-      // A missing key is often a misspelt one.
-      if (own(raw, field) === undefined) {
-        const typo = unknownKeys.find((key) => closestMatch(key, [field]) === field);
-        if (typo !== undefined) problem.hint = `did you mean "${field}" instead of "${typo}"?`;
-      }
-      problems.push(problem);
+/** One problem per schema issue, with the field's hint, or the misspelt key when one is missing. */
+function schemaProblems(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, raw: Record<string, unknown>, unknownKeys: string[], file: string): Problem[] {
+  return issues.map((issue) => {
+    const field = String(issue.path[0] ?? '');
+    const problem: Problem = { file, field, message: `"${field}" ${issue.message}` };
+    const hint = FIELD_HINTS[field as AssetsJsonKey] as string | undefined;
+    if (hint !== undefined) problem.hint = hint;
+    // A missing key is often a misspelt one.
+    if (own(raw, field) === undefined) {
+      const typo = unknownKeys.find((key) => closestMatch(key, [field]) === field);
+      if (typo !== undefined) problem.hint = `did you mean "${field}" instead of "${typo}"?`;
     }
-  }
-  if (problems.length > 0 || !parsed.success) {
-    // In the order the keys appear in the file, missing keys last, so the list reads top to bottom.
-    const rank = (problem: Problem): number => {
-      const index = problem.field === undefined ? -1 : keys.indexOf(problem.field);
-      return index === -1 && problem.field !== undefined ? keys.length : index;
-    };
-    const ordered = problems
-      .map((problem, index) => ({ problem, index }))
-      .sort((a, b) => rank(a.problem) - rank(b.problem) || a.index - b.index);
-    return fail(ordered.map(({ problem }) => problem));
-  }
+    return problem;
+  });
+}
 
-  const data = parsed.data as Record<string, unknown>;
+/** In the order the keys appear in the file, missing keys last, so the list reads top to bottom. */
+function inKeyOrder(problems: Problem[], keys: string[]): Problem[] {
+  const rank = (problem: Problem): number => {
+    const index = problem.field === undefined ? -1 : keys.indexOf(problem.field);
+    return index === -1 && problem.field !== undefined ? keys.length : index;
+  };
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => rank(a.problem) - rank(b.problem) || a.index - b.index)
+    .map(({ problem }) => problem);
+}
+
+/** The model of a valid file: its dialect's fields, with what is absent left out. */
+function assetsJsonOf(dialect: Dialect, data: Record<string, unknown>, raw: Record<string, unknown>): AssetsJson {
   const str = (key: AssetsJsonKey): string | undefined => {
     const value = own(data, key);
     return typeof value === 'string' ? value : undefined;
@@ -258,7 +277,7 @@ export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResu
     if (sha) value.sha = sha;
     if (fallbackBranch) value.fallbackBranch = fallbackBranch;
   }
-  return { ok: true, value };
+  return value;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { hasControlCharacter } from './checks.js';
+
 /**
  * git's ref-name rules (`git check-ref-format`), in TypeScript so a hostile Tag, TagPrefix or
  * branch is refused before it reaches a git command line. A leading `-` is refused too: git
@@ -9,8 +11,7 @@ export function checkRefName(name: string): string | undefined {
   if (name === '') return 'is empty';
   if (name === '@') return 'is "@"';
   if (name.startsWith('-')) return 'starts with "-"';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) return 'contains a control character';
+  if (hasControlCharacter(name)) return 'contains a control character';
   const forbidden = [' ', '~', '^', ':', '?', '*', '[', '\\'].find((char) => name.includes(char));
   if (forbidden !== undefined) return forbidden === ' ' ? 'contains a space' : `contains "${forbidden}"`;
   if (name.includes('..')) return 'contains ".."';

@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { AssetSyncError, describeValue, formatProblem, redact, type Problem } from '@asset-sync/errors';
+import { hasControlCharacter } from '@asset-sync/assets-json';
 import {
   ALWAYS_IGNORED,
   CONFIG_FILE,
@@ -71,8 +72,7 @@ const ENVIRONMENT = 'environment';
  */
 export function checkAssetsDir(repoRoot: string, value: string): { path: string } | { wrong: string } {
   if (value.trim() === '') return { wrong: 'which is empty' };
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) return { wrong: 'which contains a control character' };
+  if (hasControlCharacter(value)) return { wrong: 'which contains a control character' };
   const path = resolve(repoRoot, value);
   const inside = relative(repoRoot, path);
   if (inside === '') return { wrong: 'which is the language repo itself' };
@@ -97,8 +97,7 @@ export function checkAssetsDir(repoRoot: string, value: string): { path: string 
  */
 export function checkStoreDir(repoRoot: string, value: string, home: string | undefined): { path: string } | { wrong: string } {
   if (value.trim() === '') return { wrong: 'which is empty' };
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) return { wrong: 'which contains a control character' };
+  if (hasControlCharacter(value)) return { wrong: 'which contains a control character' };
   let expanded = value;
   if (value === '~' || value.startsWith('~/')) {
     if (!home) return { wrong: 'which starts with "~" but the home folder is unknown (HOME is not set)' };

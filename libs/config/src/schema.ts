@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { describeValue } from '@asset-sync/errors';
-import { checkAssetsRepo, fieldSchemas } from '@asset-sync/assets-json';
+import { checkAssetsRepo, fieldSchemas, hasControlCharacter } from '@asset-sync/assets-json';
 import { checkCloneUrl, checkUrlTemplate } from './url.js';
 import { checkOtherRemote } from './other-remote.js';
 
@@ -26,8 +26,7 @@ function checked(expected: string, check: (value: string) => string | undefined)
 /** Globs are matched from the repo root and must stay in it. */
 export function checkGlob(glob: string): string | undefined {
   if (glob.trim() === '') return 'which is empty';
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(glob)) return 'which contains a control character';
+  if (hasControlCharacter(glob)) return 'which contains a control character';
   const pattern = glob.startsWith('!') ? glob.slice(1) : glob;
   if (pattern.startsWith('/') || /^[A-Za-z]:[\\/]/.test(pattern)) return 'which is an absolute path';
   if (pattern.split(/[\\/]/).includes('..')) return 'which leaves the repo with ".."';
@@ -57,12 +56,10 @@ export const configFileSchema = z.strictObject(
       )
       .optional(),
     assetsDir: checked('a folder path', (value) =>
-      // eslint-disable-next-line no-control-regex
-      value === '' ? 'which is empty' : /[\u0000-\u001f\u007f]/.test(value) ? 'which contains a control character' : undefined,
+      value === '' ? 'which is empty' : hasControlCharacter(value) ? 'which contains a control character' : undefined,
     ).optional(),
     storeDir: checked('a folder path', (value) =>
-      // eslint-disable-next-line no-control-regex
-      value === '' ? 'which is empty' : /[\u0000-\u001f\u007f]/.test(value) ? 'which contains a control character' : undefined,
+      value === '' ? 'which is empty' : hasControlCharacter(value) ? 'which contains a control character' : undefined,
     ).optional(),
     concurrency: z
       .strictObject(

@@ -1,3 +1,5 @@
+import { hasControlCharacter } from '@asset-sync/assets-json';
+
 /**
  * Clone URLs and URL templates end up as arguments of git: each is checked so that it cannot be
  * read as an option (`-...`) or run a command through a remote helper (`ext::sh -c ...`).
@@ -10,8 +12,7 @@ const SCHEMES = ['https', 'http', 'ssh', 'git', 'file'];
 
 export function checkCloneUrl(url: string): string | undefined {
   if (url === '') return 'which is empty';
-  // eslint-disable-next-line no-control-regex
-  if (/[\s\u0000-\u001f\u007f]/.test(url)) return 'which contains whitespace or a control character';
+  if (/\s/.test(url) || hasControlCharacter(url)) return 'which contains whitespace or a control character';
   if (url.startsWith('-')) return 'which starts with "-"';
   const helper = /^([A-Za-z][A-Za-z0-9+.-]*)::/.exec(url);
   if (helper) return `which runs the git remote helper "${helper[1]}::"`;

@@ -1,6 +1,6 @@
 import { dirname, posix, relative, resolve } from 'node:path';
 import fastGlob from 'fast-glob';
-import { pinOf, readAssetsJson, type AssetsJson, type Dialect, type Pin } from '@asset-sync/assets-json';
+import { pinOf, readAssetsJson, type AssetsJson, type Dialect, type WrittenPin } from '@asset-sync/assets-json';
 import type { AssetSyncConfig } from '@asset-sync/config';
 import type { Problem } from '@asset-sync/errors';
 import { effectiveBranch } from './branch.js';
@@ -16,7 +16,7 @@ export interface AssetsJsonEntry {
   dialect?: Dialect;
   assetsRepo?: string;
   prefixPath?: string;
-  pin?: Pin;
+  pin?: WrittenPin;
   /** Branch dialect: `AssetsRepoBranch` as written, or `auto/<service>`. */
   branch?: string;
   value?: AssetsJson;

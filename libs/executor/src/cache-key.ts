@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { pinKey } from '@asset-sync/planner';
+import { pinKey } from '@asset-sync/assets-json';
 import type { PackageEntry } from './types.js';
 
 /** Bumped when what the key covers changes, so caches made by an older rule are not reused. */

@@ -1,6 +1,6 @@
 import { AssetSyncError, isAssetSyncError } from '@asset-sync/errors';
 import type { Store } from '@asset-sync/git-store';
-import { pinKey, type PinRef } from '@asset-sync/planner';
+import { pinKey, type Pin } from '@asset-sync/assets-json';
 import type { NetworkMeter } from './network.js';
 
 /** A remote restore may read missing pins from: a contributor's fork, named as configured. */
@@ -17,7 +17,7 @@ export interface FallbackRemote {
  */
 export async function fetchFromFallbacks(
   store: Store,
-  pins: PinRef[],
+  pins: Pin[],
   missing: Map<string, Error>,
   fallbacks: FallbackRemote[],
   network?: NetworkMeter,
@@ -108,6 +108,6 @@ async function fetchFromAny(store: Store, oids: string[], fallbacks: FallbackRem
   throw first;
 }
 
-function uniquePins(pins: PinRef[]): PinRef[] {
+function uniquePins(pins: Pin[]): Pin[] {
   return [...new Map(pins.map((p) => [pinKey(p), p])).values()];
 }

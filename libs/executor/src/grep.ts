@@ -1,5 +1,6 @@
 import { Store, acquireLock, foldersAt, listTreeFiles, readBlobs } from '@asset-sync/git-store';
-import { assetsPathOf, describePin, pinKey, type PinRef } from '@asset-sync/planner';
+import { describePin, pinKey, type Pin } from '@asset-sync/assets-json';
+import { assetsPathOf } from '@asset-sync/planner';
 import { AssetSyncError } from '@asset-sync/errors';
 import { errorInfo } from './errors.js';
 import { fetchFromFallbacks, fetchObjectsRouted, type FallbackRemote } from './fallback.js';
@@ -56,7 +57,7 @@ export interface GrepReport {
 
 interface Unit extends GrepTarget {
   prefix: string;
-  pinRef: PinRef;
+  pinRef: Pin;
   tree?: string;
   listing?: Array<{ path: string; oid: string }>;
   /** The fallback remote that served the pin (the assets repo lacks it): its files come from there. */
@@ -95,7 +96,7 @@ const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 /** One unit per (package, assets repo, pin), from the working tree and from the refs asked for. */
 async function unitsOf(options: GrepOptions): Promise<Unit[]> {
   const units = new Map<string, Unit>();
-  const add = (id: string, packagePath: string, assetsRepo: string, prefix: string, pinRef: PinRef, pin: string, source: string): void => {
+  const add = (id: string, packagePath: string, assetsRepo: string, prefix: string, pinRef: Pin, pin: string, source: string): void => {
     const key = `${id}\0${assetsRepo}\0${prefix}\0${pinKey(pinRef)}`;
     const unit = units.get(key) ?? { id, packagePath, assetsRepo, prefix, pinRef, pin, sources: [] };
     if (!unit.sources.includes(source)) unit.sources.push(source);

@@ -21,7 +21,7 @@ export { selectPackages } from './select.js';
 export type { SelectOptions, Selection } from './select.js';
 export { status, locate, findRestored, readCurrentState } from './status.js';
 export type { PackageStatusReport, Restored } from './status.js';
-export { push, derivedTagPrefix } from './push.js';
+export { push } from './push.js';
 export type { PushOptions, PushReport } from './push.js';
 export { reset } from './reset.js';
 export type { ResetOptions, ResetReport } from './reset.js';

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { parseAssetsJson } from '@asset-sync/assets-json';
+import { derivedTagPrefix, parseAssetsJson } from '@asset-sync/assets-json';
 import { AssetSyncError, formatProblem } from '@asset-sync/errors';
 import { discoverOne, findGoverningAssetsJson, toPosixPath } from '@asset-sync/discovery';
-import { derivedTagPrefix } from './push.js';
 import type { OpenedWorkspace } from './workspace.js';
 
 export interface InitOptions {

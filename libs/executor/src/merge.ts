@@ -1,10 +1,9 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { setPin } from '@asset-sync/assets-json';
+import { derivedTagPrefix, pinKey, setPin, type Pin } from '@asset-sync/assets-json';
 import { AssetSyncError, faultPoint } from '@asset-sync/errors';
 import { Store, acquireLock, changedFiles, listRemoteRefs, listTreeFiles, pushRef, pushRefs, setLocalRef, commitTree, withTemporaryIndex, type Identity, type IndexLine } from '@asset-sync/git-store';
-import { assetsPathOf, pinKey, shortSha, type PinRef } from '@asset-sync/planner';
+import { assetsPathOf, shortSha } from '@asset-sync/planner';
 import { commitIdentity } from './identity.js';
-import { derivedTagPrefix } from './push.js';
 import { hasFiles } from './errors.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
 import type { PackageEntry } from './types.js';
@@ -49,7 +48,7 @@ export interface MergeReport {
 
 interface Member {
   entry: PackageEntry;
-  pin: PinRef;
+  pin: Pin;
   path: string;
   commit: string;
   tree: string | null;
@@ -109,7 +108,7 @@ async function mergeRepo(
   report: MergeReport,
 ): Promise<void> {
   const store = await Store.open(storeLocation(workspace, assetsRepo));
-  const head: PinRef = { kind: 'branch-head', branch };
+  const head: Pin = { kind: 'branch-head', branch };
   for (let attempt = 1; ; attempt++) {
     // The branch head moves (that is the point), so it is always fetched fresh.
     const pins = entries.map((e) => e.target!.pin);

@@ -12,13 +12,13 @@ import {
   syncCheckout,
   type Store,
 } from '@asset-sync/git-store';
+import { pinKey, type Pin } from '@asset-sync/assets-json';
 import {
   assetsPathOf,
-  pinKey,
+  isTestProxyPushBranch,
   strayProxyBranches,
   testProxyHash,
   testProxySparsePatterns,
-  type PinRef,
   type RequestFailure,
   type RestoreRequest,
 } from '@asset-sync/planner';
@@ -75,7 +75,7 @@ export async function adoptProxyClones(input: { assetsDir: string; lstate: Layou
     try {
       const cloned = await importClone(store, abs, folder.tag);
       await convertClone(store, abs, cloned.base, testProxySparsePatterns(folder.path));
-      const pin: PinRef = cloned.tag ? { kind: 'tag', tag: cloned.tag } : { kind: 'sha', sha: cloned.base };
+      const pin: Pin = cloned.tag ? { kind: 'tag', tag: cloned.tag } : { kind: 'sha', sha: cloned.base };
       await recordAt(store, input.lstate, folder, cloned.base, pin, cloned.tag ?? cloned.base);
     } catch (error) {
       input.failures.push(failureOf(folder.id, error));
@@ -118,13 +118,13 @@ export async function followProxyHead(
 }
 
 /** True when the pin names this commit in the store (the proxy fetched or made the tag there: no network). */
-export async function isPinnedHead(store: Store, pin: PinRef, head: string): Promise<boolean> {
+export async function isPinnedHead(store: Store, pin: Pin, head: string): Promise<boolean> {
   const peeled = (await store.peelPins([pin])).get(pinKey(pin));
   return peeled?.type === 'commit' && peeled.oid === head;
 }
 
 /** Records a folder and its one package at a commit. */
-async function recordAt(store: Store, lstate: LayoutState, folder: Omit<ProxyFolder, 'tag'>, commit: string, pin: PinRef, pinText: string): Promise<void> {
+async function recordAt(store: Store, lstate: LayoutState, folder: Omit<ProxyFolder, 'tag'>, commit: string, pin: Pin, pinText: string): Promise<void> {
   const [found] = await foldersAt(store, [{ commit, path: folder.path }]);
   const record: CheckoutRecord = { assetsRepo: folder.assetsRepo, tree: await store.treeOf(commit), commit };
   lstate.checkouts[folder.dir] = record;
@@ -147,7 +147,7 @@ async function recordAt(store: Store, lstate: LayoutState, folder: Omit<ProxyFol
  * nowhere, their commit tagged); returns their names. One directory read when there are none.
  */
 export async function removeStrayProxyBranches(store: Store): Promise<string[]> {
-  const facts = await proxyBranchFacts(store);
+  const facts = await proxyBranchFacts(store, isTestProxyPushBranch);
   if (!facts) return [];
   const stray = strayProxyBranches(facts);
   await deleteBranches(store, facts.branches.filter((b) => stray.includes(b.name)));

@@ -1,7 +1,7 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { setPin, setField } from '@asset-sync/assets-json';
+import { derivedTagPrefix, setPin, setField } from '@asset-sync/assets-json';
 import { AssetSyncError, faultPoint } from '@asset-sync/errors';
 import {
   Store,
@@ -348,12 +348,6 @@ async function writePin(entry: PackageEntry, dialect: 'tag' | 'branch', pin: str
   const temp = `${file}.asset-sync-${process.pid}.tmp`;
   await writeFile(temp, text);
   await rename(temp, file);
-}
-
-/** `<prefix>/<path under sdk/>`, as production names tags. */
-export function derivedTagPrefix(prefix: string, packagePath: string): string {
-  const under = packagePath.startsWith('sdk/') ? packagePath.slice(4) : packagePath;
-  return [prefix, under].filter(Boolean).join('/');
 }
 
 async function writeJournal(file: string, journal: PushJournal): Promise<void> {

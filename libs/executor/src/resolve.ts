@@ -1,13 +1,11 @@
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
-import { parseConflictedAssetsJson, resolveConflictedAssetsJson, type Pin } from '@asset-sync/assets-json';
+import { relative } from 'node:path';
+import { derivedTagPrefix, parseConflictedAssetsJson, pinKey, pinOrFallback, resolveConflictedAssetsJson, type Pin, type WrittenPin } from '@asset-sync/assets-json';
 import { AssetSyncError, formatProblem } from '@asset-sync/errors';
 import { discoverOne, toPosixPath } from '@asset-sync/discovery';
 import { Store, acquireLock, buildCommit, changedFilesBetween, mergeBase, pushRef, remoteRef, setLocalRef, type IndexEntry } from '@asset-sync/git-store';
-import { assetsPathOf, isSameOrBelow, pinKey, type PinRef } from '@asset-sync/planner';
+import { assetsPathOf, isSameOrBelow } from '@asset-sync/planner';
 import { commitIdentity } from './identity.js';
-import { derivedTagPrefix } from './push.js';
-import { restore } from './restore.js';
 import type { PackageEntry } from './types.js';
 import { storeLocation, type OpenedWorkspace } from './workspace.js';
 
@@ -50,9 +48,8 @@ export async function resolve(options: ResolveOptions): Promise<ResolveReport> {
     });
   }
   const { ours, theirs, assetsJson } = parsed.value;
-  const toRef = (pin: Pin): PinRef =>
-    pin.kind === 'tag' ? { kind: 'tag', tag: pin.tag } : pin.kind === 'sha' ? { kind: 'sha', sha: pin.sha } : { kind: 'branch-head', branch: assetsJson.fallbackBranch };
-  const pinText = (pin: Pin): string => (pin.kind === 'tag' ? pin.tag : pin.kind === 'sha' ? pin.sha : '');
+  const toRef = (pin: WrittenPin): Pin => pinOrFallback(pin, assetsJson.fallbackBranch);
+  const pinText = (pin: WrittenPin): string => (pin.kind === 'tag' ? pin.tag : pin.kind === 'sha' ? pin.sha : '');
   const identity = await commitIdentity(workspace.repoRoot, options.env);
   const path = assetsPathOf(assetsJson.prefixPath, packagePath);
   const excludes = (options.context ?? [])

@@ -1,6 +1,7 @@
 import { AssetSyncError } from '@asset-sync/errors';
 import { Store, acquireLock, listRemoteRefs, readBundleHeader, verifyBundle } from '@asset-sync/git-store';
-import { pinKey, shortSha } from '@asset-sync/planner';
+import { pinKey } from '@asset-sync/assets-json';
+import { shortSha } from '@asset-sync/planner';
 import { copyRefs, type RefSource } from './remote-refs.js';
 import { storeLocation, type OpenedWorkspace } from './workspace.js';
 import { ignoreAssetsDir } from './restore.js';

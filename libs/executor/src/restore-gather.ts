@@ -22,12 +22,11 @@ import {
   repairCheckout,
   type ChangedFile,
 } from '@asset-sync/git-store';
+import { describePin, pinKey } from '@asset-sync/assets-json';
 import {
   assetsPathOf,
-  describePin,
   escapingSymlinks,
   ownerOf,
-  pinKey,
   planFetch,
   sharedCheckoutDir,
   shortSha,

@@ -290,6 +290,7 @@ function utf16Of(content: Buffer): 'utf-16le' | 'utf-16be' | undefined {
   const encoding = oddZeros > pairs * 0.3 && evenZeros < pairs * 0.02 ? 'utf-16le' : evenZeros > pairs * 0.3 && oddZeros < pairs * 0.02 ? 'utf-16be' : undefined;
   if (!encoding) return undefined;
   // A binary with many zero bytes can pass the count; text has almost no control characters.
+  // eslint-disable-next-line no-control-regex -- counting control characters (tab, newlines and form feed excepted) is the test
   const controls = new TextDecoder(encoding).decode(sample).match(/[\x00-\x08\x0e-\x1f]/g)?.length ?? 0;
   return controls < pairs * 0.01 ? encoding : undefined;
 }

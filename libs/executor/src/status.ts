@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { AssetSyncError, formatProblem } from '@asset-sync/errors';
 import { Store, changedFiles, foldersAt, inspectCheckout } from '@asset-sync/git-store';
-import { assetsPathOf, ownerOf, pinKey, type PendingFiles } from '@asset-sync/planner';
+import { pinKey } from '@asset-sync/assets-json';
+import { assetsPathOf, ownerOf, type PendingFiles } from '@asset-sync/planner';
 import { hasFiles } from './errors.js';
 import { isPinnedHead } from './proxy-checkout.js';
 import { layoutState, type PackageRecord, type RestoreState } from './state.js';

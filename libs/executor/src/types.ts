@@ -1,5 +1,6 @@
 import type { Problem } from '@asset-sync/errors';
-import type { Layout, PendingFiles, PinRef, RestorePlan } from '@asset-sync/planner';
+import type { Pin } from '@asset-sync/assets-json';
+import type { Layout, PendingFiles, RestorePlan } from '@asset-sync/planner';
 
 /** The part of a discovered assets.json the executor needs. */
 export interface PackageEntry {
@@ -15,7 +16,7 @@ export interface PackageEntry {
   target?: {
     assetsRepo: string;
     prefix: string;
-    pin: PinRef;
+    pin: Pin;
     dialect: 'tag' | 'branch';
     /** The value as written (Tag or SHA), '' when nothing was pushed yet. */
     pinText: string;

@@ -3,7 +3,8 @@ import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promis
 import { dirname, join, relative, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
 import { Store, composeTree, foldersAt, moveCheckout, pendingChanges, syntheticCommit, type PendingChanges } from '@asset-sync/git-store';
-import { sharedCheckoutDir, type Layout, type PinRef } from '@asset-sync/planner';
+import type { Pin } from '@asset-sync/assets-json';
+import { sharedCheckoutDir, type Layout } from '@asset-sync/planner';
 import { emptyState, layoutState, readStateFile, stateDir, writeState, type PackageRecord, type RestoreState } from './state.js';
 import type { Workspace } from './types.js';
 import { storeLocation } from './workspace.js';
@@ -12,7 +13,7 @@ import { storeLocation } from './workspace.js';
 interface StateV1 {
   layout: Layout;
   checkouts: Record<string, { assetsRepo: string; commit: string; paths: string[]; status: string }>;
-  requests: Record<string, { assetsRepo: string; pin: PinRef; commit: string; path: string; prefix: string; checkout: string; excludes?: string[] }>;
+  requests: Record<string, { assetsRepo: string; pin: Pin; commit: string; path: string; prefix: string; checkout: string; excludes?: string[] }>;
 }
 
 /** Pending changes carried over from the old layout, written down before anything moves. */

@@ -1,7 +1,7 @@
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Store, listRemoteRefs } from '@asset-sync/git-store';
-import { describePin, pinKey, type PinRef } from '@asset-sync/planner';
+import { describePin, pinKey, type Pin } from '@asset-sync/assets-json';
 import { remoteTags } from './remote-refs.js';
 import type { PackageEntry } from './types.js';
 import { storeLocation, type OpenedWorkspace } from './workspace.js';
@@ -58,7 +58,7 @@ export async function verifyPins(workspace: OpenedWorkspace, entries: PackageEnt
 }
 
 /** The keys of the pins the assets repo has. */
-async function presentUpstream(workspace: OpenedWorkspace, store: Store, pins: PinRef[]): Promise<Set<string>> {
+async function presentUpstream(workspace: OpenedWorkspace, store: Store, pins: Pin[]): Promise<Set<string>> {
   const present = new Set<string>();
   const tags = await remoteTags(store, pins.flatMap((p) => (p.kind === 'tag' ? [p.tag] : [])));
   for (const tag of tags.keys()) present.add(pinKey({ kind: 'tag', tag }));

@@ -3,9 +3,9 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
 import { loadConfig, otherRemoteOf, remoteUrlFor, type AssetSyncConfig, type OtherRemote } from '@asset-sync/config';
 import { originUrlOf, type StoreLocation } from '@asset-sync/git-store';
-import type { AssetsJson } from '@asset-sync/assets-json';
+import { pinOf, pinOrFallback, type AssetsJson, type Pin } from '@asset-sync/assets-json';
 import type { Problem } from '@asset-sync/errors';
-import type { Layout, PinRef } from '@asset-sync/planner';
+import type { Layout } from '@asset-sync/planner';
 import type { PackageEntry, Workspace } from './types.js';
 
 export interface OpenWorkspaceOptions {
@@ -113,8 +113,6 @@ export function toPackageEntry(entry: { path: string; absPath?: string; packageP
 }
 
 /** An empty Tag or absent SHA means the head of the fallback branch. */
-export function pinRefOf(value: AssetsJson): PinRef {
-  if (value.dialect === 'tag' && value.tag) return { kind: 'tag', tag: value.tag };
-  if (value.dialect === 'branch' && value.sha) return { kind: 'sha', sha: value.sha };
-  return { kind: 'branch-head', branch: value.fallbackBranch };
+export function pinRefOf(value: AssetsJson): Pin {
+  return pinOrFallback(pinOf(value), value.fallbackBranch);
 }

@@ -40,6 +40,7 @@ export type { BundleHeader } from './transfer.js';
 export { languageRefs, languageTrees, filesInTrees, readLanguageBlobs } from './language-refs.js';
 export { readWorktreeHead, setSparsePatterns } from './checkout.js';
 export { isStandaloneClone, importClone, convertClone, detachHead, proxyBranchFacts, deleteBranches } from './proxy-folders.js';
+export type { LocalBranch } from './proxy-folders.js';
 export type { CloneHead } from './proxy-folders.js';
 export { lockFolder } from './lock.js';
 export { leaseStore, withStoreAlone } from './lease.js';

@@ -2,7 +2,6 @@ import { lstatSync } from 'node:fs';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
-import { isTestProxyPushBranch, type ProxyBranch } from '@asset-sync/planner';
 import { setSparsePatterns, worktreeGitDir } from './checkout.js';
 import { runGit } from './run.js';
 import type { Store } from './store.js';
@@ -95,17 +94,27 @@ export async function detachHead(dir: string, commit: string): Promise<void> {
   await runGit(['update-ref', '--no-deref', 'HEAD', commit], { cwd: dir });
 }
 
+/** A local branch of the store and the commit it names. */
+export interface LocalBranch {
+  name: string;
+  commit: string;
+}
+
 /**
  * What deciding about the proxy's push branches needs: the branches named as the proxy names
- * them, the branches any folder has checked out, and the commits tags name. Undefined, at the
- * cost of one directory read, when the store has no such branch (the proxy makes loose refs,
- * and the store never packs them).
+ * them (`isProxyBranch`: the naming rule is the planner's test-proxy knowledge, not the seam's),
+ * the branches any folder has checked out, and the commits tags name. Undefined, at the cost of
+ * one directory read, when the store has no such branch (the proxy makes loose refs, and the
+ * store never packs them).
  */
-export async function proxyBranchFacts(store: Store): Promise<{ branches: ProxyBranch[]; checkedOut: string[]; published: string[] } | undefined> {
+export async function proxyBranchFacts(
+  store: Store,
+  isProxyBranch: (name: string) => boolean,
+): Promise<{ branches: LocalBranch[]; checkedOut: string[]; published: string[] } | undefined> {
   const heads = join(store.gitDir, 'refs', 'heads');
-  const names = (await readdir(heads).catch(() => [] as string[])).filter(isTestProxyPushBranch);
+  const names = (await readdir(heads).catch(() => [] as string[])).filter(isProxyBranch);
   if (names.length === 0) return undefined;
-  const branches: ProxyBranch[] = [];
+  const branches: LocalBranch[] = [];
   for (const name of names) {
     const commit = (await readFile(join(heads, name), 'utf8').catch(() => '')).trim();
     if (/^[0-9a-f]{40}$/.test(commit)) branches.push({ name, commit });
@@ -123,7 +132,7 @@ export async function proxyBranchFacts(store: Store): Promise<{ branches: ProxyB
 }
 
 /** Deletes branches, each only if it still names the commit it was seen at. */
-export async function deleteBranches(store: Store, branches: ProxyBranch[]): Promise<void> {
+export async function deleteBranches(store: Store, branches: LocalBranch[]): Promise<void> {
   if (branches.length === 0) return;
   await store.git(['update-ref', '--stdin'], { input: branches.map((b) => `delete refs/heads/${b.name} ${b.commit}\n`).join('') });
 }

@@ -1,7 +1,7 @@
-import type { PinRef } from '@asset-sync/planner';
+import type { Pin } from '@asset-sync/assets-json';
 
 /** Where each kind of pin is kept in a store, so fetched pins survive and resolve offline. */
-export function localRefOf(pin: PinRef): string {
+export function localRefOf(pin: Pin): string {
   switch (pin.kind) {
     case 'tag':
       return `refs/tags/${pin.tag}`;
@@ -13,7 +13,7 @@ export function localRefOf(pin: PinRef): string {
 }
 
 /** The refspec that fetches a pin into its local ref. */
-export function refspecOf(pin: PinRef): string {
+export function refspecOf(pin: Pin): string {
   switch (pin.kind) {
     case 'tag':
       return `+refs/tags/${pin.tag}:refs/tags/${pin.tag}`;
@@ -29,7 +29,7 @@ export function refspecOf(pin: PinRef): string {
  * a partial clone, asking for an object the store lacks makes git fetch it on the spot, one
  * request per pin; a missing ref is just missing, and the pins are then fetched together.
  */
-export function commitExpressionOf(pin: PinRef): string {
+export function commitExpressionOf(pin: Pin): string {
   return `${localRefOf(pin)}^{commit}`;
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { AssetSyncError, faultPoint, isAssetSyncError, redact } from '@asset-sync/errors';
-import { pinKey, type PinRef } from '@asset-sync/planner';
+import { describePin, pinKey, type Pin } from '@asset-sync/assets-json';
 import { lockFolder, serialize } from './lock.js';
 import { parseLsRemote } from './porcelain.js';
 import { commitExpressionOf, localRefOf, refspecOf } from './refs.js';
@@ -257,7 +257,7 @@ export class Store {
   }
 
   /** Resolves pins to commits from local refs only: no network. Unknown pins are absent. */
-  async resolvePins(pins: PinRef[]): Promise<Map<string, string>> {
+  async resolvePins(pins: Pin[]): Promise<Map<string, string>> {
     const unique = uniquePins(pins);
     const resolved = new Map<string, string>();
     if (unique.length === 0) return resolved;
@@ -273,7 +273,7 @@ export class Store {
    * What each pin's local ref peels to: a commit normally, but a hostile or broken assets repo
    * can tag a tree or a blob. Unknown pins are absent. No network.
    */
-  async peelPins(pins: PinRef[]): Promise<Map<string, { oid: string; type: string }>> {
+  async peelPins(pins: Pin[]): Promise<Map<string, { oid: string; type: string }>> {
     const unique = uniquePins(pins);
     const peeled = new Map<string, { oid: string; type: string }>();
     const lines = await this.batchCheck(unique.map((pin) => `${localRefOf(pin)}^{}`));
@@ -307,10 +307,10 @@ export class Store {
    * server does not have fails alone: it is reported and the fetch is repeated without it.
    */
   async fetchPins(
-    pins: PinRef[],
+    pins: Pin[],
     onProgress?: (progress: FetchProgress) => void,
     from?: string,
-  ): Promise<{ missing: Map<string, AssetSyncError>; fetched: PinRef[] }> {
+  ): Promise<{ missing: Map<string, AssetSyncError>; fetched: Pin[] }> {
     for (const pin of uniquePins(pins)) {
       if (pin.kind === 'tag') assertNotOption(pin.tag, 'the tag');
       if (pin.kind === 'branch-head') assertNotOption(pin.branch, 'the branch');
@@ -327,7 +327,7 @@ export class Store {
     });
   }
 
-  private async fetchPinsNow(pins: PinRef[], onProgress: ((progress: FetchProgress) => void) | undefined, from: string | undefined): Promise<Map<string, AssetSyncError>> {
+  private async fetchPinsNow(pins: Pin[], onProgress: ((progress: FetchProgress) => void) | undefined, from: string | undefined): Promise<Map<string, AssetSyncError>> {
     const remote = remoteOf(from);
     const missing = new Map<string, AssetSyncError>();
     let pending = pins;
@@ -352,8 +352,8 @@ export class Store {
     return missing;
   }
 
-  private pinNotFound(pin: PinRef, from: string | undefined): AssetSyncError {
-    return new AssetSyncError('PIN_NOT_FOUND', `${describe(pin)} does not exist in ${from === undefined ? this.assetsRepo : 'the remote'} (${redact(from ?? this.url)})`, {
+  private pinNotFound(pin: Pin, from: string | undefined): AssetSyncError {
+    return new AssetSyncError('PIN_NOT_FOUND', `${describePin(pin)} does not exist in ${from === undefined ? this.assetsRepo : 'the remote'} (${redact(from ?? this.url)})`, {
       hint:
         pin.kind === 'branch-head'
           ? `Create the branch in the assets repo, or set AssetsRepoFallbackBranch to one that exists.`
@@ -362,8 +362,8 @@ export class Store {
   }
 
   /** Which of these pins the server lacks: from the error, and for refs from one ls-remote. */
-  private async findAbsentPins(pins: PinRef[], message: string, remote: RemoteArgs): Promise<PinRef[]> {
-    const absent: PinRef[] = [];
+  private async findAbsentPins(pins: Pin[], message: string, remote: RemoteArgs): Promise<Pin[]> {
+    const absent: Pin[] = [];
     const notOurRef = [...message.matchAll(/not our ref ([0-9a-f]{40})/g)].map((m) => m[1]);
     for (const pin of pins) if (pin.kind === 'sha' && notOurRef.includes(pin.sha)) absent.push(pin);
     if (absent.length > 0 || !/couldn't find remote ref/.test(message)) return absent;
@@ -733,16 +733,12 @@ export function remoteOf(url?: string): RemoteArgs {
   return { settings: [key('url', split.url), key('promisor', 'true'), key('partialclonefilter', 'blob:none'), ...split.config], name: OTHER_REMOTE };
 }
 
-function remoteRefOf(pin: PinRef): string {
+function remoteRefOf(pin: Pin): string {
   if (pin.kind === 'tag') return `refs/tags/${pin.tag}`;
   return pin.kind === 'branch-head' ? `refs/heads/${pin.branch}` : '';
 }
 
-function describe(pin: PinRef): string {
-  return pin.kind === 'tag' ? `Tag ${pin.tag}` : pin.kind === 'sha' ? `SHA ${pin.sha}` : `branch ${pin.branch}`;
-}
-
-function uniquePins(pins: PinRef[]): PinRef[] {
+function uniquePins(pins: Pin[]): Pin[] {
   return [...new Map(pins.map((p) => [pinKey(p), p])).values()];
 }
 
@@ -765,6 +761,7 @@ export function chunkByLength(items: string[], maxChars: number): string[][] {
 }
 
 export function assertSafePath(path: string): void {
+  // eslint-disable-next-line no-control-regex -- a path with a control character is refused before it reaches git
   if (path.startsWith('/') || path.split('/').some((s) => s === '..') || /[\u0000-\u001f\\]/.test(path)) {
     throw new AssetSyncError('GIT_FAILED', `refusing the path ${JSON.stringify(path)}: it is absolute, climbs out with "..", or has control characters`);
   }

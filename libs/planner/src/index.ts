@@ -5,12 +5,10 @@ export { unsafeTreePaths, escapingSymlinks, nameProblem, symlinkProblem } from '
 export type { TreeFile, UnsafePath, PathRules } from './tree-paths.js';
 export {
   assetsPathOf,
-  describePin,
   isSameOrBelow,
   nestedBelow,
   outermostPaths,
   ownerOf,
-  pinKey,
   sharedCheckoutDir,
   shortSha,
   testProxyHash,
@@ -37,7 +35,6 @@ export type {
   PackagePlan,
   PendingFiles,
   PinFact,
-  PinRef,
   PlanInput,
   RequestFailure,
   RestoredPackage,

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { PinRef } from './types.js';
 
 /** Where a package's recordings live in the assets repo: `<prefix>/<packagePath>`. */
 export function assetsPathOf(prefix: string, packagePath: string): string {
@@ -22,30 +21,6 @@ export function outermostPaths(paths: readonly string[]): string[] {
     if (!kept.some((outer) => isSameOrBelow(path, outer))) kept.push(path);
   }
   return kept;
-}
-
-/** The key a pin is looked up by in RepoFacts.pins. */
-export function pinKey(pin: PinRef): string {
-  switch (pin.kind) {
-    case 'tag':
-      return `tag:${pin.tag}`;
-    case 'sha':
-      return `sha:${pin.sha}`;
-    case 'branch-head':
-      return `branch:${pin.branch}`;
-  }
-}
-
-/** How a pin reads in messages. */
-export function describePin(pin: PinRef): string {
-  switch (pin.kind) {
-    case 'tag':
-      return `Tag ${pin.tag}`;
-    case 'sha':
-      return `SHA ${pin.sha}`;
-    case 'branch-head':
-      return `the head of ${pin.branch} (no pin yet)`;
-  }
 }
 
 /**

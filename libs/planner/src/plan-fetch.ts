@@ -1,5 +1,5 @@
-import { pinKey } from './paths.js';
-import type { FetchPlan, PinRef, RestoreRequest } from './types.js';
+import { pinKey, type Pin } from '@asset-sync/assets-json';
+import type { FetchPlan, RestoreRequest } from './types.js';
 
 export interface FetchInput {
   /** Requests whose pins are not known from the recorded state. */
@@ -24,7 +24,7 @@ export interface FetchInput {
  * asks for (commits and trees), so the executor only has to name it afterwards.
  */
 export function planFetch(input: FetchInput): FetchPlan {
-  const wants: Record<string, PinRef[]> = {};
+  const wants: Record<string, Pin[]> = {};
   const collapsed: FetchPlan['collapsed'] = [];
   const byRepo = new Map<string, RestoreRequest[]>();
   for (const r of input.requests) byRepo.set(r.assetsRepo, [...(byRepo.get(r.assetsRepo) ?? []), r]);
@@ -32,7 +32,7 @@ export function planFetch(input: FetchInput): FetchPlan {
   for (const [repo, requests] of [...byRepo].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const resolved = input.resolved[repo] ?? {};
     const present = new Set(input.present?.[repo] ?? []);
-    const unresolved = new Map<string, { pin: PinRef; ids: string[] }>();
+    const unresolved = new Map<string, { pin: Pin; ids: string[] }>();
     for (const r of requests) {
       const key = pinKey(r.pin);
       if (resolved[key]) continue;
@@ -41,7 +41,7 @@ export function planFetch(input: FetchInput): FetchPlan {
       unresolved.set(key, entry);
     }
     const shas = new Set([...unresolved.values()].flatMap((u) => (u.pin.kind === 'sha' && !present.has(u.pin.sha) ? [u.pin.sha] : [])));
-    const list: PinRef[] = [];
+    const list: Pin[] = [];
     for (const { pin, ids } of [...unresolved.values()].sort((a, b) => (pinKey(a.pin) < pinKey(b.pin) ? -1 : 1))) {
       if (pin.kind === 'sha') {
         const within = present.has(pin.sha) ? 'local history' : descendantAmong(pin.sha, shas, input.ancestry?.[repo] ?? {});

@@ -1,4 +1,5 @@
-import { assetsPathOf, describePin, pinKey, sharedCheckoutDir, shortSha, testProxyHash } from './paths.js';
+import { describePin, pinKey } from '@asset-sync/assets-json';
+import { assetsPathOf, sharedCheckoutDir, shortSha, testProxyHash } from './paths.js';
 import type {
   CheckoutFacts,
   CheckoutPlan,

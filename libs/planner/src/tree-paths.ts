@@ -21,6 +21,7 @@ export interface PathRules {
 
 const NAME_MAX_BYTES = 255;
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)(\..*)?$/i;
+// eslint-disable-next-line no-control-regex -- Windows forbids control characters in file names, so a tree holding one cannot be checked out there
 const WINDOWS_FORBIDDEN = /[<>:"|?*\\\u0000-\u001f]/;
 
 /**

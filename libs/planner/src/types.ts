@@ -3,12 +3,7 @@
  * (`asset-sync plan --json`), reviewed, stored and compared.
  */
 
-/** What an assets.json asks for, before git has said which commit that is. */
-export type PinRef =
-  | { kind: 'tag'; tag: string }
-  | { kind: 'sha'; sha: string }
-  /** An empty Tag or an absent SHA: the head of the fallback branch. */
-  | { kind: 'branch-head'; branch: string };
+import type { Pin } from '@asset-sync/assets-json';
 
 /**
  * `shared`: one checkout per assets repo holding every restored package's folder at its own pin.
@@ -26,7 +21,7 @@ export interface RestoreRequest {
   prefix: string;
   /** The folder of the assets.json relative to the language repo root ('' at the root). */
   packagePath: string;
-  pin: PinRef;
+  pin: Pin;
   /** The Tag or SHA as written ('' when nothing was pushed yet). */
   pinText: string;
 }
@@ -59,7 +54,7 @@ export interface RestoredPackage {
   /** `<prefix>/<package path>` inside the assets repo. */
   path: string;
   prefix: string;
-  pin: PinRef;
+  pin: Pin;
   pinText: string;
   commit: string;
   tree: string | null;
@@ -123,7 +118,7 @@ export interface PackagePlan {
   /** `<prefix>/<package path>` inside the assets repo. */
   path?: string;
   prefix?: string;
-  pin?: PinRef;
+  pin?: Pin;
   pinText?: string;
   /** The commit and folder tree the package has after the run. */
   commit?: string;
@@ -169,7 +164,7 @@ export interface CheckoutPlan {
 
 /** Pins to fetch, per assets repo: those the store could not resolve, minus collapsible ones. */
 export interface FetchPlan {
-  wants: Record<string, PinRef[]>;
+  wants: Record<string, Pin[]>;
   /** SHA pins left out because another wanted commit has them in its history. */
   collapsed: Array<{ id: string; sha: string; within: string }>;
 }

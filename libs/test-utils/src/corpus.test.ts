@@ -338,6 +338,7 @@ describe('generateCorpus: realistic content', () => {
         const text = bytes.toString('utf8');
         expect(text, path).toMatch(/^\{\n {2}"Entries": \[/);
         expect(text.endsWith('}\n')).toBe(true);
+        // eslint-disable-next-line no-control-regex -- the range starts at NUL to say "anything outside ASCII"
         expect(/[^\x00-\x7f]/.test(text)).toBe(false);
         expect(text.includes('\r')).toBe(false);
         const json = JSON.parse(text) as { Entries: Array<Record<string, unknown>>; Variables: unknown };

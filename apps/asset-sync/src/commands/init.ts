@@ -1,5 +1,5 @@
 import { resolve as resolvePath } from 'node:path';
-import { init, push } from '@asset-sync/executor';
+import { init } from '@asset-sync/executor';
 import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 

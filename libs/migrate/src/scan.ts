@@ -4,7 +4,7 @@ import fastGlob from 'fast-glob';
 import pLimit from 'p-limit';
 import { ALWAYS_IGNORED } from '@asset-sync/config';
 import { ignoredPaths } from '@asset-sync/git-store';
-import type { RecordingFile, RecordingsFolder, UnsupportedFile } from './plan.js';
+import { isUnsafeName, type RecordingFile, type RecordingsFolder, type UnsupportedFile } from './plan.js';
 
 export interface ScanResult {
   folders: RecordingsFolder[];
@@ -81,8 +81,7 @@ export async function scanRecordings(repoRoot: string, globs: string[], assetsDi
   for (const folder of outer) await walk(folder.path);
 
   // Names git cannot take safely are reported by the plan; git is not asked about them.
-  // eslint-disable-next-line no-control-regex
-  const ignored = await ignoredPaths(root, files.map((f) => f.path).filter((p) => !/[\u0000-\u001f\u007f\\]/.test(p)));
+  const ignored = await ignoredPaths(root, files.map((f) => f.path).filter((p) => !isUnsafeName(p)));
   const kept = files.filter((f) => !ignored.has(f.path));
   for (const f of files) if (ignored.has(f.path)) unsupported.push({ path: f.path, size: f.size, reason: 'ignored by .gitignore' });
   const byPath = (a: { path: string }, b: { path: string }): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);

@@ -1,7 +1,6 @@
-import { checkRefName, fieldSchemas } from '@asset-sync/assets-json';
+import { checkRefName, derivedTagPrefix, fieldSchemas, hasControlCharacter } from '@asset-sync/assets-json';
 import { serviceOf } from '@asset-sync/discovery';
 import type { Problem } from '@asset-sync/errors';
-import { derivedTagPrefix } from '@asset-sync/executor';
 import { assetsPathOf, isSameOrBelow } from '@asset-sync/planner';
 
 /**
@@ -163,117 +162,19 @@ export function outermostFolders(folders: RecordingsFolder[]): RecordingsFolder[
 /** The TagPrefix of a unit: `<prefix>/<path without sdk/>`, the rule `asset-sync push` uses. */
 export const tagPrefixOf = derivedTagPrefix;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f\\]/;
+/** A name git cannot take safely in a tree or on a command line: a control character or a backslash. */
+export function isUnsafeName(path: string): boolean {
+  return hasControlCharacter(path) || path.includes('\\');
+}
 
 export function planMigration(input: PlanInput): MigrationPlan {
   const problems: Problem[] = [];
   const left: LeftFile[] = (input.unsupported ?? []).map((u) => ({ ...u }));
-  const folders = outermostFolders(input.folders);
   const existing = new Set(input.existing);
-
-  // Each folder's unit, then each file's: the deepest of its folder's unit and any existing
-  // assets.json between that unit and the file (an already-migrated package keeps its files).
-  const folderUnit = new Map<string, string>();
-  const folderOutside = new Map<string, string>();
-  for (const folder of folders) {
-    const result = unitOfFolder(folder.path, folder.glob, input.granularity);
-    if ('unit' in result) folderUnit.set(folder.path, result.unit);
-    else folderOutside.set(folder.path, result.outside);
-  }
-  const byUnit = new Map<string, { files: PlannedFile[]; folders: Set<string> }>();
-  const sortedFiles = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (const file of sortedFiles) {
-    const folder = folders.find((f) => isSameOrBelow(file.path, f.path) && file.path !== f.path);
-    if (!folder) {
-      left.push({ path: file.path, size: file.size, reason: 'not in a recordings folder' });
-      continue;
-    }
-    const outside = folderOutside.get(folder.path);
-    if (outside !== undefined) {
-      left.push({ path: file.path, size: file.size, reason: outside });
-      continue;
-    }
-    if (CONTROL.test(file.path)) {
-      left.push({ path: file.path, size: file.size, reason: 'its name has a control character or a backslash' });
-      continue;
-    }
-    let unit = folderUnit.get(folder.path)!;
-    const directory = file.path.slice(0, file.path.lastIndexOf('/'));
-    for (const candidate of existing) {
-      if (candidate.length > unit.length && isSameOrBelow(candidate, unit) && isSameOrBelow(directory, candidate)) unit = candidate;
-    }
-    let entry = byUnit.get(unit);
-    if (!entry) byUnit.set(unit, (entry = { files: [], folders: new Set() }));
-    entry.folders.add(folder.path);
-    entry.files.push({ path: file.path, size: file.size, mode: file.mode ?? '100644', destination: assetsPathOf(input.prefix, file.path) });
-  }
-
-  const units: PlannedUnit[] = [];
-  const skipped: SkippedUnit[] = [];
-  for (const path of [...byUnit.keys()].sort()) {
-    const { files, folders: unitFolders } = byUnit.get(path)!;
-    const bytes = files.reduce((sum, f) => sum + f.size, 0);
-    const assetsJson = `${path}/assets.json`;
-    const had = existing.has(path);
-    if (had && !input.force) {
-      skipped.push({ path, assetsJson, files: files.length, bytes, reason: `${assetsJson} exists already (rerun with --force to migrate it anyway)` });
-      for (const f of files) left.push({ path: f.path, size: f.size, reason: `belongs to ${assetsJson}, which exists already` });
-      continue;
-    }
-    const unit: PlannedUnit = { path, assetsJson, folders: [...unitFolders].sort(), files, bytes, existing: had, layer: 0 };
-    if (input.dialect === 'tag') {
-      unit.tagPrefix = tagPrefixOf(input.prefix, path);
-      const check = fieldSchemas.TagPrefix.safeParse(unit.tagPrefix);
-      const tagCheck = checkRefName(`${unit.tagPrefix}_0123456789`);
-      if (!check.success || tagCheck !== undefined) {
-        problems.push({
-          file: assetsJson,
-          field: 'TagPrefix',
-          message: `"TagPrefix" would be ${JSON.stringify(unit.tagPrefix)}, which is not a valid git tag name prefix${tagCheck ? ` (${tagCheck})` : ''}`,
-          hint: 'Rename the package folder, or migrate it by hand with a TagPrefix of your choice.',
-        });
-      }
-    } else {
-      const service = serviceOf(path);
-      unit.branch = input.branch ?? `auto/${service ?? 'assets'}`;
-      const reason = checkRefName(unit.branch);
-      if (reason !== undefined) {
-        problems.push({
-          file: assetsJson,
-          field: 'AssetsRepoBranch',
-          message: `"AssetsRepoBranch" would be ${JSON.stringify(unit.branch)}, which ${reason}`,
-          hint: 'Pass --branch <name> to push every unit to one branch.',
-        });
-      }
-    }
-    units.push(unit);
-  }
-
-  // Units nested in another unit's recordings folder would be deleted with it.
-  for (const unit of units) {
-    const host = units.find((other) => other !== unit && other.folders.some((f) => isSameOrBelow(unit.path, f)));
-    if (host) {
-      problems.push({
-        file: unit.assetsJson,
-        message: `${unit.assetsJson} would sit inside the recordings folder of ${host.assetsJson}`,
-        hint: 'Narrow --recordings so that recordings folders do not contain package folders.',
-      });
-    }
-  }
-
-  // Layers: whole units per commit, in path order, each commit below the push limit when it can be.
-  let layer = 0;
-  let layerBytes = 0;
-  const limit = input.maxCommitBytes && input.maxCommitBytes > 0 ? input.maxCommitBytes : Infinity;
-  for (const unit of units) {
-    if (layerBytes > 0 && layerBytes + unit.bytes > limit) {
-      layer++;
-      layerBytes = 0;
-    }
-    unit.layer = layer;
-    layerBytes += unit.bytes;
-  }
+  const byUnit = filesByUnit(input, existing, left);
+  const { units, skipped } = planUnits(input, byUnit, existing, left, problems);
+  problems.push(...nestedUnitProblems(units));
+  const layers = assignLayers(units, input.maxCommitBytes);
 
   left.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const files = units.reduce((sum, u) => sum + u.files.length, 0);
@@ -288,7 +189,144 @@ export function planMigration(input: PlanInput): MigrationPlan {
     skipped,
     left,
     problems,
-    layers: units.length > 0 ? layer + 1 : 0,
+    layers,
     totals: { units: units.length, files, bytes },
   };
+}
+
+interface UnitFiles {
+  files: PlannedFile[];
+  folders: Set<string>;
+}
+
+/**
+ * Each folder's unit, then each file's: the deepest of its folder's unit and any existing
+ * assets.json between that unit and the file (an already-migrated package keeps its files).
+ * Files that cannot move go to `left` with the reason.
+ */
+function filesByUnit(input: PlanInput, existing: Set<string>, left: LeftFile[]): Map<string, UnitFiles> {
+  const folders = outermostFolders(input.folders);
+  const folderUnit = new Map<string, string>();
+  const folderOutside = new Map<string, string>();
+  for (const folder of folders) {
+    const result = unitOfFolder(folder.path, folder.glob, input.granularity);
+    if ('unit' in result) folderUnit.set(folder.path, result.unit);
+    else folderOutside.set(folder.path, result.outside);
+  }
+  const byUnit = new Map<string, UnitFiles>();
+  const sortedFiles = [...input.files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of sortedFiles) {
+    const folder = folders.find((f) => isSameOrBelow(file.path, f.path) && file.path !== f.path);
+    if (!folder) {
+      left.push({ path: file.path, size: file.size, reason: 'not in a recordings folder' });
+      continue;
+    }
+    const outside = folderOutside.get(folder.path);
+    if (outside !== undefined) {
+      left.push({ path: file.path, size: file.size, reason: outside });
+      continue;
+    }
+    if (isUnsafeName(file.path)) {
+      left.push({ path: file.path, size: file.size, reason: 'its name has a control character or a backslash' });
+      continue;
+    }
+    let unit = folderUnit.get(folder.path)!;
+    const directory = file.path.slice(0, file.path.lastIndexOf('/'));
+    for (const candidate of existing) {
+      if (candidate.length > unit.length && isSameOrBelow(candidate, unit) && isSameOrBelow(directory, candidate)) unit = candidate;
+    }
+    let entry = byUnit.get(unit);
+    if (!entry) byUnit.set(unit, (entry = { files: [], folders: new Set() }));
+    entry.folders.add(folder.path);
+    entry.files.push({ path: file.path, size: file.size, mode: file.mode ?? '100644', destination: assetsPathOf(input.prefix, file.path) });
+  }
+  return byUnit;
+}
+
+/** The units in path order; one whose assets.json exists already is skipped unless `force`. */
+function planUnits(
+  input: PlanInput,
+  byUnit: Map<string, UnitFiles>,
+  existing: Set<string>,
+  left: LeftFile[],
+  problems: Problem[],
+): { units: PlannedUnit[]; skipped: SkippedUnit[] } {
+  const units: PlannedUnit[] = [];
+  const skipped: SkippedUnit[] = [];
+  for (const path of [...byUnit.keys()].sort()) {
+    const { files, folders: unitFolders } = byUnit.get(path)!;
+    const bytes = files.reduce((sum, f) => sum + f.size, 0);
+    const assetsJson = `${path}/assets.json`;
+    const had = existing.has(path);
+    if (had && !input.force) {
+      skipped.push({ path, assetsJson, files: files.length, bytes, reason: `${assetsJson} exists already (rerun with --force to migrate it anyway)` });
+      for (const f of files) left.push({ path: f.path, size: f.size, reason: `belongs to ${assetsJson}, which exists already` });
+      continue;
+    }
+    const unit: PlannedUnit = { path, assetsJson, folders: [...unitFolders].sort(), files, bytes, existing: had, layer: 0 };
+    const problem = input.dialect === 'tag' ? nameByTag(unit, input) : nameByBranch(unit, input);
+    if (problem) problems.push(problem);
+    units.push(unit);
+  }
+  return { units, skipped };
+}
+
+/** Sets the unit's TagPrefix; a problem when it cannot name a git tag. */
+function nameByTag(unit: PlannedUnit, input: PlanInput): Problem | undefined {
+  unit.tagPrefix = tagPrefixOf(input.prefix, unit.path);
+  const check = fieldSchemas.TagPrefix.safeParse(unit.tagPrefix);
+  const tagCheck = checkRefName(`${unit.tagPrefix}_0123456789`);
+  if (check.success && tagCheck === undefined) return undefined;
+  return {
+    file: unit.assetsJson,
+    field: 'TagPrefix',
+    message: `"TagPrefix" would be ${JSON.stringify(unit.tagPrefix)}, which is not a valid git tag name prefix${tagCheck ? ` (${tagCheck})` : ''}`,
+    hint: 'Rename the package folder, or migrate it by hand with a TagPrefix of your choice.',
+  };
+}
+
+/** Sets the unit's AssetsRepoBranch; a problem when it is not a valid branch name. */
+function nameByBranch(unit: PlannedUnit, input: PlanInput): Problem | undefined {
+  const service = serviceOf(unit.path);
+  unit.branch = input.branch ?? `auto/${service ?? 'assets'}`;
+  const reason = checkRefName(unit.branch);
+  if (reason === undefined) return undefined;
+  return {
+    file: unit.assetsJson,
+    field: 'AssetsRepoBranch',
+    message: `"AssetsRepoBranch" would be ${JSON.stringify(unit.branch)}, which ${reason}`,
+    hint: 'Pass --branch <name> to push every unit to one branch.',
+  };
+}
+
+/** Units nested in another unit's recordings folder would be deleted with it. */
+function nestedUnitProblems(units: PlannedUnit[]): Problem[] {
+  const problems: Problem[] = [];
+  for (const unit of units) {
+    const host = units.find((other) => other !== unit && other.folders.some((f) => isSameOrBelow(unit.path, f)));
+    if (host) {
+      problems.push({
+        file: unit.assetsJson,
+        message: `${unit.assetsJson} would sit inside the recordings folder of ${host.assetsJson}`,
+        hint: 'Narrow --recordings so that recordings folders do not contain package folders.',
+      });
+    }
+  }
+  return problems;
+}
+
+/** Layers: whole units per commit, in path order, each commit below the push limit when it can be. Returns how many. */
+function assignLayers(units: PlannedUnit[], maxCommitBytes: number | undefined): number {
+  let layer = 0;
+  let layerBytes = 0;
+  const limit = maxCommitBytes && maxCommitBytes > 0 ? maxCommitBytes : Infinity;
+  for (const unit of units) {
+    if (layerBytes > 0 && layerBytes + unit.bytes > limit) {
+      layer++;
+      layerBytes = 0;
+    }
+    unit.layer = layer;
+    layerBytes += unit.bytes;
+  }
+  return units.length > 0 ? layer + 1 : 0;
 }

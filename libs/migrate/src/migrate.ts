@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
-import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
-import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath } from '@asset-sync/assets-json';
+import { AssetSyncError, faultPoint, formatProblem, type Problem } from '@asset-sync/errors';
+import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath, pinKey, type Pin } from '@asset-sync/assets-json';
 import { discoverAll, discoverOne } from '@asset-sync/discovery';
 import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type OpenedWorkspace } from '@asset-sync/executor';
 import {
@@ -24,7 +24,7 @@ import {
   writeCommits,
   type CommitLayer,
 } from '@asset-sync/git-store';
-import { assetsPathOf, isSameOrBelow, pinKey, type PinRef } from '@asset-sync/planner';
+import { assetsPathOf, isSameOrBelow } from '@asset-sync/planner';
 import { blobIdOfFile } from './hash.js';
 import {
   STEPS,
@@ -131,7 +131,6 @@ interface Context {
   leftovers: LeftFile[];
 }
 
-const CRASH_VARIABLE = 'ASSET_SYNC_MIGRATE_CRASH_AFTER';
 const DEFAULT_FALLBACK = 'main';
 /** GitHub refuses a push over 2 GB, and any file over 100 MB. */
 const DEFAULT_MAX_COMMIT_BYTES = 2_000_000_000;
@@ -151,6 +150,7 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   const gitDir = await gitDirOf(repoRoot);
   const existingJournal = await readJournal(gitDir);
   const warnings: string[] = [];
+  const reported = { workspace, repoRoot, started, warnings, gitDir };
 
   let journal: Journal;
   let resumed = false;
@@ -158,66 +158,19 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
   const planStarted = Date.now();
   let waitedMs = 0;
   if (existingJournal) {
-    const differences = settingsDiffer(existingJournal.settings, askedSettings(options));
-    if (differences.length > 0) {
-      throw new AssetSyncError('CONFLICT', `a migration with other settings is in progress (${differences.join('; ')})`, {
-        file: journalPath(gitDir),
-        hint: `Rerun asset-sync migrate with the same settings (or none) to finish it. To abandon it before anything was published, delete ${journalPath(gitDir)}.`,
-      });
-    }
+    refuseOtherSettings(existingJournal, options, gitDir);
     journal = existingJournal;
     resumed = true;
-    if (options.dryRun) return reportOf({ journal, workspace, repoRoot, started, resumed, dryRun: true, status: 'planned', warnings, gitDir });
+    if (options.dryRun) return reportOf({ ...reported, journal, resumed, dryRun: true, status: 'planned' });
   } else {
-    const settings = resolveSettings(options, workspace);
-    const scan = await scanRecordings(repoRoot, settings.recordings, workspace.assetsDir);
-    const existing = (await discoverAll(repoRoot, workspace.config)).map((e) => e.packagePath);
-    const plan = planMigration({
-      assetsRepo: settings.assetsRepo,
-      prefix: settings.prefix,
-      granularity: settings.granularity,
-      dialect: settings.dialect,
-      fallbackBranch: settings.fallbackBranch,
-      ...(settings.branch ? { branch: settings.branch } : {}),
-      folders: scan.folders,
-      files: scan.files,
-      unsupported: scan.unsupported,
-      existing,
-      force: settings.force,
-      ...(settings.maxCommitBytes ? { maxCommitBytes: settings.maxCommitBytes } : {}),
-    });
-    journal = { version: 1, startedAt: new Date().toISOString(), settings, plan, sizeBefore: 0, steps: {} };
-    const huge = plan.units.flatMap((u) => u.files).filter((f) => f.size > MAX_FILE_BYTES);
-    if (huge.length > 0) {
-      warnings.push(`${plural(huge.length, 'recording')} over ${formatSize(MAX_FILE_BYTES)} (${huge.slice(0, 3).map((f) => f.path).join(', ')}${huge.length > 3 ? ', ...' : ''}): GitHub refuses files that large`);
-    }
-    const oversized = plan.units.filter((u) => settings.maxCommitBytes && u.bytes > settings.maxCommitBytes);
-    if (oversized.length > 0) {
-      warnings.push(`${plural(oversized.length, 'unit')} alone exceed the ${formatSize(settings.maxCommitBytes!)} push limit and get a commit each: ${oversized.map((u) => u.path).join(', ')}`);
-    }
-    if (plan.problems.length > 0) {
-      throw new AssetSyncError('MIGRATION_FAILED', `the migration cannot start: ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}\n${plan.problems.map(formatProblem).join('\n')}`, {
-        problems: plan.problems,
-        hint: plan.problems[0]?.hint ?? 'Fix the problems listed, then run asset-sync migrate again.',
-      });
-    }
-    if (options.dryRun) {
+    journal = await planJournal(options, workspace, warnings);
+    const { plan } = journal;
+    if (options.dryRun || plan.units.length === 0) {
       journal.sizeBefore = await workingTreeBytes(repoRoot, workspace.assetsDir);
-      return reportOf({ journal, workspace, repoRoot, started, resumed, dryRun: true, status: plan.units.length ? 'planned' : 'nothing-to-do', warnings, gitDir });
+      const status = options.dryRun && plan.units.length ? 'planned' : 'nothing-to-do';
+      return reportOf({ ...reported, journal, resumed, dryRun: options.dryRun === true, status });
     }
-    if (plan.units.length === 0) {
-      journal.sizeBefore = await workingTreeBytes(repoRoot, workspace.assetsDir);
-      return reportOf({ journal, workspace, repoRoot, started, resumed, dryRun: false, status: 'nothing-to-do', warnings, gitDir });
-    }
-    await refuseDirty(repoRoot, workspace.assetsDir, options.yes === true);
-    const asked = Date.now();
-    const confirmed = !options.confirm || options.yes === true || (await options.confirm(plan));
-    waitedMs = Date.now() - asked;
-    if (!confirmed) {
-      throw new AssetSyncError('CONFIRMATION_REQUIRED', 'the migration was not confirmed; nothing was changed', {
-        hint: 'Run asset-sync migrate --dry-run to review the plan, and --yes to skip the question.',
-      });
-    }
+    waitedMs = await confirmMigration(options, workspace, plan);
   }
 
   const release = await acquireLock(workspace.assetsDir);
@@ -229,32 +182,8 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
       });
     }
     const ctx: Context = { options, env, workspace, repoRoot, gitDir, journal, warnings, ran: new Set(), leftovers: [] };
-    if (!journal.steps.plan) {
-      journal.sizeBefore = await workingTreeBytes(repoRoot, workspace.assetsDir);
-      const left = journal.plan.left.length;
-      await finishStep(ctx, 'plan', planStarted + waitedMs, `${plural(journal.plan.totals.units, 'unit')}, ${plural(journal.plan.totals.files, 'file')}, ${formatSize(journal.plan.totals.bytes)}${left ? `; ${plural(left, 'file')} left in place` : ''}`);
-    } else {
-      options.onStep?.({ step: 'plan', state: 'resumed' });
-    }
-    const work: Record<Exclude<Step, 'plan'>, (c: Context) => Promise<string>> = {
-      write: writeStep,
-      publish: publishStep,
-      pin: pinStep,
-      verify: verifyStep,
-      remove: removeStep,
-    };
-    for (const step of STEPS) {
-      if (step === 'plan') continue;
-      if (ctx.journal.steps[step]) {
-        options.onStep?.({ step, state: 'resumed' });
-        continue;
-      }
-      const t = Date.now();
-      options.onStep?.({ step, state: 'start' });
-      const detail = await work[step](ctx);
-      await finishStep(ctx, step, t, detail);
-    }
-    const report = reportOf({ journal: ctx.journal, workspace, repoRoot, started, resumed, dryRun: false, status: 'complete', warnings, gitDir, ran: ctx.ran });
+    await runSteps(ctx, planStarted + waitedMs);
+    const report = reportOf({ ...reported, journal: ctx.journal, resumed, dryRun: false, status: 'complete', ran: ctx.ran });
     report.workingTree.after = await workingTreeBytes(repoRoot, workspace.assetsDir);
     report.leftovers = ctx.leftovers;
     if (ctx.committed) report.committed = ctx.committed;
@@ -263,6 +192,98 @@ export async function migrate(options: MigrateOptions): Promise<MigrationReport>
     return report;
   } finally {
     await release();
+  }
+}
+
+/** A rerun finishes the migration in progress: asking for other settings is a conflict. */
+function refuseOtherSettings(journal: Journal, options: MigrateOptions, gitDir: string): void {
+  const differences = settingsDiffer(journal.settings, askedSettings(options));
+  if (differences.length === 0) return;
+  throw new AssetSyncError('CONFLICT', `a migration with other settings is in progress (${differences.join('; ')})`, {
+    file: journalPath(gitDir),
+    hint: `Rerun asset-sync migrate with the same settings (or none) to finish it. To abandon it before anything was published, delete ${journalPath(gitDir)}.`,
+  });
+}
+
+/** A fresh migration's journal: settings, scan and plan, with warnings added; every plan problem at once. */
+async function planJournal(options: MigrateOptions, workspace: OpenedWorkspace, warnings: string[]): Promise<Journal> {
+  const repoRoot = options.repoRoot;
+  const settings = resolveSettings(options, workspace);
+  const scan = await scanRecordings(repoRoot, settings.recordings, workspace.assetsDir);
+  const existing = (await discoverAll(repoRoot, workspace.config)).map((e) => e.packagePath);
+  const plan = planMigration({
+    assetsRepo: settings.assetsRepo,
+    prefix: settings.prefix,
+    granularity: settings.granularity,
+    dialect: settings.dialect,
+    fallbackBranch: settings.fallbackBranch,
+    ...(settings.branch ? { branch: settings.branch } : {}),
+    folders: scan.folders,
+    files: scan.files,
+    unsupported: scan.unsupported,
+    existing,
+    force: settings.force,
+    ...(settings.maxCommitBytes ? { maxCommitBytes: settings.maxCommitBytes } : {}),
+  });
+  const journal: Journal = { version: 1, startedAt: new Date().toISOString(), settings, plan, sizeBefore: 0, steps: {} };
+  const huge = plan.units.flatMap((u) => u.files).filter((f) => f.size > MAX_FILE_BYTES);
+  if (huge.length > 0) {
+    warnings.push(`${plural(huge.length, 'recording')} over ${formatSize(MAX_FILE_BYTES)} (${huge.slice(0, 3).map((f) => f.path).join(', ')}${huge.length > 3 ? ', ...' : ''}): GitHub refuses files that large`);
+  }
+  const oversized = plan.units.filter((u) => settings.maxCommitBytes && u.bytes > settings.maxCommitBytes);
+  if (oversized.length > 0) {
+    warnings.push(`${plural(oversized.length, 'unit')} alone exceed the ${formatSize(settings.maxCommitBytes!)} push limit and get a commit each: ${oversized.map((u) => u.path).join(', ')}`);
+  }
+  if (plan.problems.length > 0) {
+    throw new AssetSyncError('MIGRATION_FAILED', `the migration cannot start: ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}\n${plan.problems.map(formatProblem).join('\n')}`, {
+      problems: plan.problems,
+      hint: plan.problems[0]?.hint ?? 'Fix the problems listed, then run asset-sync migrate again.',
+    });
+  }
+  return journal;
+}
+
+/** Refuses a dirty language repo without --yes, then asks; returns how long the question waited (not part of the plan step's time). */
+async function confirmMigration(options: MigrateOptions, workspace: OpenedWorkspace, plan: MigrationPlan): Promise<number> {
+  await refuseDirty(options.repoRoot, workspace.assetsDir, options.yes === true);
+  const asked = Date.now();
+  const confirmed = !options.confirm || options.yes === true || (await options.confirm(plan));
+  const waitedMs = Date.now() - asked;
+  if (!confirmed) {
+    throw new AssetSyncError('CONFIRMATION_REQUIRED', 'the migration was not confirmed; nothing was changed', {
+      hint: 'Run asset-sync migrate --dry-run to review the plan, and --yes to skip the question.',
+    });
+  }
+  return waitedMs;
+}
+
+/** Runs every step the journal does not record as done, in order; `planStarted` times the plan step. */
+async function runSteps(ctx: Context, planStarted: number): Promise<void> {
+  const { journal, options, repoRoot, workspace } = ctx;
+  if (!journal.steps.plan) {
+    journal.sizeBefore = await workingTreeBytes(repoRoot, workspace.assetsDir);
+    const left = journal.plan.left.length;
+    await finishStep(ctx, 'plan', planStarted, `${plural(journal.plan.totals.units, 'unit')}, ${plural(journal.plan.totals.files, 'file')}, ${formatSize(journal.plan.totals.bytes)}${left ? `; ${plural(left, 'file')} left in place` : ''}`);
+  } else {
+    options.onStep?.({ step: 'plan', state: 'resumed' });
+  }
+  const work: Record<Exclude<Step, 'plan'>, (c: Context) => Promise<string>> = {
+    write: writeStep,
+    publish: publishStep,
+    pin: pinStep,
+    verify: verifyStep,
+    remove: removeStep,
+  };
+  for (const step of STEPS) {
+    if (step === 'plan') continue;
+    if (ctx.journal.steps[step]) {
+      options.onStep?.({ step, state: 'resumed' });
+      continue;
+    }
+    const t = Date.now();
+    options.onStep?.({ step, state: 'start' });
+    const detail = await work[step](ctx);
+    await finishStep(ctx, step, t, detail);
   }
 }
 
@@ -348,8 +369,7 @@ async function finishStep(ctx: Context, step: Step, started: number, detail: str
   ctx.journal.steps[step] = { ms, at: new Date().toISOString(), detail };
   await writeJournal(ctx.gitDir, ctx.journal);
   ctx.options.onStep?.({ step, state: 'done', ms, detail });
-  // Failure injection for tests: stop the way a killed process stops, right after the step.
-  if (ctx.env[CRASH_VARIABLE] === step) process.exit(86);
+  await faultPoint(`migrate-${step}`, ctx.env);
 }
 
 async function openStore(ctx: Context): Promise<Store> {
@@ -363,7 +383,7 @@ async function openStore(ctx: Context): Promise<Store> {
 
 /** Fetches the fallback branch head (commits and trees only); null when the assets repo has no such branch. */
 async function fallbackHead(ctx: Context, store: Store): Promise<string | null> {
-  const pin: PinRef = { kind: 'branch-head', branch: ctx.journal.settings.fallbackBranch };
+  const pin: Pin = { kind: 'branch-head', branch: ctx.journal.settings.fallbackBranch };
   const { missing } = await store.fetchPins([pin]);
   if (missing.size > 0) return null;
   return (await store.resolvePins([pin])).get(pinKey(pin)) ?? null;
@@ -479,7 +499,7 @@ async function publishStep(ctx: Context): Promise<string> {
     if (there && !tags) {
       // A branch that exists must fast-forward to the migration commit.
       const branch = w.ref.slice('refs/heads/'.length);
-      const pin: PinRef = { kind: 'branch-head', branch };
+      const pin: Pin = { kind: 'branch-head', branch };
       await store.fetchPins([pin]);
       const head = (await store.resolvePins([pin])).get(pinKey(pin));
       if (!head || !(await isAncestor(store, head, w.oid))) {

@@ -1,0 +1,75 @@
+// Lint for the workspace: a small rule set (ESLint's and typescript-eslint's recommended rules)
+// and the dependency graph between our packages, enforced rather than only described. The graph
+// rules use each package's Nx tags (`nx.tags` in its package.json); docs/CONVENTIONS.md says why
+// each rule exists.
+import js from '@eslint/js';
+import { createProjectGraphAsync } from '@nx/devkit';
+import nx from '@nx/eslint-plugin';
+import { defineConfig } from 'eslint/config';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// The boundary rule reads Nx's cached project graph and, without one, skips itself with only a
+// warning: compute the graph first (the tags may have changed since), so `eslint .` alone checks it.
+await createProjectGraphAsync({ exitOnError: true });
+
+/** The graph of our packages. Every rule is about imports of `@asset-sync/*` and `asset-sync`. */
+const depConstraints = [
+  // The planner is pure: plain data in, plain data out. The pin model is its only import.
+  { sourceTag: 'scope:planner', onlyDependOnLibsWithTags: ['scope:assets-json'] },
+  // The one git seam sits below everything that plans or runs commands.
+  { sourceTag: 'scope:git-store', onlyDependOnLibsWithTags: ['scope:errors', 'scope:assets-json'] },
+  // The CLI ships; the tools (the Nx plugin, demo, bench, pack) are built on it, never the reverse.
+  { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:tool'] },
+  { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool'] },
+  // Every package is tagged, and what no rule above restricts is allowed.
+  { sourceTag: '*', onlyDependOnLibsWithTags: ['*'] },
+];
+
+/** Tests may also build fixtures with test-utils (real repositories, a git daemon). */
+const testDepConstraints = depConstraints.map((c) =>
+  c.onlyDependOnLibsWithTags ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'scope:test-utils'] } : c,
+);
+
+const boundaries = (constraints, allow = []) => [
+  'error',
+  {
+    // Tests import their own package by name (vitest maps it to src/), as every user does.
+    allowCircularSelfDependency: true,
+    allow,
+    depConstraints: constraints,
+  },
+];
+
+/** The corpus of real assets.json files is test data of the workspace, not a package. */
+const testFixtures = ['../../../test/fixtures/real-world.js'];
+
+export default defineConfig(
+  {
+    ignores: ['**/dist/**', '**/node_modules/**', 'test/fixtures/**', '.nx/**', 'coverage/**', '**/*.tsbuildinfo'],
+  },
+  {
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  js.configs.recommended,
+  tseslint.configs.recommended,
+  {
+    files: ['**/*.{js,mjs}'],
+    languageOptions: { globals: globals.node },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { '@nx': nx },
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(depConstraints),
+      // `_`-named bindings are the ones left out on purpose (a field dropped from a rest copy).
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    files: ['**/*.test.ts', 'test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries(testDepConstraints, testFixtures),
+    },
+  },
+);

@@ -1,7 +1,7 @@
 import { open, rename, rm } from 'node:fs/promises';
 import { AssetSyncError, redact } from '@asset-sync/errors';
 import { assertNotOption } from './run.js';
-import { chunkByLength, remoteOf, type Store } from './store.js';
+import { remoteOf, type Store } from './store.js';
 
 /*
  * Moving refs between remotes through a blob-less store: copying a fork's tags upstream, backing

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hasControlCharacter } from '@asset-sync/assets-json';
 import { AssetSyncError } from '@asset-sync/errors';
 import { runGit } from './run.js';
 import type { Store } from './store.js';
@@ -110,7 +111,7 @@ export async function foldersAt(store: Store, pairs: Array<{ commit: string; pat
  * git reads `./` and `../` relative to the working directory. Anything else is walked.
  */
 function plainPath(pair: { commit: string; path: string }): boolean {
-  return /^[0-9a-f]{40,64}$/.test(pair.commit) && (pair.path === '' || pair.path.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && !/[\x00-\x1f\x7f]/.test(s)));
+  return /^[0-9a-f]{40,64}$/.test(pair.commit) && (pair.path === '' || pair.path.split('/').every((s) => s !== '' && s !== '.' && s !== '..' && !hasControlCharacter(s)));
 }
 
 /** `<commit>:<path>` names the object at the path; git does not follow symlinks on the way. */

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { AssetSyncError, exitCodeOf, isAssetSyncError, redact } from '@asset-sync/errors';
+import { AssetSyncError, exitCodeOf, isAssetSyncError, redact, type ErrorReport } from '@asset-sync/errors';
 import { registerCommands } from './commands/index.js';
 import type { CommandResult, GlobalOptions } from './result.js';
 
@@ -75,7 +75,7 @@ function globalsOf(command: Command): GlobalOptions {
 function reportError(error: unknown, globals: { json?: boolean; verbose?: boolean }, io: Io): number {
   const code = exitCodeOf(error);
   if (globals.json) {
-    const body = isAssetSyncError(error) ? error.toJSON() : { code: 'INTERNAL', message: redact(String((error as Error)?.message ?? error)) };
+    const body: ErrorReport = isAssetSyncError(error) ? error.toJSON() : { code: 'INTERNAL', message: redact(String((error as Error)?.message ?? error)) };
     io.out(`${JSON.stringify({ ok: false, error: body }, null, 2)}\n`);
     return code;
   }

@@ -1,13 +1,13 @@
 import { Store, acquireLock, foldersAt, listTreeFiles, readBlobs } from '@asset-sync/git-store';
 import { assetsPathOf, describePin, pinKey, type PinRef } from '@asset-sync/planner';
-import { AssetSyncError } from '@asset-sync/errors';
-import { errorInfo } from './errors.js';
+import { AssetSyncError, type ErrorReport } from '@asset-sync/errors';
+import { errorReport } from './errors.js';
 import { fetchFromFallbacks, fetchObjectsRouted, type FallbackRemote } from './fallback.js';
 import { lineMatcher, searchContent, type GrepPattern, type LineMatcher } from './grep-match.js';
 import { networkMeter, type NetworkMeter } from './network.js';
 import { pinsAtRefs } from './pins-at-refs.js';
 import { ignoreAssetsDir } from './restore.js';
-import type { ErrorInfo, PackageEntry } from './types.js';
+import type { PackageEntry } from './types.js';
 import { pinRefOf, storeLocation, type OpenedWorkspace } from './workspace.js';
 
 export interface GrepOptions {
@@ -50,7 +50,7 @@ export interface GrepReport {
   matched: boolean;
   targets: GrepTarget[];
   matches: GrepMatch[];
-  failures: Array<ErrorInfo & { id: string }>;
+  failures: Array<ErrorReport & { id: string }>;
   network: { pinFetches: number; objectFetches: number; objects: number };
 }
 
@@ -115,7 +115,7 @@ async function unitsOf(options: GrepOptions): Promise<Unit[]> {
 }
 
 async function grepRepo(workspace: OpenedWorkspace, assetsRepo: string, units: Unit[], matcher: LineMatcher, report: GrepReport, network: NetworkMeter): Promise<void> {
-  const fail = (u: Unit, error: unknown): void => void report.failures.push({ id: u.id, ...errorInfo(error), message: `${u.id} at ${describePin(u.pinRef)}: ${errorInfo(error).message}` });
+  const fail = (u: Unit, error: unknown): void => void report.failures.push({ id: u.id, ...errorReport(error), message: `${u.id} at ${describePin(u.pinRef)}: ${errorReport(error).message}` });
   let store: Store;
   try {
     store = await Store.open(storeLocation(workspace, assetsRepo));

@@ -1,12 +1,12 @@
 export { restore } from './restore.js';
 export type { RestoreOptions } from './restore.js';
-export { describeChanges, errorInfo } from './errors.js';
+export { describeChanges, errorReport } from './errors.js';
+export type { ErrorReport } from '@asset-sync/errors';
 export { readStateFile, writeState, statePath, emptyState, layoutState } from './state.js';
 export type { RestoreState, LayoutState, CheckoutRecord, PackageRecord } from './state.js';
 export type {
   PackageEntry,
   Workspace,
-  ErrorInfo,
   PackageStatus,
   PackageOutcome,
   CheckoutAction,

@@ -1,12 +1,12 @@
 import { join } from 'node:path';
-import { AssetSyncError, formatProblem } from '@asset-sync/errors';
+import { AssetSyncError, formatProblem, type ErrorReport } from '@asset-sync/errors';
 import { Store, changedFiles, foldersAt, inspectCheckout } from '@asset-sync/git-store';
 import { assetsPathOf, ownerOf, pinKey, type PendingFiles } from '@asset-sync/planner';
 import { hasFiles } from './errors.js';
 import { isPinnedHead } from './proxy-checkout.js';
 import { layoutState, type PackageRecord, type RestoreState } from './state.js';
 import { loadState } from './upgrade.js';
-import type { ErrorInfo, PackageEntry, Workspace } from './types.js';
+import type { PackageEntry, Workspace } from './types.js';
 import { storeLocation } from './workspace.js';
 
 export interface PackageStatusReport {
@@ -24,7 +24,7 @@ export interface PackageStatusReport {
   locate?: string;
   /** The restored commit. */
   commit?: string;
-  error?: ErrorInfo;
+  error?: ErrorReport;
 }
 
 export interface Restored {

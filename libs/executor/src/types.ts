@@ -1,4 +1,4 @@
-import type { Problem } from '@asset-sync/errors';
+import type { ErrorReport, Problem } from '@asset-sync/errors';
 import type { Layout, PendingFiles, PinRef, RestorePlan } from '@asset-sync/planner';
 
 /** The part of a discovered assets.json the executor needs. */
@@ -44,12 +44,6 @@ export interface Workspace {
   fallbackRemotes?(): Array<{ name: string; url: string }>;
 }
 
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  hint?: string;
-}
-
 export type PackageStatus = 'restored' | 'up-to-date' | 'pending-kept' | 'failed' | 'would-restore' | 'removed' | 'would-remove';
 
 export interface PackageOutcome {
@@ -67,7 +61,7 @@ export interface PackageOutcome {
   pending?: PendingFiles;
   /** The fallback remote (a fork) the pin was fetched from, when the assets repo lacked it. */
   servedBy?: string;
-  error?: ErrorInfo;
+  error?: ErrorReport;
 }
 
 export type CheckoutAction = 'created' | 'updated' | 'repaired' | 'unchanged' | 'removed' | 'would-create' | 'would-update' | 'would-repair' | 'would-remove';
@@ -81,7 +75,7 @@ export interface CheckoutOutcome {
   packages: number;
   /** Packages whose files changed. */
   changing: number;
-  error?: ErrorInfo;
+  error?: ErrorReport;
 }
 
 export interface NetworkCounts {

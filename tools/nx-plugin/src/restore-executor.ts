@@ -1,7 +1,7 @@
 import { join, sep } from 'node:path';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { discoverAll, discoverOne, findRepoRoot } from '@asset-sync/discovery';
-import { errorInfo, openWorkspace, restore, toPackageEntry, type ErrorInfo, type PackageEntry, type PackageOutcome, type RestoreReport } from '@asset-sync/executor';
+import { errorReport, openWorkspace, restore, toPackageEntry, type ErrorReport, type PackageEntry, type PackageOutcome, type RestoreReport } from '@asset-sync/executor';
 import type { Layout } from '@asset-sync/planner';
 
 /** Options of the restore target (schemas/restore.json), set in nx.json or on the command line. */
@@ -135,7 +135,7 @@ async function* restoreGroup(workspaceRoot: string, tasks: readonly RestoreTask[
     () => queue.end(),
     (error: unknown) => {
       emit();
-      const lines = describeError(errorInfo(error));
+      const lines = describeError(errorReport(error));
       for (const task of tasks) if (!finished.has(task.id)) queue.push(result(task, false, lines));
       queue.end();
     },
@@ -180,7 +180,7 @@ export function describeOutcome(outcome: PackageOutcome): string[] {
   return [`failed ${outcome.id}`, ...describeError(outcome.error ?? { code: 'GIT_FAILED', message: `${outcome.id}: failed` })];
 }
 
-function describeError(error: ErrorInfo): string[] {
+function describeError(error: ErrorReport): string[] {
   return [`  ${error.message.split('\n').join('\n  ')}`, ...(error.hint ? [`  hint: ${error.hint}`] : [])];
 }
 

@@ -1,12 +1,12 @@
 import { Store, acquireLock } from '@asset-sync/git-store';
 import { planAdopt, type AdoptAction } from '@asset-sync/planner';
 import { copyRefs, remoteTags } from './remote-refs.js';
-import type { PackageEntry } from './types.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 import { ignoreAssetsDir } from './restore.js';
 
 export interface AdoptOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   entries: PackageEntry[];
   /** The fork the tags were pushed to. */
   from: { name: string; url: string };
@@ -63,7 +63,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
   return { ok: tags.every((t) => t.action === 'copied' || t.action === 'upstream'), from: options.from.name, tags, skipped };
 }
 
-async function adoptRepo(workspace: OpenedWorkspace, assetsRepo: string, pinned: Map<string, string[]>, from: { name: string; url: string }): Promise<AdoptedTag[]> {
+async function adoptRepo(workspace: Workspace, assetsRepo: string, pinned: Map<string, string[]>, from: { name: string; url: string }): Promise<AdoptedTag[]> {
   const store = await Store.open(storeLocation(workspace, assetsRepo));
   const names = [...pinned.keys()];
   const decisions = planAdopt(names, await remoteTags(store, names), await remoteTags(store, names, from.url));

@@ -7,11 +7,11 @@ import { lineMatcher, searchContent, type GrepPattern, type LineMatcher } from '
 import { networkMeter, type NetworkMeter } from './network.js';
 import { pinsAtRefs } from './pins-at-refs.js';
 import { ignoreAssetsDir } from './restore.js';
-import type { PackageEntry } from './types.js';
-import { pinRefOf, storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { pinRefOf, storeLocation } from './workspace.js';
 
 export interface GrepOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   /** The assets.json files searched at their pins as the working tree has them. */
   entries: PackageEntry[];
   /** Also search the pins these language-repo refs have (release tags, branches; patterns allowed). */
@@ -114,7 +114,7 @@ async function unitsOf(options: GrepOptions): Promise<Unit[]> {
   return [...units.values()].sort((a, b) => cmp(a.id, b.id) || cmp(a.pin, b.pin));
 }
 
-async function grepRepo(workspace: OpenedWorkspace, assetsRepo: string, units: Unit[], matcher: LineMatcher, report: GrepReport, network: NetworkMeter): Promise<void> {
+async function grepRepo(workspace: Workspace, assetsRepo: string, units: Unit[], matcher: LineMatcher, report: GrepReport, network: NetworkMeter): Promise<void> {
   const fail = (u: Unit, error: unknown): void => void report.failures.push({ id: u.id, ...errorReport(error), message: `${u.id} at ${describePin(u.pinRef)}: ${errorReport(error).message}` });
   let store: Store;
   try {
@@ -149,7 +149,7 @@ async function grepRepo(workspace: OpenedWorkspace, assetsRepo: string, units: U
 }
 
 /** Each unit's commit: from local refs, else one fetch for all pins of the repo, else the fallbacks. */
-async function resolveUnits(workspace: OpenedWorkspace, store: Store, units: Unit[], network: NetworkMeter, fail: (u: Unit, error: unknown) => void): Promise<void> {
+async function resolveUnits(workspace: Workspace, store: Store, units: Unit[], network: NetworkMeter, fail: (u: Unit, error: unknown) => void): Promise<void> {
   let peeled = await store.peelPins(units.map((u) => u.pinRef));
   const unresolved = units.filter((u) => !peeled.has(pinKey(u.pinRef))).map((u) => u.pinRef);
   const from = new Map<string, FallbackRemote>();

@@ -16,7 +16,7 @@ export type {
   RestoreEvents,
 } from './types.js';
 export { openWorkspace, toPackageEntry, pinRefOf, storeLocation } from './workspace.js';
-export type { OpenWorkspaceOptions, OpenedWorkspace } from './workspace.js';
+export type { OpenWorkspaceOptions } from './workspace.js';
 export { selectPackages } from './select.js';
 export type { SelectOptions, Selection } from './select.js';
 export { status, locate, findRestored, readCurrentState } from './status.js';

@@ -5,10 +5,10 @@ import { parseAssetsJson } from '@asset-sync/assets-json';
 import { AssetSyncError, formatProblem } from '@asset-sync/errors';
 import { discoverOne, findGoverningAssetsJson, toPosixPath } from '@asset-sync/discovery';
 import { derivedTagPrefix } from './push.js';
-import type { OpenedWorkspace } from './workspace.js';
+import type { Workspace } from './types.js';
 
 export interface InitOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   /** Absolute folder of the new package or service. */
   dir: string;
   assetsRepo?: string;

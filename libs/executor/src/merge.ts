@@ -7,11 +7,11 @@ import { commitIdentity } from './identity.js';
 import { derivedTagPrefix } from './push.js';
 import { hasFiles } from './errors.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
-import type { PackageEntry } from './types.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 export interface MergeOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   /** Every assets.json of the language repo (the current branch). */
   entries: PackageEntry[];
   dryRun?: boolean;
@@ -100,7 +100,7 @@ export async function merge(options: MergeOptions): Promise<MergeReport> {
 }
 
 async function mergeRepo(
-  workspace: OpenedWorkspace,
+  workspace: Workspace,
   assetsRepo: string,
   branch: string,
   entries: PackageEntry[],

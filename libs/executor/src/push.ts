@@ -22,11 +22,11 @@ import { adoptPushedPin } from './local-pin.js';
 import { journalPath, readJournal, type PushJournal } from './push-journal.js';
 import { describeFinding, scanEntries, type PublishedEntry } from './secrets.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
-import type { PackageEntry } from './types.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 export interface PushOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   entry: PackageEntry;
   /** Other assets.json files (nested ones are excluded from this package). */
   context?: PackageEntry[];
@@ -180,7 +180,7 @@ interface PublishContext {
  * the files are the new pin's already, so only the pin is left to write.
  */
 async function finishWrittenPush(
-  workspace: OpenedWorkspace,
+  workspace: Workspace,
   entry: PackageEntry,
   journal: PushJournal | undefined,
   journalFile: string,

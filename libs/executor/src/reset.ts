@@ -4,11 +4,10 @@ import { isSameOrBelow, type PendingFiles } from '@asset-sync/planner';
 import { hasFiles } from './errors.js';
 import { restore } from './restore.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
-import type { PackageEntry, RestoreReport } from './types.js';
-import type { OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, RestoreReport, Workspace } from './types.js';
 
 export interface ResetOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   entry: PackageEntry;
   context?: PackageEntry[];
   /** Discard without asking. */

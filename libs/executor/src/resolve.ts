@@ -8,11 +8,11 @@ import { assetsPathOf, isSameOrBelow, pinKey, type PinRef } from '@asset-sync/pl
 import { commitIdentity } from './identity.js';
 import { derivedTagPrefix } from './push.js';
 import { restore } from './restore.js';
-import type { PackageEntry } from './types.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 export interface ResolveOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   /** Absolute path of the conflicted assets.json. */
   file: string;
   context?: PackageEntry[];

@@ -141,7 +141,7 @@ async function fetchMissing(input: ApplyInput, prepared: Prepared[]): Promise<Ma
           const missing = [...new Set([...(await store.missingObjects(trees)), ...(await store.missingBlobs(blobs))])];
           if (missing.length === 0) return;
           input.events?.phase?.('fetch-objects', repo);
-          const fetched = await fetchObjectsRouted(store, missing, await fallbackRoutes(input, store), input.network.onBytes, input.workspace.fallbackRemotes?.() ?? []);
+          const fetched = await fetchObjectsRouted(store, missing, await fallbackRoutes(input, store), input.network.onBytes, input.workspace.fallbackRemotes());
           input.network.objects += fetched.objects;
           input.network.objectFetches += fetched.requests;
         } catch (error) {

@@ -324,7 +324,7 @@ async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRe
       input.network.pins += fetched.fetched.length;
     }
     // Pins the assets repo lacks (pushed to a fork, not adopted yet) may come from a fallback remote.
-    const fallbacks = missing.size > 0 ? (input.workspace.fallbackRemotes?.() ?? []) : [];
+    const fallbacks = missing.size > 0 ? input.workspace.fallbackRemotes() : [];
     const served = fallbacks.length > 0 ? await fetchFromFallbacks(store, wants, missing, fallbacks, input.network) : new Map<string, FallbackRemote>();
     await nameBranches(store, branches, missing);
     await store.namePins([...new Set(fetchPlan.collapsed.map((c) => c.sha))]);

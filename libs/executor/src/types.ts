@@ -1,3 +1,4 @@
+import type { AssetSyncConfig, OtherRemote } from '@asset-sync/config';
 import type { ErrorReport, Problem } from '@asset-sync/errors';
 import type { Layout, PendingFiles, PinRef, RestorePlan } from '@asset-sync/planner';
 
@@ -29,7 +30,10 @@ export interface PackageEntry {
   problems: Problem[];
 }
 
-/** Where and how the executor works: built once per command from the language repo. */
+/**
+ * The language repo a command works in: where its assets dir and store are, its effective
+ * config, and how assets repos map to URLs. Built once per command by `openWorkspace`.
+ */
 export interface Workspace {
   repoRoot: string;
   /** Absolute assets dir (`<repo root>/.assets` unless configured). */
@@ -37,11 +41,18 @@ export interface Workspace {
   /** A store shared with other clones and language repos (storeDir); unset, the store is in the assets dir. */
   storeDir?: string;
   layout: Layout;
+  config: AssetSyncConfig;
+  /** The language repo's `origin`, which SSH and template URLs of assets repos follow. */
+  originUrl?: string;
+  /** Where the command was started; relative paths are read from here. */
+  cwd?: string;
+  concurrency: { network: number; local: number };
   /** Clone URL of an assets repo (config remotes, templates, SSH origin...). */
   remoteUrl(assetsRepo: string): string;
-  concurrency: { network: number; local: number };
+  /** A fork, fallback or backup remote named as `owner/name` (URL by the same rules as an assets repo) or by its URL. */
+  otherRemote(value: string): OtherRemote;
   /** Where restore looks for pins the assets repo lacks (a contributor's fork), in order. */
-  fallbackRemotes?(): Array<{ name: string; url: string }>;
+  fallbackRemotes(): OtherRemote[];
 }
 
 export type PackageStatus = 'restored' | 'up-to-date' | 'pending-kept' | 'failed' | 'would-restore' | 'removed' | 'would-remove';

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Store, listRemoteRefs } from '@asset-sync/git-store';
 import { describePin, pinKey, type PinRef } from '@asset-sync/planner';
 import { remoteTags } from './remote-refs.js';
-import type { PackageEntry } from './types.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 import { ignoreAssetsDir } from './restore.js';
 
 export interface VerifiedPin {
@@ -30,7 +30,7 @@ export interface VerifyPinsReport {
  * throwaway store. What a PR gate runs before merging: a pin only a fork has would break every
  * restore once the fork goes away.
  */
-export async function verifyPins(workspace: OpenedWorkspace, entries: PackageEntry[]): Promise<VerifyPinsReport> {
+export async function verifyPins(workspace: Workspace, entries: PackageEntry[]): Promise<VerifyPinsReport> {
   await ignoreAssetsDir(workspace.assetsDir);
   const pins: VerifiedPin[] = [];
   const byRepo = new Map<string, PackageEntry[]>();
@@ -58,7 +58,7 @@ export async function verifyPins(workspace: OpenedWorkspace, entries: PackageEnt
 }
 
 /** The keys of the pins the assets repo has. */
-async function presentUpstream(workspace: OpenedWorkspace, store: Store, pins: PinRef[]): Promise<Set<string>> {
+async function presentUpstream(workspace: Workspace, store: Store, pins: PinRef[]): Promise<Set<string>> {
   const present = new Set<string>();
   const tags = await remoteTags(store, pins.flatMap((p) => (p.kind === 'tag' ? [p.tag] : [])));
   for (const tag of tags.keys()) present.add(pinKey({ kind: 'tag', tag }));

@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
 import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath } from '@asset-sync/assets-json';
 import { discoverAll, discoverOne } from '@asset-sync/discovery';
-import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type OpenedWorkspace } from '@asset-sync/executor';
+import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type Workspace } from '@asset-sync/executor';
 import {
   Store,
   acquireLock,
@@ -119,7 +119,7 @@ export interface MigrationReport {
 interface Context {
   options: MigrateOptions;
   env: NodeJS.ProcessEnv;
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   repoRoot: string;
   gitDir: string;
   journal: Journal;
@@ -279,7 +279,7 @@ function askedSettings(options: MigrateOptions): Partial<MigrationSettings> {
 }
 
 /** The settings of a fresh migration: options, then asset-sync.yaml, then defaults. Every problem at once. */
-export function resolveSettings(options: MigrateOptions, workspace: Pick<OpenedWorkspace, 'config'>): MigrationSettings {
+export function resolveSettings(options: MigrateOptions, workspace: Pick<Workspace, 'config'>): MigrationSettings {
   const problems: Problem[] = [];
   const config = workspace.config;
   const assetsRepo = options.assetsRepo ?? config.defaults.AssetsRepo;
@@ -697,7 +697,7 @@ async function pruneEmpty(abs: string, rel: string, leftovers: LeftFile[], plann
 
 function reportOf(input: {
   journal: Journal;
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   repoRoot: string;
   started: number;
   resumed: boolean;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
-import { gc, type GcRepoReport, type OpenedWorkspace } from '@asset-sync/executor';
+import { gc, type GcRepoReport, type Workspace } from '@asset-sync/executor';
 import { parseDuration, shortSha } from '@asset-sync/planner';
 import { workspaceFor } from '../context.js';
 import { formatBytes } from '../render/progress.js';
@@ -37,7 +37,7 @@ export async function gcCommand(globals: GlobalOptions, flags: GcFlags): Promise
 }
 
 /** `file.bundle` is a bundle file (relative to where the command runs); anything else a remote. */
-function backupOf(workspace: OpenedWorkspace, cwd: string, value: string | boolean | undefined): { kind: 'bundle'; file: string } | { kind: 'remote'; name: string; url: string } | undefined {
+function backupOf(workspace: Workspace, cwd: string, value: string | boolean | undefined): { kind: 'bundle'; file: string } | { kind: 'remote'; name: string; url: string } | undefined {
   if (typeof value !== 'string') return undefined;
   if (value.endsWith('.bundle')) return { kind: 'bundle', file: resolve(cwd, value) };
   return { kind: 'remote', ...workspace.otherRemote(value) };

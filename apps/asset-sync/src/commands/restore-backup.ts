@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
-import { restoreBackup, selectPackages, type OpenedWorkspace } from '@asset-sync/executor';
+import { restoreBackup, selectPackages, type Workspace } from '@asset-sync/executor';
 import { shortSha } from '@asset-sync/planner';
 import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
@@ -19,7 +19,7 @@ export async function restoreBackupCommand(globals: GlobalOptions, from: string,
 }
 
 /** The assets repo when the command does not name one: the one every assets.json (or defaults.AssetsRepo) names. */
-async function onlyAssetsRepo(workspace: OpenedWorkspace): Promise<string> {
+async function onlyAssetsRepo(workspace: Workspace): Promise<string> {
   const repos = new Set((await selectPackages(workspace, { all: true })).entries.flatMap((e) => (e.target ? [e.target.assetsRepo] : [])));
   if (repos.size === 1) return [...repos][0]!;
   if (repos.size === 0 && workspace.config.defaults.AssetsRepo) return workspace.config.defaults.AssetsRepo;

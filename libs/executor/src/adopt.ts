@@ -41,13 +41,13 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
   const skipped: AdoptReport['skipped'] = [];
   const byRepo = new Map<string, Map<string, string[]>>();
   for (const entry of options.entries) {
-    const pin = entry.target?.pin;
-    if (!entry.target || entry.problems.length > 0) skipped.push({ id: entry.path, reason: 'not a valid assets.json' });
+    const pin = entry.settings?.pin;
+    if (!entry.settings || entry.problems.length > 0) skipped.push({ id: entry.path, reason: 'not a valid assets.json' });
     else if (pin?.kind !== 'tag') skipped.push({ id: entry.path, reason: pin?.kind === 'sha' ? 'pins a SHA; adopt copies tags' : 'pins nothing yet' });
     else {
-      const tags = byRepo.get(entry.target.assetsRepo) ?? new Map<string, string[]>();
+      const tags = byRepo.get(entry.settings.assetsRepo) ?? new Map<string, string[]>();
       tags.set(pin.tag, [...(tags.get(pin.tag) ?? []), entry.path]);
-      byRepo.set(entry.target.assetsRepo, tags);
+      byRepo.set(entry.settings.assetsRepo, tags);
     }
   }
   await ignoreAssetsDir(workspace.assetsDir);

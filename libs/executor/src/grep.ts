@@ -101,7 +101,7 @@ async function unitsOf(options: GrepOptions): Promise<Unit[]> {
     if (!unit.sources.includes(source)) unit.sources.push(source);
     units.set(key, unit);
   };
-  for (const e of options.entries) if (e.target) add(e.path, e.packagePath, e.target.assetsRepo, e.target.prefix, e.target.pin, e.target.pinText, 'worktree');
+  for (const e of options.entries) if (e.settings) add(e.path, e.packagePath, e.settings.assetsRepo, e.settings.prefix, e.settings.pin, e.settings.pinText, 'worktree');
   if (options.pinsFrom?.length) {
     const selected = new Set(options.entries.map((e) => e.path));
     const found = await pinsAtRefs(options.workspace, options.pinsFrom, (path) => options.allAtRefs === true || selected.has(path));

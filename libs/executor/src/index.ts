@@ -6,6 +6,7 @@ export { readStateFile, writeState, statePath, emptyState, layoutState } from '.
 export type { RestoreState, LayoutState, CheckoutRecord, PackageRecord } from './state.js';
 export type {
   PackageEntry,
+  PackageSettings,
   Workspace,
   PackageStatus,
   PackageOutcome,

@@ -27,7 +27,7 @@ export interface ResetReport {
 /** Throws away a package's pending changes and returns it to the content its assets.json pins. */
 export async function reset(options: ResetOptions): Promise<ResetReport> {
   const { workspace, entry } = options;
-  if (!entry.target) {
+  if (!entry.settings) {
     throw new AssetSyncError('ASSETS_JSON_INVALID', `${entry.path} is not a valid assets.json`, { problems: entry.problems, hint: 'Fix the fields listed first.' });
   }
   const release = await acquireLock(workspace.assetsDir);
@@ -53,7 +53,7 @@ export async function reset(options: ResetOptions): Promise<ResetReport> {
     const restored = await restore({ workspace, entries: [entry], context: options.context ?? [], complete: false, lockHeld: true, force: true });
     const failure = restored.packages.find((p) => p.status === 'failed');
     if (failure?.error) throw new AssetSyncError(failure.error.code as never, failure.error.message, failure.error.hint ? { hint: failure.error.hint } : {});
-    return { id: entry.path, discarded, pin: entry.target.pinText, restore: { ok: restored.ok, summary: restored.summary } };
+    return { id: entry.path, discarded, pin: entry.settings.pinText, restore: { ok: restored.ok, summary: restored.summary } };
   } finally {
     await release();
   }

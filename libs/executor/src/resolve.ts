@@ -56,8 +56,8 @@ export async function resolve(options: ResolveOptions): Promise<ResolveReport> {
   const identity = await commitIdentity(workspace.repoRoot, options.env);
   const path = assetsPathOf(assetsJson.prefixPath, packagePath);
   const excludes = (options.context ?? [])
-    .filter((e) => e.target && e.target.assetsRepo === assetsJson.assetsRepo)
-    .map((e) => assetsPathOf(e.target!.prefix, e.packagePath))
+    .filter((e) => e.settings && e.settings.assetsRepo === assetsJson.assetsRepo)
+    .map((e) => assetsPathOf(e.settings!.prefix, e.packagePath))
     .filter((p) => p !== path && isSameOrBelow(p, path));
 
   const release = await acquireLock(workspace.assetsDir);

@@ -104,7 +104,7 @@ function prepareRequests(entries: PackageEntry[]): { requests: RestoreRequest[];
   const requests: RestoreRequest[] = [];
   const failures: RequestFailure[] = [];
   for (const entry of entries) {
-    if (!entry.target || entry.problems.length > 0) {
+    if (!entry.settings || entry.problems.length > 0) {
       failures.push({
         id: entry.path,
         code: 'ASSETS_JSON_INVALID',
@@ -113,7 +113,7 @@ function prepareRequests(entries: PackageEntry[]): { requests: RestoreRequest[];
       });
       continue;
     }
-    const { assetsRepo, prefix, pin, pinText } = entry.target;
+    const { assetsRepo, prefix, pin, pinText } = entry.settings;
     requests.push({ id: entry.path, assetsRepo, prefix, packagePath: entry.packagePath, pin, pinText });
   }
   return { requests, failures };
@@ -158,7 +158,7 @@ function ownerPathsOf(input: GatherInput, requests: RestoreRequest[], restored: 
   for (const r of restored) add(r.checkout, r.path);
   for (const r of requests) add(checkoutOf(input.layout, r), assetsPathOf(r.prefix, r.packagePath));
   if (input.layout === 'shared') {
-    for (const e of input.context) if (e.target) add(sharedCheckoutDir(e.target.assetsRepo), assetsPathOf(e.target.prefix, e.packagePath));
+    for (const e of input.context) if (e.settings) add(sharedCheckoutDir(e.settings.assetsRepo), assetsPathOf(e.settings.prefix, e.packagePath));
   }
   return new Map([...owners].map(([dir, set]) => [dir, [...set].sort()]));
 }

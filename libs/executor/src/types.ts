@@ -13,21 +13,24 @@ export interface PackageEntry {
   /** Folder of the assets.json relative to the repo root ('' at the root). */
   packagePath: string;
   /** Present when the file is valid. */
-  target?: {
-    assetsRepo: string;
-    prefix: string;
-    pin: PinRef;
-    dialect: 'tag' | 'branch';
-    /** The value as written (Tag or SHA), '' when nothing was pushed yet. */
-    pinText: string;
-    /** Tag dialect: the prefix new tags are named with. */
-    tagPrefix?: string;
-    /** Branch dialect: the branch pushes go to (`AssetsRepoBranch`, or `auto/<service>`). */
-    branch?: string;
-    /** The branch an empty pin means, and new branches start from. */
-    fallbackBranch: string;
-  };
+  settings?: PackageSettings;
   problems: Problem[];
+}
+
+/** What a valid assets.json says: where its recordings are, and how it is pinned and pushed. */
+export interface PackageSettings {
+  assetsRepo: string;
+  prefix: string;
+  pin: PinRef;
+  dialect: 'tag' | 'branch';
+  /** The value as written (Tag or SHA), '' when nothing was pushed yet. */
+  pinText: string;
+  /** Tag dialect: the prefix new tags are named with. */
+  tagPrefix?: string;
+  /** Branch dialect: the branch pushes go to (`AssetsRepoBranch`, or `auto/<service>`). */
+  branch?: string;
+  /** The branch an empty pin means, and new branches start from. */
+  fallbackBranch: string;
 }
 
 /**

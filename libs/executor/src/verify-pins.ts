@@ -35,22 +35,22 @@ export async function verifyPins(workspace: Workspace, entries: PackageEntry[]):
   const pins: VerifiedPin[] = [];
   const byRepo = new Map<string, PackageEntry[]>();
   for (const entry of entries) {
-    if (!entry.target || entry.problems.length > 0) pins.push({ id: entry.path, onUpstream: false, problem: entry.problems.map((p) => p.message).join('; ') || 'not a valid assets.json' });
-    else byRepo.set(entry.target.assetsRepo, [...(byRepo.get(entry.target.assetsRepo) ?? []), entry]);
+    if (!entry.settings || entry.problems.length > 0) pins.push({ id: entry.path, onUpstream: false, problem: entry.problems.map((p) => p.message).join('; ') || 'not a valid assets.json' });
+    else byRepo.set(entry.settings.assetsRepo, [...(byRepo.get(entry.settings.assetsRepo) ?? []), entry]);
   }
   for (const [assetsRepo, mine] of byRepo) {
     const store = await Store.open(storeLocation(workspace, assetsRepo));
-    const present = await presentUpstream(workspace, store, mine.map((e) => e.target!.pin));
-    const absentTags = mine.map((e) => e.target!.pin).flatMap((p) => (p.kind === 'tag' && !present.has(pinKey(p)) ? [p.tag] : []));
+    const present = await presentUpstream(workspace, store, mine.map((e) => e.settings!.pin));
+    const absentTags = mine.map((e) => e.settings!.pin).flatMap((p) => (p.kind === 'tag' && !present.has(pinKey(p)) ? [p.tag] : []));
     const foundOn = new Map<string, string>();
     for (const fallback of absentTags.length ? workspace.fallbackRemotes() : []) {
       for (const tag of (await remoteTags(store, absentTags, fallback.url).catch(() => new Map<string, string>())).keys()) if (!foundOn.has(tag)) foundOn.set(tag, fallback.name);
     }
     for (const entry of mine) {
-      const pin = entry.target!.pin;
+      const pin = entry.settings!.pin;
       const onUpstream = present.has(pinKey(pin));
       const on = pin.kind === 'tag' ? foundOn.get(pin.tag) : undefined;
-      pins.push({ id: entry.path, assetsRepo, pin: entry.target!.pinText, onUpstream, ...(on && !onUpstream ? { foundOn: on } : {}), ...(onUpstream ? {} : { problem: `${describePin(pin)} is not on ${assetsRepo}` }) });
+      pins.push({ id: entry.path, assetsRepo, pin: entry.settings!.pinText, onUpstream, ...(on && !onUpstream ? { foundOn: on } : {}), ...(onUpstream ? {} : { problem: `${describePin(pin)} is not on ${assetsRepo}` }) });
     }
   }
   pins.sort((a, b) => (a.id < b.id ? -1 : 1));

@@ -89,7 +89,7 @@ export function toPackageEntry(entry: { path: string; absPath?: string; packageP
   return {
     ...base,
     problems: [],
-    target: {
+    settings: {
       assetsRepo: value.assetsRepo,
       prefix: value.prefixPath,
       pin: pinRefOf(value),

@@ -4,14 +4,14 @@ import type { PendingChanges } from '@asset-sync/git-store';
 import { workspaceFor } from '../context.js';
 import type { Io } from '../main.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
-import { proxyTargets, singleTarget, type ProxyVerbFlags } from './proxy-verbs.js';
+import { applyProxyFlags, singlePath, type ProxyVerbFlags } from './proxy-verbs.js';
 
 /** Throws away the package's pending changes and returns to its pinned content. */
 export async function resetCommand(given: GlobalOptions, io: Io, path: string | undefined, flags: { yes?: boolean } & ProxyVerbFlags): Promise<CommandResult> {
-  const { globals, paths, layout } = proxyTargets(given, path ? [path] : [], flags);
-  const target = singleTarget('reset', paths);
+  const { globals, paths, layout } = applyProxyFlags(given, path ? [path] : [], flags);
+  const only = singlePath('reset', paths);
   const workspace = await workspaceFor(globals, layout);
-  const selection = await selectPackages(workspace, { paths: target ? [target] : [] });
+  const selection = await selectPackages(workspace, { paths: only ? [only] : [] });
   const entry = selection.entries[0]!;
   const report = await reset({
     workspace,

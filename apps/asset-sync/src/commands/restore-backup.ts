@@ -20,7 +20,7 @@ export async function restoreBackupCommand(globals: GlobalOptions, from: string,
 
 /** The assets repo when the command does not name one: the one every assets.json (or defaults.AssetsRepo) names. */
 async function onlyAssetsRepo(workspace: Workspace): Promise<string> {
-  const repos = new Set((await selectPackages(workspace, { all: true })).entries.flatMap((e) => (e.target ? [e.target.assetsRepo] : [])));
+  const repos = new Set((await selectPackages(workspace, { all: true })).entries.flatMap((e) => (e.settings ? [e.settings.assetsRepo] : [])));
   if (repos.size === 1) return [...repos][0]!;
   if (repos.size === 0 && workspace.config.defaults.AssetsRepo) return workspace.config.defaults.AssetsRepo;
   throw new AssetSyncError('USAGE', repos.size === 0 ? 'no assets.json names an assets repo' : `the assets.json files name ${repos.size} assets repos (${[...repos].sort().join(', ')})`, {

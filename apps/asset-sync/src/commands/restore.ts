@@ -3,7 +3,7 @@ import { describeChanges, parseShard, restore, selectPackages, type RestoreRepor
 import type { PendingFiles } from '@asset-sync/planner';
 import { workspaceFor, parsePositiveInt } from '../context.js';
 import { formatBytes, progressDisplay } from '../render/progress.js';
-import { proxyTargets, type ProxyVerbFlags } from './proxy-verbs.js';
+import { applyProxyFlags, type ProxyVerbFlags } from './proxy-verbs.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 import type { Io } from '../main.js';
 
@@ -18,7 +18,7 @@ export interface RestoreFlags extends ProxyVerbFlags {
 }
 
 export async function restoreCommand(given: GlobalOptions, io: Io, givenPaths: string[], flags: RestoreFlags): Promise<CommandResult> {
-  const { globals, paths, layout } = proxyTargets(given, givenPaths, flags);
+  const { globals, paths, layout } = applyProxyFlags(given, givenPaths, flags);
   const workspace = await workspaceFor(globals, layout);
   const jobs = parsePositiveInt(flags.jobs, '--jobs');
   const selection = await selectPackages(workspace, {

@@ -6,8 +6,10 @@ import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 import { applyProxyFlags, singlePath, type ProxyVerbFlags } from './proxy-verbs.js';
 
+export type ConfigShowFlags = ProxyVerbFlags;
+
 /** The resolved assets.json for PATH and the effective config, with where each value came from. */
-export async function configShowCommand(given: GlobalOptions, givenPath: string | undefined, flags: ProxyVerbFlags = {}): Promise<CommandResult> {
+export async function configShowCommand(given: GlobalOptions, givenPath: string | undefined, flags: ConfigShowFlags = {}): Promise<CommandResult> {
   const { globals, paths } = applyProxyFlags(given, givenPath ? [givenPath] : [], flags);
   const path = singlePath('config show', paths);
   const workspace = await workspaceFor(globals);

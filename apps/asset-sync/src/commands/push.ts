@@ -4,7 +4,14 @@ import type { CommandResult, GlobalOptions } from '../result.js';
 import { applyProxyFlags, singlePath, type ProxyVerbFlags } from './proxy-verbs.js';
 
 /** Commits the package's pending recordings, publishes them, and writes the new pin. */
-export async function pushCommand(given: GlobalOptions, path: string | undefined, flags: { allowSecret?: string[]; fork?: string } & ProxyVerbFlags): Promise<CommandResult> {
+export interface PushFlags extends ProxyVerbFlags {
+  allowSecret?: string[];
+  fork?: string;
+  /** Accepted for scripts; push never discards anything. */
+  yes?: boolean;
+}
+
+export async function pushCommand(given: GlobalOptions, path: string | undefined, flags: PushFlags): Promise<CommandResult> {
   const { globals, paths, layout } = applyProxyFlags(given, path ? [path] : [], flags);
   const only = singlePath('push', paths);
   const workspace = await workspaceFor(globals, layout);

@@ -6,7 +6,11 @@ import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 
 /** Brings refs gc deleted back into the assets repo from a bundle or a backup remote. */
-export async function restoreBackupCommand(globals: GlobalOptions, from: string, names: string[], flags: { assetsRepo?: string }): Promise<CommandResult> {
+export interface RestoreBackupFlags {
+  assetsRepo?: string;
+}
+
+export async function restoreBackupCommand(globals: GlobalOptions, from: string, names: string[], flags: RestoreBackupFlags): Promise<CommandResult> {
   if (names.length === 0) throw new AssetSyncError('USAGE', 'name the tags to bring back: asset-sync restore-backup <bundle|remote> <tag...>');
   const workspace = await workspaceFor(globals);
   const source = from.endsWith('.bundle') ? { kind: 'bundle' as const, file: resolve(globals.cwd, from) } : { kind: 'remote' as const, ...workspace.otherRemote(from) };

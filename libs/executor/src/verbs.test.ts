@@ -158,6 +158,23 @@ describe('reset', () => {
   });
 });
 
+/** What git leaves in assets.json when two branches moved the pin. */
+function conflictedAssetsJson(assetsRepo: string, ours: string, theirs: string): string {
+  return [
+    '{',
+    `  "AssetsRepo": "${assetsRepo}",`,
+    '  "AssetsRepoPrefixPath": "python",',
+    '  "TagPrefix": "python/tables",',
+    '<<<<<<< HEAD',
+    `  "Tag": "${ours}"`,
+    '=======',
+    `  "Tag": "${theirs}"`,
+    '>>>>>>> origin/pr/a',
+    '}',
+    '',
+  ].join('\n');
+}
+
 describe('resolve', () => {
   it('merges the two pins of a conflicted assets.json file by file and pins the result', GIT_TIMEOUT, async () => {
     let ours = '';
@@ -173,19 +190,7 @@ describe('resolve', () => {
       },
     );
     const file = join(w.lang, TABLES, 'assets.json');
-    const conflicted = [
-      '{',
-      `  "AssetsRepo": "${w.assetsRepo}",`,
-      '  "AssetsRepoPrefixPath": "python",',
-      '  "TagPrefix": "python/tables",',
-      '<<<<<<< HEAD',
-      `  "Tag": "python/tables_${ours.slice(0, 10)}"`,
-      '=======',
-      `  "Tag": "python/tables_${theirs.slice(0, 10)}"`,
-      '>>>>>>> origin/pr/a',
-      '}',
-      '',
-    ].join('\n');
+    const conflicted = conflictedAssetsJson(w.assetsRepo, `python/tables_${ours.slice(0, 10)}`, `python/tables_${theirs.slice(0, 10)}`);
     await writeFile(file, conflicted);
     const report = await resolve({ workspace: w.workspace, file });
     const pin = report.pin;
@@ -205,6 +210,30 @@ describe('resolve', () => {
       'test_other.json': recording('other', 'theirs'),
       'test_table.json': recording('table', 'ours'),
     });
+  });
+
+  it('stops when both pins changed the same recording differently, naming it, and leaves assets.json as it is', GIT_TIMEOUT, async () => {
+    const tags: string[] = [];
+    const w = await world(
+      () => ({ [`${TABLES}/assets.json`]: assetsJson('python/tables', 'python/tables_0000000001') }),
+      async (repo) => {
+        const base = await commitFiles(repo, { [TABLES_FILE]: recording('table', 'v1') }, { tag: 'python/tables_0000000001' });
+        for (const side of ['ours', 'theirs']) {
+          const commit = await commitFiles(repo, { [TABLES_FILE]: recording('table', side) }, { parent: base, branch: `auto/${side}` });
+          tags.push(`python/tables_${commit.slice(0, 10)}`);
+          await tagCommit(repo, tags.at(-1)!, commit);
+        }
+      },
+    );
+    const file = join(w.lang, TABLES, 'assets.json');
+    const conflicted = conflictedAssetsJson(w.assetsRepo, tags[0]!, tags[1]!);
+    await writeFile(file, conflicted);
+    await expect(resolve({ workspace: w.workspace, file })).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: `both pins changed the same recordings differently; ${TABLES}/assets.json is left as it is:\n  ${TABLES_FILE}`,
+      hint: 'Pick one side by hand (keep one pin line), restore, re-record those tests, and push.',
+    });
+    expect(await readFile(file, 'utf8')).toBe(conflicted);
   });
 });
 

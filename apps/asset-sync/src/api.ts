@@ -116,7 +116,7 @@ function unwrap<T>(command: string, result: CommandResult): T {
   if (result.exitCode === 0) return result.json as T;
   const first = firstError(result.json);
   // Report errors carry the code of the AssetSyncError they were made from (see errorReport).
-  const code = (first?.code ?? 'GIT_FAILED') as ErrorCode;
+  const code: ErrorCode = first?.code ?? 'GIT_FAILED';
   throw new AssetSyncError(code, `asset-sync ${command} failed:\n${result.text}`, { ...(first?.hint ? { hint: first.hint } : {}), report: result.json });
 }
 

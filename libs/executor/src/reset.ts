@@ -52,7 +52,7 @@ export async function reset(options: ResetOptions): Promise<ResetReport> {
     }
     const restored = await restore({ workspace, entries: [entry], context: options.context ?? [], complete: false, lockHeld: true, force: true });
     const failure = restored.packages.find((p) => p.status === 'failed');
-    if (failure?.error) throw new AssetSyncError(failure.error.code as never, failure.error.message, failure.error.hint ? { hint: failure.error.hint } : {});
+    if (failure?.error) throw new AssetSyncError(failure.error.code, failure.error.message, failure.error.hint ? { hint: failure.error.hint } : {});
     return { id: entry.path, discarded, pin: entry.settings.pinText, restore: { ok: restored.ok, summary: restored.summary } };
   } finally {
     await release();

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AdoptReport, PushReport, RestoreReport, VerifyPinsReport } from '@asset-sync/executor';
 import { commitFiles, git, makeBareAssetsRepo, makeTempDir, startGitDaemon, tagCommit, type GitDaemon } from '@asset-sync/test-utils';
 import { ASSETS_REPO, asJson, cli, expectSameFiles, tagAssetsJson } from './helpers.js';
 
@@ -15,11 +16,6 @@ const FORK = 'contrib/azure-sdk-assets';
 const TABLES = 'sdk/tables/azure-data-tables';
 const QUEUE = 'sdk/storage/azure-storage-queue';
 const rec = (name: string, body: string): string => `{"Entries":[{"RequestUri":"https://fake.table.core.windows.net/${name}","ResponseBody":"${body}"}],"Variables":{}}\n`;
-
-interface PushReport { status: string; pin: string; commit: string; fork?: string; message: string }
-interface RestoreReport { ok: boolean; packages: Array<{ id: string; status: string; servedBy?: string; commit?: string; locate?: string; error?: { code: string; hint?: string } }> }
-interface VerifyReport { ok: boolean; pins: Array<{ id: string; onUpstream: boolean; foundOn?: string }> }
-interface AdoptReport { ok: boolean; tags: Array<{ tag: string; action: string; commit?: string; message?: string }> }
 
 describe('contributors without write access', () => {
   let root: string;
@@ -104,7 +100,7 @@ describe('contributors without write access', () => {
     const pushed = await cli(['push', TABLES, '--fork', forkDaemon.url(FORK), '--json'], dev, contributor);
     expect(pushed.exitCode, pushed.stderr + pushed.stdout).toBe(0);
     const report = asJson<PushReport>(pushed);
-    expect(report.pin).toBe(`python/tables/azure-data-tables_${report.commit.slice(0, 10)}`);
+    expect(report.pin).toBe(`python/tables/azure-data-tables_${report.commit!.slice(0, 10)}`);
     expect(await git(['--git-dir', fork, 'rev-parse', `refs/tags/${report.pin}`])).toBe(report.commit);
     await expect(git(['--git-dir', upstream, 'rev-parse', '--verify', '--quiet', `refs/tags/${report.pin}`])).rejects.toThrow();
     // assets.json gets the tag as usual and names no fork.
@@ -128,7 +124,7 @@ describe('contributors without write access', () => {
     const served = asJson<RestoreReport>(restored).packages;
     expect(served.find((p) => p.id === `${TABLES}/assets.json`)).toMatchObject({ status: 'restored', servedBy: FORK, commit: report.commit });
     expect(served.find((p) => p.id === `${QUEUE}/assets.json`)?.servedBy).toBeUndefined();
-    await expectSameFiles(join(served.find((p) => p.id === `${TABLES}/assets.json`)!.locate!, TABLES), fork, report.commit, `python/${TABLES}`);
+    await expectSameFiles(join(served.find((p) => p.id === `${TABLES}/assets.json`)!.locate!, TABLES), fork, report.commit!, `python/${TABLES}`);
     // From the fork: that pin, then its file contents; the store's upstream stays the assets repo.
     expect(await forkDaemon.countRequests('upload-pack')).toBe(2);
     const store = join(ci, '.assets/.store/Azure/azure-sdk-assets.git');
@@ -141,7 +137,7 @@ describe('contributors without write access', () => {
     expect((await cli(['restore', '--all', '--dry-run'], dry, ciEnv)).exitCode).toBe(0);
     const afterDry = await cli(['restore', '--all', '--json'], dry, ciEnv);
     expect(afterDry.exitCode, afterDry.stderr + afterDry.stdout).toBe(0);
-    await expectSameFiles(join(asJson<RestoreReport>(afterDry).packages.find((p) => p.id === `${TABLES}/assets.json`)!.locate!, TABLES), fork, report.commit, `python/${TABLES}`);
+    await expectSameFiles(join(asJson<RestoreReport>(afterDry).packages.find((p) => p.id === `${TABLES}/assets.json`)!.locate!, TABLES), fork, report.commit!, `python/${TABLES}`);
 
     // The PR gate: the pin is not on the assets repo (the local store having it does not count).
     const gate = await cli(['verify-pins', '--all'], ci, ciEnv);
@@ -149,7 +145,7 @@ describe('contributors without write access', () => {
     expect(gate.stdout).toContain(`${TABLES}/assets.json`);
     expect(gate.stdout).toContain(`adopt --all --from ${FORK}`);
     expect(gate.stdout).not.toContain(`${QUEUE}/assets.json`);
-    const gateJson = asJson<VerifyReport>(await cli(['verify-pins', '--all', '--json'], ci, ciEnv));
+    const gateJson = asJson<VerifyPinsReport>(await cli(['verify-pins', '--all', '--json'], ci, ciEnv));
     expect(gateJson.pins).toEqual([
       { id: `${QUEUE}/assets.json`, assetsRepo: ASSETS_REPO, pin: queueTag, onUpstream: true },
       expect.objectContaining({ id: `${TABLES}/assets.json`, onUpstream: false, foundOn: FORK }),
@@ -177,7 +173,7 @@ describe('contributors without write access', () => {
     expect(alone.exitCode, alone.stderr + alone.stdout).toBe(0);
     const packages = asJson<RestoreReport>(alone).packages;
     expect(packages.every((p) => p.servedBy === undefined && p.status === 'restored')).toBe(true);
-    await expectSameFiles(join(packages.find((p) => p.id === `${TABLES}/assets.json`)!.locate!, TABLES), upstream, report.commit, `python/${TABLES}`);
+    await expectSameFiles(join(packages.find((p) => p.id === `${TABLES}/assets.json`)!.locate!, TABLES), upstream, report.commit!, `python/${TABLES}`);
     forkDaemon = await startGitDaemon(forkRoot);
   });
 
@@ -219,7 +215,7 @@ describe('contributors without write access', () => {
     }
     const result = await cli(['verify-pins', '--all', '--json'], dev, contributor);
     expect(result.exitCode).toBe(1);
-    expect(asJson<VerifyReport>(result).pins.map((p) => [p.id, p.onUpstream])).toEqual([
+    expect(asJson<VerifyPinsReport>(result).pins.map((p) => [p.id, p.onUpstream])).toEqual([
       ['sdk/a/azure-a/assets.json', true],
       ['sdk/b/azure-b/assets.json', false],
       ['sdk/c/azure-c/assets.json', true],

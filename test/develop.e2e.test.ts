@@ -2,20 +2,9 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PushReport } from '@asset-sync/executor';
 import { commitFiles, git, listFilesAt, makeTempDir, tagCommit } from '@asset-sync/test-utils';
 import { ASSETS_REPO, asJson, cli, ensureBareRepo, expectSameFiles, startCli, startServer, tagAssetsJson, type Server } from './helpers.js';
-
-interface PushReport {
-  status: string;
-  message: string;
-  pin?: string;
-  commit?: string;
-  parent?: string;
-  ref?: string;
-  alreadyOnServer?: boolean;
-  attempts?: number;
-  changes: { added: string[]; modified: string[]; deleted: string[] };
-}
 
 const rec = (name: string, body: string): string => `{"Entries":[{"RequestUri":"https://fake.table.core.windows.net/${name}","ResponseBody":"${body}"}],"Variables":{}}\n`;
 const TABLES = 'sdk/tables/azure-data-tables';

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GrepReport } from '@asset-sync/executor';
 import { commitFiles, commitWorkingFiles, git, tagCommit } from '@asset-sync/test-utils';
 import { asJson, cli, ensureBareRepo, languageRepo, startServer, tagAssetsJson, type Server } from './helpers.js';
 
@@ -8,14 +9,6 @@ import { asJson, cli, ensureBareRepo, languageRepo, startServer, tagAssetsJson, 
  * grep searches the recordings of each package at its own pin, read from the store: the file
  * contents come in one fetch, nothing is checked out.
  */
-
-interface GrepReport {
-  matched: boolean;
-  targets: Array<{ id: string; pin: string; commit?: string; sources: string[]; files?: number }>;
-  matches: Array<{ id: string; packagePath: string; pin: string; file: string; line?: number; text?: string; binary?: boolean }>;
-  failures: Array<{ id: string; code: string }>;
-  network: { pinFetches: number; objectFetches: number; objects: number };
-}
 
 const A = 'sdk/alpha/azure-alpha';
 const B = 'sdk/beta/azure-beta';

@@ -3,13 +3,17 @@ import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from '
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RestoreReport } from '@asset-sync/executor';
 import { git, makeTempDir } from '@asset-sync/test-utils';
 import { ASSETS_REPO, asJson, cli, ensureBareRepo, expectSameFiles, languageRepo, startServer, tagAssetsJson, type Server } from './helpers.js';
 
-interface Report {
-  ok: boolean;
-  packages: Array<{ id: string; status: string; locate?: string; error?: { code: string; message: string; hint?: string } }>;
-}
+/** The hints a hostile pin's failure gives, each naming the fix. */
+const FIX_PATHS = 'Fix the recordings in the assets repo (rename or remove those paths) and pin the new commit.';
+const FIX_LINK = 'Replace the symlink with the file itself in the assets repo and pin the new commit.';
+const PLAIN_FOLDER = 'The recordings of a package must be a plain folder in the assets repo; fix the assets repo or pin another commit.';
+const CHECK_FOLDER = 'Check AssetsRepoPrefixPath and where assets.json sits (the package may have moved); the pin must be one pushed for this package.';
+const COMMIT_TAG = 'The assets repo holds a broken or hostile ref; pin a tag that names a commit.';
+const CHECK_PIN = 'Check the pin in assets.json; if it was pushed from another machine, make sure that push finished.';
 
 /** One entry of a crafted tree: a file, a symlink (its target) or a submodule (a commit id). */
 type Entry = { file: string } | { symlink: string } | { gitlink: string };
@@ -55,26 +59,26 @@ describe('hostile assets-repo content: each bad pin fails alone, named, and noth
   let server: Server;
   let repo: string;
   let lang: string;
-  let report: Report;
+  let report: RestoreReport;
   const P = (pkg: string): string => `python/sdk/bad/${pkg}`;
   /** Each hostile pin, what its tree holds, and what the failure must say. */
-  const cases: Array<{ pkg: string; entries?: (p: string) => Record<string, Entry>; pin?: (repo: string) => Promise<string>; code: string; says: RegExp }> = [
-    { pkg: 'dotgit', entries: (p) => ({ [`${p}/.git/config`]: { file: '[core]\n\tfsmonitor = touch /tmp/pwned\n' }, [`${p}/ok.json`]: { file: '{}' } }), code: 'UNSAFE_INPUT', says: /\.git\/config has a "\.git" component/ },
-    { pkg: 'dotgit-case', entries: (p) => ({ [`${p}/deep/.GIT/hooks/post-checkout`]: { file: '#!/bin/sh\ntouch /tmp/pwned\n' } }), code: 'UNSAFE_INPUT', says: /\.GIT\/hooks\/post-checkout has a "\.git" component/ },
-    { pkg: 'long-name', entries: (p) => ({ [`${p}/${'n'.repeat(300)}.json`]: { file: '{}' } }), code: 'UNSAFE_INPUT', says: /has a name of 305 bytes/ },
-    { pkg: 'link-out', entries: (p) => ({ [`${p}/secrets.json`]: { symlink: '/etc/passwd' }, [`${p}/ok.json`]: { file: '{}' } }), code: 'UNSAFE_INPUT', says: /secrets\.json is a symlink to an absolute path/ },
-    { pkg: 'link-up', entries: (p) => ({ [`${p}/r/up.json`]: { symlink: '../../../good/one/recordings/a.json' } }), code: 'UNSAFE_INPUT', says: /leaves its package folder/ },
-    { pkg: 'submodule', entries: (p) => ({ [`${p}/vendor`]: { gitlink: 'a'.repeat(40) } }), code: 'UNSAFE_INPUT', says: /vendor is a submodule/ },
-    { pkg: 'folder-is-file', entries: (p) => ({ [p]: { file: 'not a folder\n' } }), code: 'UNSAFE_INPUT', says: /python\/sdk\/bad\/folder-is-file is a file, not a folder/ },
-    { pkg: 'folder-is-link', entries: (p) => ({ [p]: { symlink: '/tmp' } }), code: 'UNSAFE_INPUT', says: /is a symlink, not a folder/ },
-    { pkg: 'below-link', entries: () => ({ 'python/sdk/bad': { symlink: '/tmp' } }), code: 'UNSAFE_INPUT', says: /passes through python\/sdk\/bad, which is a symlink/ },
-    { pkg: 'prefix-link', entries: () => ({ python: { symlink: '/etc' } }), code: 'UNSAFE_INPUT', says: /passes through python, which is a symlink/ },
-    { pkg: 'no-folder', entries: () => ({ 'python/sdk/elsewhere/a.json': { file: '{}' } }), code: 'FOLDER_NOT_FOUND', says: /has no folder python\/sdk\/bad\/no-folder/ },
-    { pkg: 'tag-to-tree', pin: async (r) => { const t = await craftTree(r, { 'x.json': { file: '{}' } }); await git(['--git-dir', r, 'update-ref', 'refs/tags/python/bad/tag-to-tree_0000000000', t]); return 'python/bad/tag-to-tree_0000000000'; }, code: 'UNSAFE_INPUT', says: /points at a tree, not a commit/ },
-    { pkg: 'tag-to-blob', pin: async (r) => { const b = execFileSync('git', ['--git-dir', r, 'hash-object', '-w', '--stdin'], { input: 'blob' }).toString().trim(); await git(['--git-dir', r, 'update-ref', 'refs/tags/python/bad/tag-to-blob_0000000000', b]); return 'python/bad/tag-to-blob_0000000000'; }, code: 'UNSAFE_INPUT', says: /points at a blob, not a commit/ },
-    { pkg: 'annotated-to-tree', pin: async (r) => { const t = await craftTree(r, { 'x.json': { file: '{}' } }); await git(['--git-dir', r, 'tag', '-a', '-m', 'hostile', 'python/bad/annotated_0000000000', t]); return 'python/bad/annotated_0000000000'; }, code: 'UNSAFE_INPUT', says: /points at a tree, not a commit/ },
-    { pkg: 'missing-tag', pin: async () => 'python/bad/missing-tag_0123456789', code: 'PIN_NOT_FOUND', says: /missing-tag_0123456789 was not found|does not exist/ },
-    { pkg: 'shadow', entries: (p) => ({ [`${p}/a.json`]: { file: '{}' }, [`${p}/sub/.git`]: { file: 'gitdir: /etc\n' } }), code: 'UNSAFE_INPUT', says: /sub\/\.git has a "\.git" component/ },
+  const cases: Array<{ pkg: string; entries?: (p: string) => Record<string, Entry>; pin?: (repo: string) => Promise<string>; code: string; hint: string; says: RegExp }> = [
+    { pkg: 'dotgit', entries: (p) => ({ [`${p}/.git/config`]: { file: '[core]\n\tfsmonitor = touch /tmp/pwned\n' }, [`${p}/ok.json`]: { file: '{}' } }), code: 'UNSAFE_INPUT', hint: FIX_PATHS, says: /\.git\/config has a "\.git" component/ },
+    { pkg: 'dotgit-case', entries: (p) => ({ [`${p}/deep/.GIT/hooks/post-checkout`]: { file: '#!/bin/sh\ntouch /tmp/pwned\n' } }), code: 'UNSAFE_INPUT', hint: FIX_PATHS, says: /\.GIT\/hooks\/post-checkout has a "\.git" component/ },
+    { pkg: 'long-name', entries: (p) => ({ [`${p}/${'n'.repeat(300)}.json`]: { file: '{}' } }), code: 'UNSAFE_INPUT', hint: FIX_PATHS, says: /has a name of 305 bytes/ },
+    { pkg: 'link-out', entries: (p) => ({ [`${p}/secrets.json`]: { symlink: '/etc/passwd' }, [`${p}/ok.json`]: { file: '{}' } }), code: 'UNSAFE_INPUT', hint: FIX_LINK, says: /secrets\.json is a symlink to an absolute path/ },
+    { pkg: 'link-up', entries: (p) => ({ [`${p}/r/up.json`]: { symlink: '../../../good/one/recordings/a.json' } }), code: 'UNSAFE_INPUT', hint: FIX_LINK, says: /leaves its package folder/ },
+    { pkg: 'submodule', entries: (p) => ({ [`${p}/vendor`]: { gitlink: 'a'.repeat(40) } }), code: 'UNSAFE_INPUT', hint: FIX_PATHS, says: /vendor is a submodule/ },
+    { pkg: 'folder-is-file', entries: (p) => ({ [p]: { file: 'not a folder\n' } }), code: 'UNSAFE_INPUT', hint: PLAIN_FOLDER, says: /python\/sdk\/bad\/folder-is-file is a file, not a folder/ },
+    { pkg: 'folder-is-link', entries: (p) => ({ [p]: { symlink: '/tmp' } }), code: 'UNSAFE_INPUT', hint: PLAIN_FOLDER, says: /is a symlink, not a folder/ },
+    { pkg: 'below-link', entries: () => ({ 'python/sdk/bad': { symlink: '/tmp' } }), code: 'UNSAFE_INPUT', hint: PLAIN_FOLDER, says: /passes through python\/sdk\/bad, which is a symlink/ },
+    { pkg: 'prefix-link', entries: () => ({ python: { symlink: '/etc' } }), code: 'UNSAFE_INPUT', hint: PLAIN_FOLDER, says: /passes through python, which is a symlink/ },
+    { pkg: 'no-folder', entries: () => ({ 'python/sdk/elsewhere/a.json': { file: '{}' } }), code: 'FOLDER_NOT_FOUND', hint: CHECK_FOLDER, says: /has no folder python\/sdk\/bad\/no-folder/ },
+    { pkg: 'tag-to-tree', pin: async (r) => { const t = await craftTree(r, { 'x.json': { file: '{}' } }); await git(['--git-dir', r, 'update-ref', 'refs/tags/python/bad/tag-to-tree_0000000000', t]); return 'python/bad/tag-to-tree_0000000000'; }, code: 'UNSAFE_INPUT', hint: COMMIT_TAG, says: /points at a tree, not a commit/ },
+    { pkg: 'tag-to-blob', pin: async (r) => { const b = execFileSync('git', ['--git-dir', r, 'hash-object', '-w', '--stdin'], { input: 'blob' }).toString().trim(); await git(['--git-dir', r, 'update-ref', 'refs/tags/python/bad/tag-to-blob_0000000000', b]); return 'python/bad/tag-to-blob_0000000000'; }, code: 'UNSAFE_INPUT', hint: COMMIT_TAG, says: /points at a blob, not a commit/ },
+    { pkg: 'annotated-to-tree', pin: async (r) => { const t = await craftTree(r, { 'x.json': { file: '{}' } }); await git(['--git-dir', r, 'tag', '-a', '-m', 'hostile', 'python/bad/annotated_0000000000', t]); return 'python/bad/annotated_0000000000'; }, code: 'UNSAFE_INPUT', hint: COMMIT_TAG, says: /points at a tree, not a commit/ },
+    { pkg: 'missing-tag', pin: async () => 'python/bad/missing-tag_0123456789', code: 'PIN_NOT_FOUND', hint: CHECK_PIN, says: /missing-tag_0123456789 was not found|does not exist/ },
+    { pkg: 'shadow', entries: (p) => ({ [`${p}/a.json`]: { file: '{}' }, [`${p}/sub/.git`]: { file: 'gitdir: /etc\n' } }), code: 'UNSAFE_INPUT', hint: FIX_PATHS, says: /sub\/\.git has a "\.git" component/ },
   ];
 
   beforeAll(async () => {
@@ -94,7 +98,7 @@ describe('hostile assets-repo content: each bad pin fails alone, named, and noth
     lang = await languageRepo(files);
     const result = await cli(['restore', '--all', '--json'], lang, server.env);
     expect(result.exitCode, result.stdout + result.stderr).toBe(1);
-    report = asJson<Report>(result);
+    report = asJson<RestoreReport>(result);
   });
   afterAll(async () => {
     await server?.daemon.stop();
@@ -108,7 +112,7 @@ describe('hostile assets-repo content: each bad pin fails alone, named, and noth
       expect(p.error!.code, `${c.pkg}: ${p.error!.message}`).toBe(c.code);
       expect(p.error!.message, c.pkg).toMatch(c.says);
       expect(p.error!.message.startsWith(`sdk/bad/${c.pkg}/assets.json: `), p.error!.message).toBe(true);
-      expect(p.error!.hint, c.pkg).toBeTruthy();
+      expect(p.error!.hint, c.pkg).toBe(c.hint);
       // No progress noise: git's \r-separated counters never reach a message.
       expect(p.error!.message).not.toContain('\r');
     }
@@ -130,7 +134,7 @@ describe('hostile assets-repo content: each bad pin fails alone, named, and noth
 describe('malformed assets.json: every kind fails only its own package, naming file and field', () => {
   let server: Server;
   let lang: string;
-  let report: Report;
+  let report: RestoreReport;
   let discovered: Array<{ path: string; problems: Array<{ message: string; field?: string }> }>;
   const repoOk = ASSETS_REPO;
   const ok = { AssetsRepo: repoOk, AssetsRepoPrefixPath: 'python', TagPrefix: 'python/good/one', Tag: 'python/good/one_x' };
@@ -188,7 +192,7 @@ describe('malformed assets.json: every kind fails only its own package, naming f
     }
     const result = await cli(['restore', '--all', '--json'], lang, server.env);
     expect(result.exitCode, result.stderr).toBe(1);
-    report = asJson<Report>(result);
+    report = asJson<RestoreReport>(result);
     discovered = asJson<{ entries: typeof discovered }>(await cli(['discover', '--json'], lang, server.env)).entries;
   }, 180_000);
   afterAll(async () => {
@@ -251,7 +255,7 @@ describe('faults and the environment', () => {
     try {
       const full = await cli(['restore', '--all', '--json'], lang, server.env);
       expect(full.exitCode).toBe(1);
-      const failed = asJson<Report>(full).packages.filter((p) => p.status === 'failed');
+      const failed = asJson<RestoreReport>(full).packages.filter((p) => p.status === 'failed');
       expect(failed.length).toBeGreaterThan(0);
       for (const p of failed) {
         expect(p.error!.code, p.error!.message).toBe('WRITE_FAILED');

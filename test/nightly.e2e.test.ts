@@ -1,22 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GcReport, MergeReport } from '@asset-sync/executor';
+import type { RestorePlan } from '@asset-sync/planner';
 import { commitFiles, git, readFilesInDir, tagCommit } from '@asset-sync/test-utils';
 import { ASSETS_REPO, asJson, cli, ensureBareRepo, languageRepo, startServer, tagAssetsJson, type Server } from './helpers.js';
-
-interface MergeReport {
-  repos: Array<{ commit: string; base: string; created: boolean; pushed: boolean; parents: string[] }>;
-  moved: Array<{ id: string; from: string; to: string }>;
-  unchanged: string[];
-  skipped: Array<{ id: string; reason: string }>;
-}
-interface Plan {
-  checkouts: Array<{ dir: string }>;
-  packages: Array<{ id: string; commit?: string }>;
-}
-interface GcReport {
-  repos: Array<{ unreferenced: Array<{ ref: string }>; keptForReachability: string[]; objects: number; bytes: number | null; knownBytes: number; unknownObjects: number; deleted: string[] }>;
-}
 
 const pkg = (i: number): string => `sdk/svc${i}/azure-svc${i}`;
 const file = (i: number): string => `python/${pkg(i)}/tests/recordings/test_${i}.json`;
@@ -75,8 +63,8 @@ describe('nightly merge and gc', () => {
     const lang = await languageRepo(languageFiles());
     expect((await cli(['restore', '--all'], lang, server.env)).exitCode).toBe(0);
     const before = await snapshot(lang, server.env);
-    const pinnedCommits = (plan: Plan): string[] => [...new Set(plan.packages.map((p) => p.commit!))];
-    expect(pinnedCommits(asJson<Plan>(await cli(['plan', '--all', '--json'], lang, server.env))).length).toBeGreaterThan(1);
+    const pinnedCommits = (plan: RestorePlan): string[] => [...new Set(plan.packages.map((p) => p.commit!))];
+    expect(pinnedCommits(asJson<RestorePlan>(await cli(['plan', '--all', '--json'], lang, server.env))).length).toBeGreaterThan(1);
 
     const dry = asJson<MergeReport>(await cli(['merge', '--dry-run', '--json'], lang, server.env));
     expect(dry.moved).toHaveLength(10);
@@ -99,7 +87,7 @@ describe('nightly merge and gc', () => {
     // svc0 keeps ITS pinned content, not main's newer files.
     expect(await git(['--git-dir', server.repoPath(), 'show', `${repo.commit}:${file(0)}`])).toBe(body(0, 'v0').trimEnd());
 
-    const plan = asJson<Plan>(await cli(['plan', '--all', '--json'], lang, server.env));
+    const plan = asJson<RestorePlan>(await cli(['plan', '--all', '--json'], lang, server.env));
     expect(pinnedCommits(plan)).toEqual([repo.commit]);
     expect(plan.checkouts.map((c) => c.dir)).toEqual(['Azure/azure-sdk-assets']);
     expect((await cli(['restore', '--all'], lang, server.env)).exitCode).toBe(0);
@@ -186,7 +174,7 @@ describe('nightly merge, interrupted', () => {
       expect(rerun.repos[0]).toMatchObject({ created: false, commit: pushedHead });
       expect(rerun.moved).toHaveLength(10);
       expect(await git(['--git-dir', server.repoPath(), 'rev-list', '--count', '--first-parent', `${mainHead}..refs/heads/main`])).toBe('1');
-      const plan = asJson<Plan>(await cli(['plan', '--all', '--json'], lang, server.env));
+      const plan = asJson<RestorePlan>(await cli(['plan', '--all', '--json'], lang, server.env));
       expect([...new Set(plan.packages.map((p) => p.commit))]).toEqual([pushedHead]);
     } finally {
       await server.daemon.stop();

@@ -4,6 +4,7 @@ import { readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
 import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ErrorReport, RestoreReport } from '@asset-sync/executor';
 import { commitFiles, git, makeTempDir, tagCommit } from '@asset-sync/test-utils';
 import {
   ASSETS_REPO,
@@ -17,17 +18,6 @@ import {
   tagAssetsJson,
   type Server,
 } from './helpers.js';
-
-interface Report {
-  ok: boolean;
-  packages: Array<{ id: string; status: string; locate?: string; commit?: string; error?: { code: string; message: string; hint?: string } }>;
-  checkouts: Array<{ dir: string; action: string; packages: number; changing: number }>;
-  network: { pinFetches: number; objectFetches: number; objects: number };
-  plan: {
-    checkouts: Array<{ dir: string; action: string; grafts: Array<{ id: string; path: string; tree: string | null }>; changing: string[] }>;
-    packages: Array<{ id: string; action: string; commit?: string; tree?: string | null; checkout?: string; why: string }>;
-  };
-}
 
 const rec = (name: string, body: string): string => `{"Entries":[{"RequestUri":"https://fake.table.core.windows.net/${name}","Body":"${body}"}],"Variables":{}}\n`;
 const PY = 'python/sdk';
@@ -102,7 +92,7 @@ describe('restore', () => {
     server.daemon.clearLog();
     const result = await cli(['restore', '--all', '--json'], lang, server.env);
     expect(result.exitCode, result.stderr).toBe(0);
-    const report = asJson<Report>(result);
+    const report = asJson<RestoreReport>(result);
     expect(report.packages.map((p) => [p.id, p.status])).toEqual([
       ['sdk/keyvault/azure-keyvault-keys/assets.json', 'restored'],
       ['sdk/newservice/azure-newservice/assets.json', 'restored'],
@@ -137,7 +127,7 @@ describe('restore', () => {
     const lang = await languageRepo(mixedLanguageRepo(h));
     const result = await cli(['plan', '--all', '--json'], lang, server.env);
     expect(result.exitCode, result.stderr).toBe(0);
-    const plan = asJson<Report['plan']>(result);
+    const plan = asJson<RestoreReport['plan']>(result);
     // Four distinct pinned commits (c1, c1, c2, c3 and main = c3), one checkout.
     expect(plan.checkouts.map((c) => [c.dir, c.action])).toEqual([[ASSETS_REPO, 'create']]);
     const grafts = Object.fromEntries(plan.checkouts[0]!.grafts.map((g) => [g.id, g.tree]));
@@ -158,7 +148,7 @@ describe('restore', () => {
     await mkdir(nested, { recursive: true });
     const result = await cli(['restore', '--json'], nested, server.env);
     expect(result.exitCode, result.stderr).toBe(0);
-    const report = asJson<Report>(result);
+    const report = asJson<RestoreReport>(result);
     expect(report.packages.map((p) => p.id)).toEqual(['sdk/tables/azure-data-tables/assets.json']);
     const located = await cli(['locate'], nested, server.env);
     expect(located.exitCode).toBe(0);
@@ -175,7 +165,7 @@ describe('restore', () => {
     server.daemon.clearLog();
     const again = await cli(['restore', '--all', '--json'], lang, server.env);
     expect(again.exitCode).toBe(0);
-    const report = asJson<Report>(again);
+    const report = asJson<RestoreReport>(again);
     expect(report.packages.every((p) => p.status === 'up-to-date')).toBe(true);
     expect(report.network).toMatchObject({ pinFetches: 0, objectFetches: 0 });
     expect(await server.daemon.countRequests('upload-pack')).toBe(0);
@@ -185,7 +175,7 @@ describe('restore', () => {
     const lang = await languageRepo(mixedLanguageRepo(h));
     const result = await cli(['restore', '--all', '--filter', 'sdk/storage/**', '--json'], lang, server.env);
     expect(result.exitCode, result.stderr).toBe(0);
-    const report = asJson<Report>(result);
+    const report = asJson<RestoreReport>(result);
     expect(report.packages.map((p) => p.id)).toEqual(['sdk/storage/azure-storage-blob/assets.json', 'sdk/storage/azure-storage-queue/assets.json']);
     expect(report.network.pinFetches).toBe(1);
   });
@@ -204,20 +194,20 @@ describe('restore', () => {
     const lang = await languageRepo(files);
     const result = await cli(['restore', '--all', '--json'], lang, server.env);
     expect(result.exitCode).toBe(1);
-    const report = asJson<Report>(result);
+    const report = asJson<RestoreReport>(result);
     const status = Object.fromEntries(report.packages.map((p) => [p.id, p]));
     for (const good of ['sdk/tables/azure-data-tables', 'sdk/storage/azure-storage-blob', 'sdk/keyvault/azure-keyvault-keys']) {
       expect(status[`${good}/assets.json`]!.status, JSON.stringify(status[`${good}/assets.json`])).toBe('restored');
     }
-    const error = (pkg: string): { code: string; message: string; hint?: string } => status[`sdk/bad/${pkg}/assets.json`]!.error!;
+    const error = (pkg: string): ErrorReport => status[`sdk/bad/${pkg}/assets.json`]!.error!;
     expect(error('invalid-json').code).toBe('ASSETS_JSON_INVALID');
     expect(error('invalid-json').message).toMatch(/^sdk\/bad\/invalid-json\/assets\.json:\d+:\d+: /);
     expect(error('no-repo').message).toContain('sdk/bad/no-repo/assets.json: "AssetsRepo"');
     expect(error('missing-pin').code).toBe('PIN_NOT_FOUND');
     expect(error('missing-pin').message).toContain('python/bad/missing-pin_0123456789');
-    expect(error('missing-pin').hint).toBeTruthy();
+    expect(error('missing-pin').hint).toBe('Check the pin in assets.json; if it was pushed from another machine, make sure that push finished.');
     expect(error('unreachable').code).toBe('REMOTE_UNREACHABLE');
-    expect(error('unreachable').hint).toBeTruthy();
+    expect(error('unreachable').hint).toBe('Check the network and the remote URL (asset-sync config show); set GIT_TOKEN for private https remotes.');
     expect(error('traversal').message).toContain('"AssetsRepoPrefixPath"');
     expect(error('traversal').message).toContain('..');
     expect(error('dash-ref').message).toContain('"Tag"');
@@ -240,7 +230,7 @@ describe('restore', () => {
     await writeFile(join(root, pkg, 'tests/recordings/test_new.json'), 'new\n');
 
     // Pin unchanged: the changes are kept and reported.
-    const kept = asJson<Report>(await cli(['restore', '--all', '--json'], lang, server.env));
+    const kept = asJson<RestoreReport>(await cli(['restore', '--all', '--json'], lang, server.env));
     expect(kept.packages.find((p) => p.id === `${pkg}/assets.json`)!.status).toBe('pending-kept');
     const status = await cli(['status', pkg, '--json'], lang, server.env);
     expect(asJson<Array<{ pending?: { modified: string[]; added: string[] } }>>(status)[0]!.pending).toEqual({
@@ -253,13 +243,13 @@ describe('restore', () => {
     await writeFile(join(lang, pkg, 'assets.json'), tagAssetsJson('python', 'python/tables/azure-data-tables', `python/tables/azure-data-tables_${h.c4.slice(0, 10)}`));
     const refused = await cli(['restore', '--all', '--json'], lang, server.env);
     expect(refused.exitCode).toBe(1);
-    const failed = asJson<Report>(refused).packages.find((p) => p.id === `${pkg}/assets.json`)!;
+    const failed = asJson<RestoreReport>(refused).packages.find((p) => p.id === `${pkg}/assets.json`)!;
     expect(failed.error!.code).toBe('PENDING_CHANGES');
     expect(failed.error!.message).toContain('test_a.pyTestTabletest_a.json');
     expect(failed.error!.hint).toContain('--force');
     expect(await readFile(recording, 'utf8')).toBe('re-recorded\n');
     // The others were restored all the same.
-    expect(asJson<Report>(refused).packages.filter((p) => p.status === 'failed')).toHaveLength(1);
+    expect(asJson<RestoreReport>(refused).packages.filter((p) => p.status === 'failed')).toHaveLength(1);
 
     const forced = await cli(['restore', '--all', '--force'], lang, server.env);
     expect(forced.exitCode, forced.stdout + forced.stderr).toBe(0);
@@ -277,7 +267,7 @@ describe('restore', () => {
 
     await rm(checkout, { recursive: true, force: true });
     expect((await cli(['locate', pkg], lang, server.env)).exitCode).toBe(1);
-    const repaired = asJson<Report>(await cli(['restore', '--all', '--json'], lang, server.env));
+    const repaired = asJson<RestoreReport>(await cli(['restore', '--all', '--json'], lang, server.env));
     expect(repaired.ok).toBe(true);
     expect(repaired.checkouts.find((c) => checkout.endsWith(c.dir))!.action).toMatch(/created|repaired/);
     await expectSameFiles(join(root, pkg), server.repoPath(), h.c3, `python/${pkg}`);
@@ -349,14 +339,14 @@ describe('restore', () => {
       const result = await cli(['restore', '--all', '--json'], lang, env);
       expect(result.exitCode, result.stderr).toBe(0);
       expect(dropped).toBe(2);
-      expect(asJson<Report>(result).packages.every((p) => p.status === 'restored')).toBe(true);
+      expect(asJson<RestoreReport>(result).packages.every((p) => p.status === 'restored')).toBe(true);
 
       // With fewer attempts than failures, the error is clear and names the assets repo.
       dropped = 0;
       const other = await languageRepo(mixedLanguageRepo(h));
       const failed = await cli(['restore', '--all', '--json'], other, { ...env, ASSET_SYNC_NETWORK_ATTEMPTS: '2' });
       expect(failed.exitCode).toBe(1);
-      const error = asJson<Report>(failed).packages[0]!.error!;
+      const error = asJson<RestoreReport>(failed).packages[0]!.error!;
       expect(error.code).toMatch(/NETWORK|REMOTE_UNREACHABLE/);
       expect(error.message).toContain('git fetch');
     } finally {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { GcReport, GcRepoReport, RestoreBackupReport } from '@asset-sync/executor';
 import { commitFiles, git, makeBareAssetsRepo, makeTempDir, startGitDaemon, tagCommit } from '@asset-sync/test-utils';
 import { ASSETS_REPO, asJson, cli, ensureBareRepo, expectSameFiles, languageRepo, startServer, tagAssetsJson, type Server } from './helpers.js';
 
@@ -8,19 +9,6 @@ import { ASSETS_REPO, asJson, cli, ensureBareRepo, expectSameFiles, languageRepo
  * gc deletes unreferenced tags only after a copy of each exists: a bundle (checked by git bundle
  * verify) or a backup remote (read back). restore-backup brings them back.
  */
-
-interface GcRepo {
-  unreferenced: Array<{ ref: string; commit: string }>;
-  keptTooRecent: string[];
-  objects: number;
-  bytes: number | null;
-  knownBytes: number;
-  unknownObjects: number;
-  deleted: string[];
-  backup?: { kind: string; refs: string[]; verified: boolean; objects: number };
-}
-interface GcReport { dryRun: boolean; repos: GcRepo[] }
-interface RestoreBackupReport { ok: boolean; refs: Array<{ ref: string; commit?: string; action: string }> }
 
 const A = 'sdk/alpha/azure-alpha';
 const B = 'sdk/beta/azure-beta';

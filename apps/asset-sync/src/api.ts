@@ -1,6 +1,6 @@
 import { resolve as resolvePath } from 'node:path';
 import { AssetSyncError, type ErrorCode } from '@asset-sync/errors';
-import type { ErrorInfo, PackageStatusReport, PushReport, RestoreReport, locate as locatePackage } from '@asset-sync/executor';
+import type { ErrorReport, PackageStatusReport, PushReport, RestoreReport, locate as locatePackage } from '@asset-sync/executor';
 import type { Layout } from '@asset-sync/planner';
 import { pushCommand } from './commands/push.js';
 import { locateCommand } from './commands/locate.js';
@@ -115,16 +115,16 @@ function unwrap<T>(command: string, result: CommandResult): T {
   for (const warning of result.warnings ?? []) process.stderr.write(`${warning}\n`);
   if (result.exitCode === 0) return result.json as T;
   const first = firstError(result.json);
-  // Report errors carry the code of the AssetSyncError they were made from (see errorInfo).
-  const code = (first?.code ?? 'GIT_FAILED') as ErrorCode;
+  // Report errors carry the code of the AssetSyncError they were made from (see errorReport).
+  const code: ErrorCode = first?.code ?? 'GIT_FAILED';
   throw new AssetSyncError(code, `asset-sync ${command} failed:\n${result.text}`, { ...(first?.hint ? { hint: first.hint } : {}), report: result.json });
 }
 
 /** The first package (or checkout) error in a restore report or a list of status reports. */
-function firstError(json: unknown): ErrorInfo | undefined {
+function firstError(json: unknown): ErrorReport | undefined {
   const items = Array.isArray(json) ? json : json && typeof json === 'object' ? [...listOf(json, 'packages'), ...listOf(json, 'checkouts')] : [];
   for (const item of items) {
-    const error = item && typeof item === 'object' ? (item as { error?: ErrorInfo }).error : undefined;
+    const error = item && typeof item === 'object' ? (item as { error?: ErrorReport }).error : undefined;
     if (error) return error;
   }
   return undefined;

@@ -1,11 +1,11 @@
 import { findRepoRoot } from '@asset-sync/discovery';
-import { openWorkspace, type OpenedWorkspace } from '@asset-sync/executor';
+import { openWorkspace, type Workspace } from '@asset-sync/executor';
 import type { Layout } from '@asset-sync/planner';
 import { AssetSyncError } from '@asset-sync/errors';
 import type { GlobalOptions } from './result.js';
 
 /** The language repo around the working directory, with its effective config. */
-export async function workspaceFor(globals: GlobalOptions, layout?: string): Promise<OpenedWorkspace> {
+export async function workspaceFor(globals: GlobalOptions, layout?: string): Promise<Workspace> {
   const repoRoot = await findRepoRoot(globals.cwd);
   return openWorkspace(repoRoot, { layout: parseLayout(layout), cwd: globals.cwd });
 }

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { AssetSyncError, exitCodeOf, isAssetSyncError, redact } from '@asset-sync/errors';
-import { registerCommands } from './commands/index.js';
+import { AssetSyncError, exitCodeOf, isAssetSyncError, redact, type ErrorReport } from '@asset-sync/errors';
+import { registerCommands, type Run } from './commands/index.js';
 import type { CommandResult, GlobalOptions } from './result.js';
 
 /**
@@ -11,12 +11,11 @@ import type { CommandResult, GlobalOptions } from './result.js';
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   const program = new Command('asset-sync');
   let result: CommandResult | undefined;
-  const run =
-    (handler: (globals: GlobalOptions, ...args: never[]) => Promise<CommandResult>) =>
+  const run: Run =
+    <Args extends unknown[]>(handler: (globals: GlobalOptions, ...args: Args) => Promise<CommandResult>) =>
     async (...args: unknown[]): Promise<void> => {
       const command = args[args.length - 1] as Command;
-      const globals = globalsOf(command);
-      result = await handler(globals, ...(args.slice(0, -1) as never[]));
+      result = await handler(globalsOf(command), ...(args.slice(0, -1) as Args));
     };
 
   program
@@ -75,7 +74,7 @@ function globalsOf(command: Command): GlobalOptions {
 function reportError(error: unknown, globals: { json?: boolean; verbose?: boolean }, io: Io): number {
   const code = exitCodeOf(error);
   if (globals.json) {
-    const body = isAssetSyncError(error) ? error.toJSON() : { code: 'INTERNAL', message: redact(String((error as Error)?.message ?? error)) };
+    const body: ErrorReport = isAssetSyncError(error) ? error.toJSON() : { code: 'INTERNAL', message: redact(String((error as Error)?.message ?? error)) };
     io.out(`${JSON.stringify({ ok: false, error: body }, null, 2)}\n`);
     return code;
   }

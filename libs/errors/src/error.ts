@@ -1,4 +1,5 @@
 import type { Problem } from './problem.js';
+import { redact } from './redact.js';
 
 /**
  * Stable codes: scripts and tests match on these, never on message text.
@@ -46,6 +47,20 @@ export const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'CONFIRMATION_REQUIRED',
 ]);
 
+/**
+ * An error as reports and `--json` carry it: what `AssetSyncError.toJSON()` returns, what a
+ * restore report puts on a failed package or checkout, and (with the package's id) what a plan
+ * lists as a failure. Scripts read these fields; they are the JSON contract.
+ */
+export interface ErrorReport {
+  code: ErrorCode;
+  /** Redacted: no credentials. */
+  message: string;
+  hint?: string;
+  file?: string;
+  problems?: Problem[];
+}
+
 export interface AssetSyncErrorOptions {
   /** How to fix it, naming the command to run where there is one. */
   hint?: string;
@@ -80,10 +95,10 @@ export class AssetSyncError extends Error {
     this.report = options.report;
   }
 
-  toJSON(): { code: ErrorCode; message: string; hint?: string; file?: string; problems?: Problem[] } {
+  toJSON(): ErrorReport {
     return {
       code: this.code,
-      message: this.message,
+      message: redact(this.message),
       ...(this.hint === undefined ? {} : { hint: this.hint }),
       ...(this.file === undefined ? {} : { file: this.file }),
       ...(this.problems.length === 0 ? {} : { problems: this.problems }),

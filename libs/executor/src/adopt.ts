@@ -1,12 +1,12 @@
 import { Store, acquireLock } from '@asset-sync/git-store';
 import { planAdopt, type AdoptAction } from '@asset-sync/planner';
 import { copyRefs, remoteTags } from './remote-refs.js';
-import type { PackageEntry } from './types.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 import { ignoreAssetsDir } from './restore.js';
 
 export interface AdoptOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   entries: PackageEntry[];
   /** The fork the tags were pushed to. */
   from: { name: string; url: string };
@@ -41,13 +41,13 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
   const skipped: AdoptReport['skipped'] = [];
   const byRepo = new Map<string, Map<string, string[]>>();
   for (const entry of options.entries) {
-    const pin = entry.target?.pin;
-    if (!entry.target || entry.problems.length > 0) skipped.push({ id: entry.path, reason: 'not a valid assets.json' });
+    const pin = entry.settings?.pin;
+    if (!entry.settings || entry.problems.length > 0) skipped.push({ id: entry.path, reason: 'not a valid assets.json' });
     else if (pin?.kind !== 'tag') skipped.push({ id: entry.path, reason: pin?.kind === 'sha' ? 'pins a SHA; adopt copies tags' : 'pins nothing yet' });
     else {
-      const tags = byRepo.get(entry.target.assetsRepo) ?? new Map<string, string[]>();
+      const tags = byRepo.get(entry.settings.assetsRepo) ?? new Map<string, string[]>();
       tags.set(pin.tag, [...(tags.get(pin.tag) ?? []), entry.path]);
-      byRepo.set(entry.target.assetsRepo, tags);
+      byRepo.set(entry.settings.assetsRepo, tags);
     }
   }
   await ignoreAssetsDir(workspace.assetsDir);
@@ -63,7 +63,7 @@ export async function adopt(options: AdoptOptions): Promise<AdoptReport> {
   return { ok: tags.every((t) => t.action === 'copied' || t.action === 'upstream'), from: options.from.name, tags, skipped };
 }
 
-async function adoptRepo(workspace: OpenedWorkspace, assetsRepo: string, pinned: Map<string, string[]>, from: { name: string; url: string }): Promise<AdoptedTag[]> {
+async function adoptRepo(workspace: Workspace, assetsRepo: string, pinned: Map<string, string[]>, from: { name: string; url: string }): Promise<AdoptedTag[]> {
   const store = await Store.open(storeLocation(workspace, assetsRepo));
   const names = [...pinned.keys()];
   const decisions = planAdopt(names, await remoteTags(store, names), await remoteTags(store, names, from.url));

@@ -13,8 +13,8 @@ const KEY_FORMAT = 'asset-sync cache-key 1';
  */
 export function cacheKey(entries: readonly PackageEntry[]): string {
   const lines = entries.map((e) => {
-    if (!e.target || e.problems.length > 0) return `${e.packagePath}\tinvalid`;
-    return [e.packagePath, e.target.assetsRepo, e.target.prefix, pinKey(e.target.pin)].join('\t');
+    if (!e.settings || e.problems.length > 0) return `${e.packagePath}\tinvalid`;
+    return [e.packagePath, e.settings.assetsRepo, e.settings.prefix, pinKey(e.settings.pin)].join('\t');
   });
   const text = [KEY_FORMAT, ...[...new Set(lines)].sort()].join('\n');
   return createHash('sha256').update(text).digest('hex');

@@ -1,12 +1,11 @@
 import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { AssetSyncError, isAssetSyncError, redact } from '@asset-sync/errors';
+import { AssetSyncError, isAssetSyncError, redact, type ErrorCode, type ErrorReport } from '@asset-sync/errors';
 import type { PendingFiles, RequestFailure } from '@asset-sync/planner';
-import type { ErrorInfo } from './types.js';
 
-/** Any error as the plain shape reports carry: code, redacted message, hint. */
-export function errorInfo(error: unknown): ErrorInfo {
-  if (isAssetSyncError(error)) return { code: error.code, message: redact(error.message), ...(error.hint ? { hint: error.hint } : {}) };
+/** Any error as reports carry it: an AssetSyncError as it says itself, anything else as a write failure or a bug. */
+export function errorReport(error: unknown): ErrorReport {
+  if (isAssetSyncError(error)) return error.toJSON();
   const message = redact(error instanceof Error ? error.message : String(error));
   const write = writeFailure(message);
   if (write) return write;
@@ -14,13 +13,21 @@ export function errorInfo(error: unknown): ErrorInfo {
 }
 
 /** An error about one package: its message starts with the package's assets.json path. */
-export function failureOf(id: string, error: unknown): RequestFailure {
-  const info = errorInfo(error);
-  return { id, code: info.code, message: info.message.startsWith(id) ? info.message : `${id}: ${info.message}`, ...(info.hint ? { hint: info.hint } : {}) };
+export function failureOf(id: string, error: unknown): RequestFailure & ErrorReport {
+  const report = errorReport(error);
+  return { id, ...report, message: report.message.startsWith(id) ? report.message : `${id}: ${report.message}` };
+}
+
+/**
+ * A plan's failure as a package's error. The planner imports nothing of ours, so it types the
+ * code as a string; its failures are the ones failureOf made, and its own INTERNAL.
+ */
+export function failureReport(failure: RequestFailure): ErrorReport {
+  return { code: failure.code as ErrorCode, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}) };
 }
 
 /** The file system refused a write: say which kind, so the hint can say what to do. */
-function writeFailure(message: string): ErrorInfo | undefined {
+function writeFailure(message: string): ErrorReport | undefined {
   if (/ENOSPC|No space left on device/i.test(message)) {
     return { code: 'WRITE_FAILED', message: `the disk is full: ${message}`, hint: 'Free space on the disk that holds the assets dir, then run restore again: it finishes where it stopped.' };
   }
@@ -31,8 +38,8 @@ function writeFailure(message: string): ErrorInfo | undefined {
 }
 
 /** A write failure names the folder it happened in. */
-export function inFolder(info: ErrorInfo, folder: string): ErrorInfo {
-  return info.message.includes(folder) ? info : { ...info, message: `${folder}: ${info.message}` };
+export function inFolder(report: ErrorReport, folder: string): ErrorReport {
+  return report.message.includes(folder) ? report : { ...report, message: `${folder}: ${report.message}` };
 }
 
 export function describeChanges(changes: PendingFiles): string {

@@ -15,10 +15,11 @@ import {
 import { planRetention, type ReferencedPins, type RemoteRefFact } from '@asset-sync/planner';
 import { backupRefs, previewBackup, type BackupReport, type BackupTarget } from './gc-backup.js';
 import { pinsAtRefs } from './pins-at-refs.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import { storeLocation } from './workspace.js';
+import type { Workspace } from './types.js';
 
 export interface GcOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   /** for-each-ref patterns of the language-repo refs that matter; default every branch and tag. */
   languageRefs?: string[];
   delete?: boolean;
@@ -117,7 +118,7 @@ function bundlePerRepo(backup: BackupTarget, assetsRepo: string, repos: number):
 
 const GC_NAMESPACE = 'refs/asset-sync/gc/';
 
-async function gcRepo(workspace: OpenedWorkspace, assetsRepo: string, used: ReferencedPins, options: GcOptions): Promise<GcRepoReport> {
+async function gcRepo(workspace: Workspace, assetsRepo: string, used: ReferencedPins, options: GcOptions): Promise<GcRepoReport> {
   const store = await Store.open(storeLocation(workspace, assetsRepo));
   const remote = await listRemoteRefs(store, { tags: true, heads: true });
   // Everything the server has, commits and trees only, under a private namespace for this walk.

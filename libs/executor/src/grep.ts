@@ -1,18 +1,18 @@
 import { Store, acquireLock, foldersAt, listTreeFiles, readBlobs } from '@asset-sync/git-store';
 import { describePin, pinKey, type Pin } from '@asset-sync/assets-json';
 import { assetsPathOf } from '@asset-sync/planner';
-import { AssetSyncError } from '@asset-sync/errors';
-import { errorInfo } from './errors.js';
+import { AssetSyncError, type ErrorReport } from '@asset-sync/errors';
+import { errorReport } from './errors.js';
 import { fetchFromFallbacks, fetchObjectsRouted, type FallbackRemote } from './fallback.js';
 import { lineMatcher, searchContent, type GrepPattern, type LineMatcher } from './grep-match.js';
 import { networkMeter, type NetworkMeter } from './network.js';
 import { pinsAtRefs } from './pins-at-refs.js';
 import { ignoreAssetsDir } from './restore.js';
-import type { ErrorInfo, PackageEntry } from './types.js';
-import { pinRefOf, storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { pinRefOf, storeLocation } from './workspace.js';
 
 export interface GrepOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   /** The assets.json files searched at their pins as the working tree has them. */
   entries: PackageEntry[];
   /** Also search the pins these language-repo refs have (release tags, branches; patterns allowed). */
@@ -51,7 +51,7 @@ export interface GrepReport {
   matched: boolean;
   targets: GrepTarget[];
   matches: GrepMatch[];
-  failures: Array<ErrorInfo & { id: string }>;
+  failures: Array<ErrorReport & { id: string }>;
   network: { pinFetches: number; objectFetches: number; objects: number };
 }
 
@@ -102,7 +102,7 @@ async function unitsOf(options: GrepOptions): Promise<Unit[]> {
     if (!unit.sources.includes(source)) unit.sources.push(source);
     units.set(key, unit);
   };
-  for (const e of options.entries) if (e.target) add(e.path, e.packagePath, e.target.assetsRepo, e.target.prefix, e.target.pin, e.target.pinText, 'worktree');
+  for (const e of options.entries) if (e.settings) add(e.path, e.packagePath, e.settings.assetsRepo, e.settings.prefix, e.settings.pin, e.settings.pinText, 'worktree');
   if (options.pinsFrom?.length) {
     const selected = new Set(options.entries.map((e) => e.path));
     const found = await pinsAtRefs(options.workspace, options.pinsFrom, (path) => options.allAtRefs === true || selected.has(path));
@@ -115,8 +115,8 @@ async function unitsOf(options: GrepOptions): Promise<Unit[]> {
   return [...units.values()].sort((a, b) => cmp(a.id, b.id) || cmp(a.pin, b.pin));
 }
 
-async function grepRepo(workspace: OpenedWorkspace, assetsRepo: string, units: Unit[], matcher: LineMatcher, report: GrepReport, network: NetworkMeter): Promise<void> {
-  const fail = (u: Unit, error: unknown): void => void report.failures.push({ id: u.id, ...errorInfo(error), message: `${u.id} at ${describePin(u.pinRef)}: ${errorInfo(error).message}` });
+async function grepRepo(workspace: Workspace, assetsRepo: string, units: Unit[], matcher: LineMatcher, report: GrepReport, network: NetworkMeter): Promise<void> {
+  const fail = (u: Unit, error: unknown): void => void report.failures.push({ id: u.id, ...errorReport(error), message: `${u.id} at ${describePin(u.pinRef)}: ${errorReport(error).message}` });
   let store: Store;
   try {
     store = await Store.open(storeLocation(workspace, assetsRepo));
@@ -150,7 +150,7 @@ async function grepRepo(workspace: OpenedWorkspace, assetsRepo: string, units: U
 }
 
 /** Each unit's commit: from local refs, else one fetch for all pins of the repo, else the fallbacks. */
-async function resolveUnits(workspace: OpenedWorkspace, store: Store, units: Unit[], network: NetworkMeter, fail: (u: Unit, error: unknown) => void): Promise<void> {
+async function resolveUnits(workspace: Workspace, store: Store, units: Unit[], network: NetworkMeter, fail: (u: Unit, error: unknown) => void): Promise<void> {
   let peeled = await store.peelPins(units.map((u) => u.pinRef));
   const unresolved = units.filter((u) => !peeled.has(pinKey(u.pinRef))).map((u) => u.pinRef);
   const from = new Map<string, FallbackRemote>();

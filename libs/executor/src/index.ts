@@ -1,12 +1,14 @@
 export { restore } from './restore.js';
 export type { RestoreOptions } from './restore.js';
-export { describeChanges, errorInfo } from './errors.js';
+export { describeRestoreCounts, describeRestoreFetches, describeRestoreDuration } from './restore-summary.js';
+export { describeChanges, errorReport } from './errors.js';
+export type { ErrorReport } from '@asset-sync/errors';
 export { readStateFile, writeState, statePath, emptyState, layoutState } from './state.js';
 export type { RestoreState, LayoutState, CheckoutRecord, PackageRecord } from './state.js';
 export type {
   PackageEntry,
+  PackageSettings,
   Workspace,
-  ErrorInfo,
   PackageStatus,
   PackageOutcome,
   CheckoutAction,
@@ -16,7 +18,7 @@ export type {
   RestoreEvents,
 } from './types.js';
 export { openWorkspace, toPackageEntry, pinRefOf, storeLocation } from './workspace.js';
-export type { OpenWorkspaceOptions, OpenedWorkspace } from './workspace.js';
+export type { OpenWorkspaceOptions } from './workspace.js';
 export { selectPackages } from './select.js';
 export type { SelectOptions, Selection } from './select.js';
 export { status, locate, findRestored, readCurrentState } from './status.js';

@@ -4,10 +4,10 @@ import { dirname, join, relative } from 'node:path';
 import { derivedTagPrefix, parseAssetsJson } from '@asset-sync/assets-json';
 import { AssetSyncError, formatProblem } from '@asset-sync/errors';
 import { discoverOne, findGoverningAssetsJson, toPosixPath } from '@asset-sync/discovery';
-import type { OpenedWorkspace } from './workspace.js';
+import type { Workspace } from './types.js';
 
 export interface InitOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   /** Absolute folder of the new package or service. */
   dir: string;
   assetsRepo?: string;

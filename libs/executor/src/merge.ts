@@ -6,11 +6,11 @@ import { assetsPathOf, shortSha } from '@asset-sync/planner';
 import { commitIdentity } from './identity.js';
 import { hasFiles } from './errors.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
-import type { PackageEntry } from './types.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 export interface MergeOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   /** Every assets.json of the language repo (the current branch). */
   entries: PackageEntry[];
   dryRun?: boolean;
@@ -73,7 +73,7 @@ export async function merge(options: MergeOptions): Promise<MergeReport> {
     const state = await readCurrentState(workspace);
     const groups = new Map<string, PackageEntry[]>();
     for (const entry of options.entries) {
-      if (!entry.target) {
+      if (!entry.settings) {
         report.skipped.push({ id: entry.path, reason: 'invalid assets.json' });
         continue;
       }
@@ -83,7 +83,7 @@ export async function merge(options: MergeOptions): Promise<MergeReport> {
         report.skipped.push({ id: entry.path, reason: 'has local unpushed changes; push or reset them first' });
         continue;
       }
-      const key = `${entry.target.assetsRepo}\0${entry.target.fallbackBranch}`;
+      const key = `${entry.settings.assetsRepo}\0${entry.settings.fallbackBranch}`;
       groups.set(key, [...(groups.get(key) ?? []), entry]);
     }
     for (const [key, entries] of [...groups].sort(([a], [b]) => (a < b ? -1 : 1))) {
@@ -99,7 +99,7 @@ export async function merge(options: MergeOptions): Promise<MergeReport> {
 }
 
 async function mergeRepo(
-  workspace: OpenedWorkspace,
+  workspace: Workspace,
   assetsRepo: string,
   branch: string,
   entries: PackageEntry[],
@@ -111,7 +111,7 @@ async function mergeRepo(
   const head: Pin = { kind: 'branch-head', branch };
   for (let attempt = 1; ; attempt++) {
     // The branch head moves (that is the point), so it is always fetched fresh.
-    const pins = entries.map((e) => e.target!.pin);
+    const pins = entries.map((e) => e.settings!.pin);
     const local = await store.resolvePins(pins);
     const { missing } = await store.fetchPins([head, ...pins.filter((p) => !local.has(pinKey(p)))]);
     if (missing.has(pinKey(head))) throw missing.get(pinKey(head))!;
@@ -119,12 +119,12 @@ async function mergeRepo(
     const base = resolved.get(pinKey(head))!;
     const members: Member[] = [];
     for (const entry of entries) {
-      const commit = resolved.get(pinKey(entry.target!.pin));
+      const commit = resolved.get(pinKey(entry.settings!.pin));
       if (!commit) {
-        if (attempt === 1) report.skipped.push({ id: entry.path, reason: missing.get(pinKey(entry.target!.pin))?.message ?? 'pin not found' });
+        if (attempt === 1) report.skipped.push({ id: entry.path, reason: missing.get(pinKey(entry.settings!.pin))?.message ?? 'pin not found' });
         continue;
       }
-      members.push({ entry, pin: entry.target!.pin, path: assetsPathOf(entry.target!.prefix, entry.packagePath), commit, tree: null });
+      members.push({ entry, pin: entry.settings!.pin, path: assetsPathOf(entry.settings!.prefix, entry.packagePath), commit, tree: null });
     }
     const paths = [...new Set(members.map((m) => m.path))];
     const commits = [...new Set([base, ...members.map((m) => m.commit)])];
@@ -156,7 +156,7 @@ async function mergeRepo(
       else repin.push(m);
     }
     if (dryRun) {
-      for (const m of repin) report.moved.push({ id: m.entry.path, from: m.entry.target!.pinText, to: changing.length > 0 ? '(merged commit)' : base });
+      for (const m of repin) report.moved.push({ id: m.entry.path, from: m.entry.settings!.pinText, to: changing.length > 0 ? '(merged commit)' : base });
       report.repos.push({ assetsRepo, branch, base, commit: merged, created: changing.length > 0, pushed: false, parents });
       return;
     }
@@ -200,8 +200,8 @@ async function writeMergedCommit(store: Store, base: string, parents: string[], 
 
 /** Tags (one push for all) or SHAs for the repinned packages, then each assets.json in place. */
 async function publishPins(store: Store, repin: Member[], merged: string, report: MergeReport): Promise<void> {
-  const tagged = repin.filter((m) => m.entry.target!.dialect === 'tag');
-  const tags = tagged.map((m) => ({ member: m, tag: `${m.entry.target!.tagPrefix ?? derivedTagPrefix(m.entry.target!.prefix, m.entry.packagePath)}_${merged.slice(0, 10)}` }));
+  const tagged = repin.filter((m) => m.entry.settings!.dialect === 'tag');
+  const tags = tagged.map((m) => ({ member: m, tag: `${m.entry.settings!.tagPrefix ?? derivedTagPrefix(m.entry.settings!.prefix, m.entry.packagePath)}_${merged.slice(0, 10)}` }));
   if (tags.length > 0) {
     const remote = await listRemoteRefs(store, { patterns: tags.map((t) => `refs/tags/${t.tag}`) });
     const missing = tags.filter((t) => remote.get(`refs/tags/${t.tag}`) !== merged);
@@ -211,13 +211,13 @@ async function publishPins(store: Store, repin: Member[], merged: string, report
   }
   await setLocalRef(store, `refs/asset-sync/pins/${merged}`, merged);
   for (const m of repin) {
-    const target = m.entry.target!;
-    const pin = target.dialect === 'tag' ? tags.find((t) => t.member === m)!.tag : merged;
+    const settings = m.entry.settings!;
+    const pin = settings.dialect === 'tag' ? tags.find((t) => t.member === m)!.tag : merged;
     const file = m.entry.absPath!;
-    const text = setPin(await readFile(file, 'utf8'), target.dialect === 'tag' ? { kind: 'tag', tag: pin } : { kind: 'sha', sha: pin }, m.entry.path);
+    const text = setPin(await readFile(file, 'utf8'), settings.dialect === 'tag' ? { kind: 'tag', tag: pin } : { kind: 'sha', sha: pin }, m.entry.path);
     await writeFile(`${file}.asset-sync.tmp`, text);
     await rename(`${file}.asset-sync.tmp`, file);
-    report.moved.push({ id: m.entry.path, from: target.pinText, to: pin });
+    report.moved.push({ id: m.entry.path, from: settings.pinText, to: pin });
   }
 }
 

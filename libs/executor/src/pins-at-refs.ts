@@ -2,7 +2,7 @@ import picomatch from 'picomatch';
 import { parseAssetsJson, type AssetsJson } from '@asset-sync/assets-json';
 import { AssetSyncError } from '@asset-sync/errors';
 import { filesInTrees, languageRefs, languageTrees, readLanguageBlobs } from '@asset-sync/git-store';
-import type { OpenedWorkspace } from './workspace.js';
+import type { Workspace } from './types.js';
 
 /** One assets.json as a language-repo ref has it. */
 export interface AssetsJsonAtRef {
@@ -29,7 +29,7 @@ export interface PinsAtRefs {
  *
  * @throws AssetSyncError USAGE for a name that resolves to nothing.
  */
-export async function pinsAtRefs(workspace: OpenedWorkspace, specs: string[], keepPath: (path: string) => boolean = () => true): Promise<PinsAtRefs> {
+export async function pinsAtRefs(workspace: Workspace, specs: string[], keepPath: (path: string) => boolean = () => true): Promise<PinsAtRefs> {
   const patterns = specs.filter((s) => s.includes('*') || s.endsWith('/'));
   const names = [...new Set([...specs.filter((s) => !patterns.includes(s)), ...(patterns.length ? await languageRefs(workspace.repoRoot, patterns) : [])])];
   const trees = await languageTrees(workspace.repoRoot, names);

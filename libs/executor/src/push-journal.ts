@@ -42,9 +42,9 @@ export async function pushesInProgress(assetsDir: string, entries: PackageEntry[
   if (names.length === 0) return [];
   const ids: string[] = [];
   for (const entry of entries) {
-    if (!entry.target || !names.includes(journalPath(assetsDir, entry.path).split('/').pop()!)) continue;
+    if (!entry.settings || !names.includes(journalPath(assetsDir, entry.path).split('/').pop()!)) continue;
     const journal = await readJournal(journalPath(assetsDir, entry.path), entry.path);
-    if (journal && journal.previousPin === entry.target.pinText && journal.pin !== entry.target.pinText) ids.push(entry.path);
+    if (journal && journal.previousPin === entry.settings.pinText && journal.pin !== entry.settings.pinText) ids.push(entry.path);
   }
   return ids;
 }

@@ -22,11 +22,11 @@ import { adoptPushedPin } from './local-pin.js';
 import { journalPath, readJournal, type PushJournal } from './push-journal.js';
 import { describeFinding, scanEntries, type PublishedEntry } from './secrets.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
-import type { PackageEntry } from './types.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 export interface PushOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   entry: PackageEntry;
   /** Other assets.json files (nested ones are excluded from this package). */
   context?: PackageEntry[];
@@ -84,14 +84,14 @@ interface Published {
  */
 export async function push(options: PushOptions): Promise<PushReport> {
   const { workspace, entry } = options;
-  const target = entry.target;
-  if (!target || !entry.absPath) {
+  const settings = entry.settings;
+  if (!settings || !entry.absPath) {
     throw new AssetSyncError('ASSETS_JSON_INVALID', `${entry.path} is not a valid assets.json`, {
       problems: entry.problems,
       hint: 'Fix the fields listed; `asset-sync discover` shows every problem.',
     });
   }
-  if (options.fork && target.dialect !== 'tag') {
+  if (options.fork && settings.dialect !== 'tag') {
     throw new AssetSyncError('USAGE', `${entry.path} pins a SHA on a branch (the 2022 dialect); pushing to a fork works for Tag pins only`, {
       hint: 'Push without --fork from a machine with write access, or move the package to the Tag dialect.',
     });
@@ -105,7 +105,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
     const finished = await finishWrittenPush(workspace, entry, journal, journalFile, state);
     if (finished) return finished;
     // A push killed after writing the pin left only its journal: there is nothing left to finish.
-    if (journal && journal.pin === target.pinText) await rm(journalFile, { force: true });
+    if (journal && journal.pin === settings.pinText) await rm(journalFile, { force: true });
     const found = await findRestored(workspace, entry, state);
     const dir = entry.packagePath || '.';
     if (!found) {
@@ -121,30 +121,30 @@ export async function push(options: PushOptions): Promise<PushReport> {
     const store = await Store.open(storeLocation(workspace, record.assetsRepo));
     const owners = ownersIn(state, workspace, record.checkout);
     const changes = pendingOf(record, owners, await changedFiles(checkoutDir));
-    const resumable = journal && journal.previousPin === target.pinText ? journal : undefined;
+    const resumable = journal && journal.previousPin === settings.pinText ? journal : undefined;
     if (!hasFiles(changes) && !resumable) {
       return {
         id: entry.path,
         status: 'nothing-to-push',
-        message: `Nothing to push: the files in ${compared.folder} are the same as ${target.pinText ? `${target.dialect === 'tag' ? 'Tag' : 'SHA'} ${target.pinText}` : 'the fallback branch head'} (commit ${shortSha(record.commit)}); no commit, no tag.`,
-        previousPin: target.pinText,
+        message: `Nothing to push: the files in ${compared.folder} are the same as ${settings.pinText ? `${settings.dialect === 'tag' ? 'Tag' : 'SHA'} ${settings.pinText}` : 'the fallback branch head'} (commit ${shortSha(record.commit)}); no commit, no tag.`,
+        previousPin: settings.pinText,
         changes,
         compared,
       };
     }
     const fileChanges = scanForSecrets(checkoutDir, record.path, record.prefix, changes, options.allowSecrets ?? []);
-    const context: PublishContext = { store, entry, record, checkoutDir, fileChanges, changes, identity, journalFile, previousPin: target.pinText, owners, ...(resumable ? { journal: resumable } : {}), ...(options.fork ? { fork: options.fork } : {}) };
-    const result = target.dialect === 'tag' ? await publishTag(context) : await publishBranch(context);
+    const context: PublishContext = { store, entry, record, checkoutDir, fileChanges, changes, identity, journalFile, previousPin: settings.pinText, owners, ...(resumable ? { journal: resumable } : {}), ...(options.fork ? { fork: options.fork } : {}) };
+    const result = settings.dialect === 'tag' ? await publishTag(context) : await publishBranch(context);
     await faultPoint('push-publish');
-    await adoptPushedPin(workspace, state, record, { pin: result.pin, commit: result.commit, dialect: target.dialect }, store);
+    await adoptPushedPin(workspace, state, record, { pin: result.pin, commit: result.commit, dialect: settings.dialect }, store);
     await faultPoint('push-state');
-    await writePin(entry, target.dialect, result.pin, target.dialect === 'tag' && !target.tagPrefix ? result.ref.slice('refs/tags/'.length, -11) : undefined);
+    await writePin(entry, settings.dialect, result.pin, settings.dialect === 'tag' && !settings.tagPrefix ? result.ref.slice('refs/tags/'.length, -11) : undefined);
     await rm(journalFile, { force: true });
     return {
       id: entry.path,
       status: 'pushed',
       message: `Pushed ${fileChanges.length} file${fileChanges.length === 1 ? '' : 's'} of ${entry.packagePath || entry.path} (${describeChanges(changes) || 'resumed'}) as ${result.pin}${options.fork ? ` to the fork ${options.fork.name}` : ''}${result.alreadyOnServer ? ' (already on the server)' : ''}; ${entry.path} now pins it.${options.fork ? ` A maintainer copies it into ${record.assetsRepo} with: asset-sync adopt ${entry.packagePath || '.'} --from ${options.fork.name}` : ''}`,
-      previousPin: target.pinText,
+      previousPin: settings.pinText,
       pin: result.pin,
       commit: result.commit,
       parent: result.parent,
@@ -180,23 +180,23 @@ interface PublishContext {
  * the files are the new pin's already, so only the pin is left to write.
  */
 async function finishWrittenPush(
-  workspace: OpenedWorkspace,
+  workspace: Workspace,
   entry: PackageEntry,
   journal: PushJournal | undefined,
   journalFile: string,
   state: Awaited<ReturnType<typeof readCurrentState>>,
 ): Promise<PushReport | undefined> {
-  const target = entry.target!;
+  const settings = entry.settings!;
   const recorded = state.layouts[workspace.layout]?.packages[entry.path];
-  if (!journal || journal.previousPin !== target.pinText || recorded?.pinText !== journal.pin) return undefined;
-  await writePin(entry, target.dialect, journal.pin, target.dialect === 'tag' && !target.tagPrefix ? journal.ref.slice('refs/tags/'.length, -11) : undefined);
+  if (!journal || journal.previousPin !== settings.pinText || recorded?.pinText !== journal.pin) return undefined;
+  await writePin(entry, settings.dialect, journal.pin, settings.dialect === 'tag' && !settings.tagPrefix ? journal.ref.slice('refs/tags/'.length, -11) : undefined);
   await rm(journalFile, { force: true });
   const none: PendingFiles = { added: [], modified: [], deleted: [] };
   return {
     id: entry.path,
     status: 'pushed',
     message: `Finished an interrupted push: ${journal.pin} was already published and restored; ${entry.path} now pins it.`,
-    previousPin: target.pinText,
+    previousPin: settings.pinText,
     pin: journal.pin,
     commit: journal.commit,
     parent: journal.parent,
@@ -209,8 +209,8 @@ async function finishWrittenPush(
 }
 
 async function publishTag(c: PublishContext): Promise<Published> {
-  const target = c.entry.target!;
-  const tagPrefix = target.tagPrefix ?? derivedTagPrefix(c.record.prefix, c.entry.packagePath);
+  const settings = c.entry.settings!;
+  const tagPrefix = settings.tagPrefix ?? derivedTagPrefix(c.record.prefix, c.entry.packagePath);
   const message = `Recordings of ${c.entry.packagePath || c.entry.path} pushed by asset-sync.`;
   const built = await buildCommit(c.store, { parent: c.record.commit, workTree: c.checkoutDir, changes: c.fileChanges, message, identity: c.identity });
   // A journal from an interrupted run with the same content names the commit to finish.
@@ -257,12 +257,12 @@ async function publishTagRef(c: PublishContext, commit: string, ref: string, tag
 }
 
 async function publishBranch(c: PublishContext): Promise<Published> {
-  const target = c.entry.target!;
-  const branch = target.branch ?? `auto/${c.entry.packagePath.split('/')[1] ?? 'assets'}`;
+  const settings = c.entry.settings!;
+  const branch = settings.branch ?? `auto/${c.entry.packagePath.split('/')[1] ?? 'assets'}`;
   const message = `Recordings of ${c.entry.packagePath || c.entry.path} pushed by asset-sync.`;
   const excludes = c.owners.filter((o) => o !== c.record.path && isSameOrBelow(o, c.record.path));
   for (let attempts = 1; ; attempts++) {
-    const head = await branchHead(c.store, branch, target.fallbackBranch);
+    const head = await branchHead(c.store, branch, settings.fallbackBranch);
     const parent = head ?? c.record.commit;
     if (parent !== c.record.commit) await assertDisjoint(c.store, c.record.commit, parent, c.record.path, excludes, c.changes, branch);
     const built = await buildCommit(c.store, { parent, workTree: c.checkoutDir, changes: c.fileChanges, message, identity: c.identity });

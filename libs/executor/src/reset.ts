@@ -4,11 +4,10 @@ import { isSameOrBelow, type PendingFiles } from '@asset-sync/planner';
 import { hasFiles } from './errors.js';
 import { restore } from './restore.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
-import type { PackageEntry, RestoreReport } from './types.js';
-import type { OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, RestoreReport, Workspace } from './types.js';
 
 export interface ResetOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   entry: PackageEntry;
   context?: PackageEntry[];
   /** Discard without asking. */
@@ -28,7 +27,7 @@ export interface ResetReport {
 /** Throws away a package's pending changes and returns it to the content its assets.json pins. */
 export async function reset(options: ResetOptions): Promise<ResetReport> {
   const { workspace, entry } = options;
-  if (!entry.target) {
+  if (!entry.settings) {
     throw new AssetSyncError('ASSETS_JSON_INVALID', `${entry.path} is not a valid assets.json`, { problems: entry.problems, hint: 'Fix the fields listed first.' });
   }
   const release = await acquireLock(workspace.assetsDir);
@@ -53,8 +52,8 @@ export async function reset(options: ResetOptions): Promise<ResetReport> {
     }
     const restored = await restore({ workspace, entries: [entry], context: options.context ?? [], complete: false, lockHeld: true, force: true });
     const failure = restored.packages.find((p) => p.status === 'failed');
-    if (failure?.error) throw new AssetSyncError(failure.error.code as never, failure.error.message, failure.error.hint ? { hint: failure.error.hint } : {});
-    return { id: entry.path, discarded, pin: entry.target.pinText, restore: { ok: restored.ok, summary: restored.summary } };
+    if (failure?.error) throw new AssetSyncError(failure.error.code, failure.error.message, failure.error.hint ? { hint: failure.error.hint } : {});
+    return { id: entry.path, discarded, pin: entry.settings.pinText, restore: { ok: restored.ok, summary: restored.summary } };
   } finally {
     await release();
   }

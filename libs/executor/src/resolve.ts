@@ -6,11 +6,11 @@ import { discoverOne, toPosixPath } from '@asset-sync/discovery';
 import { Store, acquireLock, buildCommit, changedFilesBetween, mergeBase, pushRef, remoteRef, setLocalRef, type IndexEntry } from '@asset-sync/git-store';
 import { assetsPathOf, isSameOrBelow } from '@asset-sync/planner';
 import { commitIdentity } from './identity.js';
-import type { PackageEntry } from './types.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 
 export interface ResolveOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   /** Absolute path of the conflicted assets.json. */
   file: string;
   context?: PackageEntry[];
@@ -53,8 +53,8 @@ export async function resolve(options: ResolveOptions): Promise<ResolveReport> {
   const identity = await commitIdentity(workspace.repoRoot, options.env);
   const path = assetsPathOf(assetsJson.prefixPath, packagePath);
   const excludes = (options.context ?? [])
-    .filter((e) => e.target && e.target.assetsRepo === assetsJson.assetsRepo)
-    .map((e) => assetsPathOf(e.target!.prefix, e.packagePath))
+    .filter((e) => e.settings && e.settings.assetsRepo === assetsJson.assetsRepo)
+    .map((e) => assetsPathOf(e.settings!.prefix, e.packagePath))
     .filter((p) => p !== path && isSameOrBelow(p, path));
 
   const release = await acquireLock(workspace.assetsDir);

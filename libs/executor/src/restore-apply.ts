@@ -1,4 +1,4 @@
-import { faultPoint } from '@asset-sync/errors';
+import { faultPoint, type ErrorReport } from '@asset-sync/errors';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -14,12 +14,12 @@ import {
   type Store,
 } from '@asset-sync/git-store';
 import { nestedBelow, TEST_PROXY_SHARED_NAMES, type CheckoutPlan, type Layout, type PackagePlan, type RestorePlan } from '@asset-sync/planner';
-import { asWriteFailure, errorInfo, inFolder } from './errors.js';
+import { asWriteFailure, errorReport, inFolder } from './errors.js';
 import { fetchObjectsRouted, type FallbackRemote } from './fallback.js';
 import { syncProxyCheckout } from './proxy-checkout.js';
 import { writeState, type CheckoutRecord, type LayoutState, type PackageRecord, type RestoreState } from './state.js';
 import type { NetworkMeter } from './network.js';
-import type { CheckoutOutcome, ErrorInfo, RestoreEvents, Workspace } from './types.js';
+import type { CheckoutOutcome, RestoreEvents, Workspace } from './types.js';
 
 export interface ApplyInput {
   workspace: Workspace;
@@ -38,7 +38,7 @@ export interface ApplyInput {
 /** What applying one checkout's plan did; `failed` are the packages whose files did not change. */
 export interface Applied {
   outcome: CheckoutOutcome;
-  failed: Map<string, ErrorInfo>;
+  failed: Map<string, ErrorReport>;
 }
 
 /** A checkout's new content, worked out before any file is written. */
@@ -141,7 +141,7 @@ async function fetchMissing(input: ApplyInput, prepared: Prepared[]): Promise<Ma
           const missing = [...new Set([...(await store.missingObjects(trees)), ...(await store.missingBlobs(blobs))])];
           if (missing.length === 0) return;
           input.events?.phase?.('fetch-objects', repo);
-          const fetched = await fetchObjectsRouted(store, missing, await fallbackRoutes(input, store), input.network.onBytes, input.workspace.fallbackRemotes?.() ?? []);
+          const fetched = await fetchObjectsRouted(store, missing, await fallbackRoutes(input, store), input.network.onBytes, input.workspace.fallbackRemotes());
           input.network.objects += fetched.objects;
           input.network.objectFetches += fetched.requests;
         } catch (error) {
@@ -190,7 +190,7 @@ async function applyCheckout(input: ApplyInput, plan: CheckoutPlan, prepared: Pr
 
 function failedCheckout(input: ApplyInput, plan: CheckoutPlan, error: unknown): Applied {
   const dir = join(input.workspace.assetsDir, plan.dir);
-  const info = inFolder(errorInfo(asWriteFailure(error, dir)), dir);
+  const info = inFolder(errorReport(asWriteFailure(error, dir)), dir);
   const failed = new Map(plan.changing.map((id) => [id, { ...info, message: `${id}: ${info.message}` }]));
   const attempted: CheckoutOutcome['action'] = plan.action === 'create' ? 'created' : plan.action === 'remove' ? 'removed' : plan.action === 'repair' ? 'repaired' : 'updated';
   return { outcome: { ...outcomeOf(plan, attempted), error: info }, failed };

@@ -3,11 +3,12 @@ import { Store, acquireLock, listRemoteRefs, readBundleHeader, verifyBundle } fr
 import { pinKey } from '@asset-sync/assets-json';
 import { shortSha } from '@asset-sync/planner';
 import { copyRefs, type RefSource } from './remote-refs.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import { storeLocation } from './workspace.js';
+import type { Workspace } from './types.js';
 import { ignoreAssetsDir } from './restore.js';
 
 export interface RestoreBackupOptions {
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   assetsRepo: string;
   /** A bundle gc wrote, or the backup remote gc pushed to. */
   source: RefSource;

@@ -103,7 +103,7 @@ function prepareRequests(entries: PackageEntry[]): { requests: RestoreRequest[];
   const requests: RestoreRequest[] = [];
   const failures: RequestFailure[] = [];
   for (const entry of entries) {
-    if (!entry.target || entry.problems.length > 0) {
+    if (!entry.settings || entry.problems.length > 0) {
       failures.push({
         id: entry.path,
         code: 'ASSETS_JSON_INVALID',
@@ -112,7 +112,7 @@ function prepareRequests(entries: PackageEntry[]): { requests: RestoreRequest[];
       });
       continue;
     }
-    const { assetsRepo, prefix, pin, pinText } = entry.target;
+    const { assetsRepo, prefix, pin, pinText } = entry.settings;
     requests.push({ id: entry.path, assetsRepo, prefix, packagePath: entry.packagePath, pin, pinText });
   }
   return { requests, failures };
@@ -157,7 +157,7 @@ function ownerPathsOf(input: GatherInput, requests: RestoreRequest[], restored: 
   for (const r of restored) add(r.checkout, r.path);
   for (const r of requests) add(checkoutOf(input.layout, r), assetsPathOf(r.prefix, r.packagePath));
   if (input.layout === 'shared') {
-    for (const e of input.context) if (e.target) add(sharedCheckoutDir(e.target.assetsRepo), assetsPathOf(e.target.prefix, e.packagePath));
+    for (const e of input.context) if (e.settings) add(sharedCheckoutDir(e.settings.assetsRepo), assetsPathOf(e.settings.prefix, e.packagePath));
   }
   return new Map([...owners].map(([dir, set]) => [dir, [...set].sort()]));
 }
@@ -323,7 +323,7 @@ async function resolveRepo(input: GatherInput, store: Store, requests: RestoreRe
       input.network.pins += fetched.fetched.length;
     }
     // Pins the assets repo lacks (pushed to a fork, not adopted yet) may come from a fallback remote.
-    const fallbacks = missing.size > 0 ? (input.workspace.fallbackRemotes?.() ?? []) : [];
+    const fallbacks = missing.size > 0 ? input.workspace.fallbackRemotes() : [];
     const served = fallbacks.length > 0 ? await fetchFromFallbacks(store, wants, missing, fallbacks, input.network) : new Map<string, FallbackRemote>();
     await nameBranches(store, branches, missing);
     await store.namePins([...new Set(fetchPlan.collapsed.map((c) => c.sha))]);

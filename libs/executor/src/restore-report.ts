@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { PackagePlan, RestorePlan } from '@asset-sync/planner';
-import { describeChanges } from './errors.js';
+import { describeChanges, failureReport } from './errors.js';
 import { countsOf, type NetworkMeter } from './network.js';
 import type { Applied } from './restore-apply.js';
-import type { CheckoutOutcome, ErrorInfo, PackageOutcome, RestoreEvents, RestoreReport, Workspace } from './types.js';
+import type { ErrorReport } from '@asset-sync/errors';
+import type { CheckoutOutcome, PackageOutcome, RestoreEvents, RestoreReport, Workspace } from './types.js';
 
 export interface ReportInput {
   plan: RestorePlan;
@@ -21,7 +22,7 @@ export interface ReportInput {
 
 /** What the run did for each package, as the CLI, the Nx executor and scripts read it. */
 export function buildReport(input: ReportInput): RestoreReport {
-  const failed = new Map<string, ErrorInfo>();
+  const failed = new Map<string, ErrorReport>();
   for (const a of input.applied) for (const [id, info] of a.failed) failed.set(id, info);
   const packages = input.plan.packages.flatMap((p) => {
     const outcome = outcomeOf(p, input, failed.get(p.id));
@@ -65,14 +66,14 @@ export function emitKnown(input: Omit<ReportInput, 'applied'>): Set<string> {
   return emitted;
 }
 
-function outcomeOf(p: PackagePlan, input: ReportInput, failure: ErrorInfo | undefined): PackageOutcome | undefined {
+function outcomeOf(p: PackagePlan, input: ReportInput, failure: ErrorReport | undefined): PackageOutcome | undefined {
   const served = input.servedBy?.[p.id];
   const where = { ...locationOf(p, input.workspace), ...(served ? { servedBy: served.name } : {}) };
   const pending = p.pending && !p.discard ? { pending: p.pending } : {};
   if (failure) return { id: p.id, status: 'failed', error: failure, ...where };
   switch (p.action) {
     case 'failed':
-      return { id: p.id, status: 'failed', error: { code: p.failure!.code, message: p.failure!.message, ...(p.failure!.hint ? { hint: p.failure!.hint } : {}) }, ...where };
+      return { id: p.id, status: 'failed', error: failureReport(p.failure!), ...where };
     case 'blocked':
       return { id: p.id, status: 'failed', ...pending, error: blockedError(p), ...where };
     case 'add':
@@ -87,7 +88,7 @@ function outcomeOf(p: PackagePlan, input: ReportInput, failure: ErrorInfo | unde
   }
 }
 
-function blockedError(p: PackagePlan): ErrorInfo {
+function blockedError(p: PackagePlan): ErrorReport {
   const dir = p.id.includes('/') ? p.id.slice(0, p.id.lastIndexOf('/')) : '.';
   if (!p.pending) return { code: 'PUSH_IN_PROGRESS', message: `${p.id}: ${p.why}`, hint: `Run: asset-sync push ${dir}` };
   return {

@@ -3,8 +3,8 @@ import picomatch from 'picomatch';
 import { AssetSyncError } from '@asset-sync/errors';
 import { discoverAll, discoverOne, findGoverningAssetsJson } from '@asset-sync/discovery';
 import { inShard, type Shard } from './shard.js';
-import type { PackageEntry } from './types.js';
-import { toPackageEntry, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { toPackageEntry } from './workspace.js';
 
 export interface SelectOptions {
   /** Every discovered assets.json. */
@@ -26,7 +26,7 @@ export interface Selection {
 }
 
 /** Which assets.json files a command works on. */
-export async function selectPackages(workspace: OpenedWorkspace, options: SelectOptions): Promise<Selection> {
+export async function selectPackages(workspace: Workspace, options: SelectOptions): Promise<Selection> {
   const filters = options.filter?.filter(Boolean) ?? [];
   if (options.shard && !options.all && filters.length === 0) {
     throw new AssetSyncError('USAGE', '--shard splits the packages of --all (or --filter) between machines; it needs one of them', {

@@ -76,12 +76,12 @@ function sanitize(state: RestoreState): RestoreState {
   for (const layout of ['shared', 'test-proxy'] as const) {
     const raw = state.layouts?.[layout];
     if (!raw || typeof raw !== 'object') continue;
-    const target = layoutState(clean, layout);
+    const into = layoutState(clean, layout);
     for (const [dir, c] of Object.entries(raw.checkouts ?? {})) {
-      if (c && typeof c.assetsRepo === 'string' && typeof c.tree === 'string' && typeof c.commit === 'string') target.checkouts[dir] = c;
+      if (c && typeof c.assetsRepo === 'string' && typeof c.tree === 'string' && typeof c.commit === 'string') into.checkouts[dir] = c;
     }
     for (const [id, p] of Object.entries(raw.packages ?? {})) {
-      if (p && p.id === id && typeof p.checkout === 'string' && typeof p.path === 'string' && typeof p.commit === 'string' && p.pin && typeof p.pin === 'object') target.packages[id] = p;
+      if (p && p.id === id && typeof p.checkout === 'string' && typeof p.path === 'string' && typeof p.commit === 'string' && p.pin && typeof p.pin === 'object') into.packages[id] = p;
     }
   }
   return clean;

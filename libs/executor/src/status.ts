@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { AssetSyncError, formatProblem } from '@asset-sync/errors';
+import { AssetSyncError, formatProblem, type ErrorReport } from '@asset-sync/errors';
 import { Store, changedFiles, foldersAt, inspectCheckout } from '@asset-sync/git-store';
 import { pinKey } from '@asset-sync/assets-json';
 import { assetsPathOf, ownerOf, type PendingFiles } from '@asset-sync/planner';
@@ -7,7 +7,7 @@ import { hasFiles } from './errors.js';
 import { isPinnedHead } from './proxy-checkout.js';
 import { layoutState, type PackageRecord, type RestoreState } from './state.js';
 import { loadState } from './upgrade.js';
-import type { ErrorInfo, PackageEntry, Workspace } from './types.js';
+import type { PackageEntry, Workspace } from './types.js';
 import { storeLocation } from './workspace.js';
 
 export interface PackageStatusReport {
@@ -25,7 +25,7 @@ export interface PackageStatusReport {
   locate?: string;
   /** The restored commit. */
   commit?: string;
-  error?: ErrorInfo;
+  error?: ErrorReport;
 }
 
 export interface Restored {
@@ -56,18 +56,18 @@ export async function findRestored(workspace: Workspace, entry: PackageEntry, st
   if (!store) return undefined;
   const inspected = await inspectCheckout(store, checkoutDir);
   if (inspected.condition !== 'present' || !inspected.head) return undefined;
-  const target = entry.target;
+  const settings = entry.settings;
   if (inspected.head !== checkout.commit) {
     // The test-proxy restored or pushed in its folder: at the pin assets.json names, it is restored there.
-    if (workspace.layout !== 'test-proxy' || !target || target.assetsRepo !== record.assetsRepo || !(await isPinnedHead(store, target.pin, inspected.head))) return undefined;
+    if (workspace.layout !== 'test-proxy' || !settings || settings.assetsRepo !== record.assetsRepo || !(await isPinnedHead(store, settings.pin, inspected.head))) return undefined;
     const [folder] = await foldersAt(store, [{ commit: inspected.head, path: record.path }]);
-    record = { ...record, pin: target.pin, pinText: target.pinText, commit: inspected.head, tree: folder?.kind === 'tree' ? folder.oid : null };
+    record = { ...record, pin: settings.pin, pinText: settings.pinText, commit: inspected.head, tree: folder?.kind === 'tree' ? folder.oid : null };
   }
   const upToDate =
-    target !== undefined &&
-    target.assetsRepo === record.assetsRepo &&
-    pinKey(target.pin) === pinKey(record.pin) &&
-    assetsPathOf(target.prefix, entry.packagePath) === record.path;
+    settings !== undefined &&
+    settings.assetsRepo === record.assetsRepo &&
+    pinKey(settings.pin) === pinKey(record.pin) &&
+    assetsPathOf(settings.prefix, entry.packagePath) === record.path;
   return { record, checkoutDir, locate: record.prefix ? join(checkoutDir, record.prefix) : checkoutDir, upToDate };
 }
 
@@ -99,7 +99,7 @@ export function pendingOf(record: PackageRecord, owners: string[], changes: Arra
 export function ownersIn(state: RestoreState, workspace: Workspace, checkout: string, entries: PackageEntry[] = []): string[] {
   const lstate = layoutState(state, workspace.layout);
   const paths = Object.values(lstate.packages).filter((p) => p.checkout === checkout).map((p) => p.path);
-  for (const e of entries) if (e.target && lstate.packages[e.path]?.checkout === checkout) paths.push(assetsPathOf(e.target.prefix, e.packagePath));
+  for (const e of entries) if (e.settings && lstate.packages[e.path]?.checkout === checkout) paths.push(assetsPathOf(e.settings.prefix, e.packagePath));
   return [...new Set(paths)].sort();
 }
 
@@ -109,11 +109,11 @@ export async function status(workspace: Workspace, entries: PackageEntry[]): Pro
   const scans = new Map<string, Promise<Array<{ path: string; change: keyof PendingFiles }>>>();
   const reports: PackageStatusReport[] = [];
   for (const entry of entries) {
-    if (!entry.target) {
+    if (!entry.settings) {
       reports.push({ id: entry.path, restored: false, upToDate: false, error: { code: 'ASSETS_JSON_INVALID', message: entry.problems.map(formatProblem).join('\n') } });
       continue;
     }
-    const base = { id: entry.path, pin: entry.target.pinText, assetsRepo: entry.target.assetsRepo };
+    const base = { id: entry.path, pin: entry.settings.pinText, assetsRepo: entry.settings.assetsRepo };
     const found = await findRestored(workspace, entry, state);
     if (!found) {
       reports.push({ ...base, restored: false, upToDate: false });

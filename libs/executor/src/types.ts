@@ -1,4 +1,5 @@
-import type { Problem } from '@asset-sync/errors';
+import type { AssetSyncConfig, OtherRemote } from '@asset-sync/config';
+import type { ErrorReport, Problem } from '@asset-sync/errors';
 import type { Pin } from '@asset-sync/assets-json';
 import type { Layout, PendingFiles, RestorePlan } from '@asset-sync/planner';
 
@@ -13,24 +14,30 @@ export interface PackageEntry {
   /** Folder of the assets.json relative to the repo root ('' at the root). */
   packagePath: string;
   /** Present when the file is valid. */
-  target?: {
-    assetsRepo: string;
-    prefix: string;
-    pin: Pin;
-    dialect: 'tag' | 'branch';
-    /** The value as written (Tag or SHA), '' when nothing was pushed yet. */
-    pinText: string;
-    /** Tag dialect: the prefix new tags are named with. */
-    tagPrefix?: string;
-    /** Branch dialect: the branch pushes go to (`AssetsRepoBranch`, or `auto/<service>`). */
-    branch?: string;
-    /** The branch an empty pin means, and new branches start from. */
-    fallbackBranch: string;
-  };
+  settings?: PackageSettings;
   problems: Problem[];
 }
 
-/** Where and how the executor works: built once per command from the language repo. */
+/** What a valid assets.json says: where its recordings are, and how it is pinned and pushed. */
+export interface PackageSettings {
+  assetsRepo: string;
+  prefix: string;
+  pin: Pin;
+  dialect: 'tag' | 'branch';
+  /** The value as written (Tag or SHA), '' when nothing was pushed yet. */
+  pinText: string;
+  /** Tag dialect: the prefix new tags are named with. */
+  tagPrefix?: string;
+  /** Branch dialect: the branch pushes go to (`AssetsRepoBranch`, or `auto/<service>`). */
+  branch?: string;
+  /** The branch an empty pin means, and new branches start from. */
+  fallbackBranch: string;
+}
+
+/**
+ * The language repo a command works in: where its assets dir and store are, its effective
+ * config, and how assets repos map to URLs. Built once per command by `openWorkspace`.
+ */
 export interface Workspace {
   repoRoot: string;
   /** Absolute assets dir (`<repo root>/.assets` unless configured). */
@@ -38,17 +45,18 @@ export interface Workspace {
   /** A store shared with other clones and language repos (storeDir); unset, the store is in the assets dir. */
   storeDir?: string;
   layout: Layout;
+  config: AssetSyncConfig;
+  /** The language repo's `origin`, which SSH and template URLs of assets repos follow. */
+  originUrl?: string;
+  /** Where the command was started; relative paths are read from here. */
+  cwd?: string;
+  concurrency: { network: number; local: number };
   /** Clone URL of an assets repo (config remotes, templates, SSH origin...). */
   remoteUrl(assetsRepo: string): string;
-  concurrency: { network: number; local: number };
+  /** A fork, fallback or backup remote named as `owner/name` (URL by the same rules as an assets repo) or by its URL. */
+  otherRemote(value: string): OtherRemote;
   /** Where restore looks for pins the assets repo lacks (a contributor's fork), in order. */
-  fallbackRemotes?(): Array<{ name: string; url: string }>;
-}
-
-export interface ErrorInfo {
-  code: string;
-  message: string;
-  hint?: string;
+  fallbackRemotes(): OtherRemote[];
 }
 
 export type PackageStatus = 'restored' | 'up-to-date' | 'pending-kept' | 'failed' | 'would-restore' | 'removed' | 'would-remove';
@@ -68,7 +76,7 @@ export interface PackageOutcome {
   pending?: PendingFiles;
   /** The fallback remote (a fork) the pin was fetched from, when the assets repo lacked it. */
   servedBy?: string;
-  error?: ErrorInfo;
+  error?: ErrorReport;
 }
 
 export type CheckoutAction = 'created' | 'updated' | 'repaired' | 'unchanged' | 'removed' | 'would-create' | 'would-update' | 'would-repair' | 'would-remove';
@@ -82,7 +90,7 @@ export interface CheckoutOutcome {
   packages: number;
   /** Packages whose files changed. */
   changing: number;
-  error?: ErrorInfo;
+  error?: ErrorReport;
 }
 
 export interface NetworkCounts {

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { Store, listRemoteRefs } from '@asset-sync/git-store';
 import { describePin, pinKey, type Pin } from '@asset-sync/assets-json';
 import { remoteTags } from './remote-refs.js';
-import type { PackageEntry } from './types.js';
-import { storeLocation, type OpenedWorkspace } from './workspace.js';
+import type { PackageEntry, Workspace } from './types.js';
+import { storeLocation } from './workspace.js';
 import { ignoreAssetsDir } from './restore.js';
 
 export interface VerifiedPin {
@@ -30,27 +30,27 @@ export interface VerifyPinsReport {
  * throwaway store. What a PR gate runs before merging: a pin only a fork has would break every
  * restore once the fork goes away.
  */
-export async function verifyPins(workspace: OpenedWorkspace, entries: PackageEntry[]): Promise<VerifyPinsReport> {
+export async function verifyPins(workspace: Workspace, entries: PackageEntry[]): Promise<VerifyPinsReport> {
   await ignoreAssetsDir(workspace.assetsDir);
   const pins: VerifiedPin[] = [];
   const byRepo = new Map<string, PackageEntry[]>();
   for (const entry of entries) {
-    if (!entry.target || entry.problems.length > 0) pins.push({ id: entry.path, onUpstream: false, problem: entry.problems.map((p) => p.message).join('; ') || 'not a valid assets.json' });
-    else byRepo.set(entry.target.assetsRepo, [...(byRepo.get(entry.target.assetsRepo) ?? []), entry]);
+    if (!entry.settings || entry.problems.length > 0) pins.push({ id: entry.path, onUpstream: false, problem: entry.problems.map((p) => p.message).join('; ') || 'not a valid assets.json' });
+    else byRepo.set(entry.settings.assetsRepo, [...(byRepo.get(entry.settings.assetsRepo) ?? []), entry]);
   }
   for (const [assetsRepo, mine] of byRepo) {
     const store = await Store.open(storeLocation(workspace, assetsRepo));
-    const present = await presentUpstream(workspace, store, mine.map((e) => e.target!.pin));
-    const absentTags = mine.map((e) => e.target!.pin).flatMap((p) => (p.kind === 'tag' && !present.has(pinKey(p)) ? [p.tag] : []));
+    const present = await presentUpstream(workspace, store, mine.map((e) => e.settings!.pin));
+    const absentTags = mine.map((e) => e.settings!.pin).flatMap((p) => (p.kind === 'tag' && !present.has(pinKey(p)) ? [p.tag] : []));
     const foundOn = new Map<string, string>();
     for (const fallback of absentTags.length ? workspace.fallbackRemotes() : []) {
       for (const tag of (await remoteTags(store, absentTags, fallback.url).catch(() => new Map<string, string>())).keys()) if (!foundOn.has(tag)) foundOn.set(tag, fallback.name);
     }
     for (const entry of mine) {
-      const pin = entry.target!.pin;
+      const pin = entry.settings!.pin;
       const onUpstream = present.has(pinKey(pin));
       const on = pin.kind === 'tag' ? foundOn.get(pin.tag) : undefined;
-      pins.push({ id: entry.path, assetsRepo, pin: entry.target!.pinText, onUpstream, ...(on && !onUpstream ? { foundOn: on } : {}), ...(onUpstream ? {} : { problem: `${describePin(pin)} is not on ${assetsRepo}` }) });
+      pins.push({ id: entry.path, assetsRepo, pin: entry.settings!.pinText, onUpstream, ...(on && !onUpstream ? { foundOn: on } : {}), ...(onUpstream ? {} : { problem: `${describePin(pin)} is not on ${assetsRepo}` }) });
     }
   }
   pins.sort((a, b) => (a.id < b.id ? -1 : 1));
@@ -58,7 +58,7 @@ export async function verifyPins(workspace: OpenedWorkspace, entries: PackageEnt
 }
 
 /** The keys of the pins the assets repo has. */
-async function presentUpstream(workspace: OpenedWorkspace, store: Store, pins: Pin[]): Promise<Set<string>> {
+async function presentUpstream(workspace: Workspace, store: Store, pins: Pin[]): Promise<Set<string>> {
   const present = new Set<string>();
   const tags = await remoteTags(store, pins.flatMap((p) => (p.kind === 'tag' ? [p.tag] : [])));
   for (const tag of tags.keys()) present.add(pinKey({ kind: 'tag', tag }));

@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
-import { loadConfig, otherRemoteOf, remoteUrlFor, type AssetSyncConfig, type OtherRemote } from '@asset-sync/config';
+import { loadConfig, otherRemoteOf, remoteUrlFor } from '@asset-sync/config';
 import { originUrlOf, type StoreLocation } from '@asset-sync/git-store';
 import { pinOf, pinOrFallback, type AssetsJson, type Pin } from '@asset-sync/assets-json';
 import type { Problem } from '@asset-sync/errors';
@@ -15,20 +15,11 @@ export interface OpenWorkspaceOptions {
   cwd?: string;
 }
 
-export interface OpenedWorkspace extends Workspace {
-  config: AssetSyncConfig;
-  originUrl?: string;
-  cwd?: string;
-  /** A fork, fallback or backup remote named as `owner/name` (URL by the same rules as an assets repo) or by its URL. */
-  otherRemote(value: string): OtherRemote;
-  fallbackRemotes(): OtherRemote[];
-}
-
 /**
  * The language repo a command works in, its effective config, and how assets repos map to URLs.
  * In the test-proxy layout, PROXY_ASSETS_FOLDER sets the assets dir, as it does for the proxy.
  */
-export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOptions = {}): Promise<OpenedWorkspace> {
+export async function openWorkspace(repoRoot: string, options: OpenWorkspaceOptions = {}): Promise<Workspace> {
   const env = options.env ?? process.env;
   // Started first, read last: the git process runs while the config files are read and parsed.
   const origin = originUrlOf(repoRoot).catch(() => undefined);
@@ -99,7 +90,7 @@ export function toPackageEntry(entry: { path: string; absPath?: string; packageP
   return {
     ...base,
     problems: [],
-    target: {
+    settings: {
       assetsRepo: value.assetsRepo,
       prefix: value.prefixPath,
       pin: pinRefOf(value),

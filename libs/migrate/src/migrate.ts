@@ -5,7 +5,7 @@ import pLimit from 'p-limit';
 import { AssetSyncError, faultPoint, formatProblem, type Problem } from '@asset-sync/errors';
 import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath, pinKey, type Pin } from '@asset-sync/assets-json';
 import { discoverAll, discoverOne } from '@asset-sync/discovery';
-import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type OpenedWorkspace } from '@asset-sync/executor';
+import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type Workspace } from '@asset-sync/executor';
 import {
   Store,
   acquireLock,
@@ -119,7 +119,7 @@ export interface MigrationReport {
 interface Context {
   options: MigrateOptions;
   env: NodeJS.ProcessEnv;
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   repoRoot: string;
   gitDir: string;
   journal: Journal;
@@ -206,7 +206,7 @@ function refuseOtherSettings(journal: Journal, options: MigrateOptions, gitDir: 
 }
 
 /** A fresh migration's journal: settings, scan and plan, with warnings added; every plan problem at once. */
-async function planJournal(options: MigrateOptions, workspace: OpenedWorkspace, warnings: string[]): Promise<Journal> {
+async function planJournal(options: MigrateOptions, workspace: Workspace, warnings: string[]): Promise<Journal> {
   const repoRoot = options.repoRoot;
   const settings = resolveSettings(options, workspace);
   const scan = await scanRecordings(repoRoot, settings.recordings, workspace.assetsDir);
@@ -244,7 +244,7 @@ async function planJournal(options: MigrateOptions, workspace: OpenedWorkspace, 
 }
 
 /** Refuses a dirty language repo without --yes, then asks; returns how long the question waited (not part of the plan step's time). */
-async function confirmMigration(options: MigrateOptions, workspace: OpenedWorkspace, plan: MigrationPlan): Promise<number> {
+async function confirmMigration(options: MigrateOptions, workspace: Workspace, plan: MigrationPlan): Promise<number> {
   await refuseDirty(options.repoRoot, workspace.assetsDir, options.yes === true);
   const asked = Date.now();
   const confirmed = !options.confirm || options.yes === true || (await options.confirm(plan));
@@ -300,7 +300,7 @@ function askedSettings(options: MigrateOptions): Partial<MigrationSettings> {
 }
 
 /** The settings of a fresh migration: options, then asset-sync.yaml, then defaults. Every problem at once. */
-export function resolveSettings(options: MigrateOptions, workspace: Pick<OpenedWorkspace, 'config'>): MigrationSettings {
+export function resolveSettings(options: MigrateOptions, workspace: Pick<Workspace, 'config'>): MigrationSettings {
   const problems: Problem[] = [];
   const config = workspace.config;
   const assetsRepo = options.assetsRepo ?? config.defaults.AssetsRepo;
@@ -717,7 +717,7 @@ async function pruneEmpty(abs: string, rel: string, leftovers: LeftFile[], plann
 
 function reportOf(input: {
   journal: Journal;
-  workspace: OpenedWorkspace;
+  workspace: Workspace;
   repoRoot: string;
   started: number;
   resumed: boolean;

@@ -26,7 +26,11 @@ export interface RestoreRequest {
   pinText: string;
 }
 
-/** A failure that is about one package only; the rest of the plan goes ahead. */
+/**
+ * A failure that is about one package only; the rest of the plan goes ahead. It is an
+ * `ErrorReport` of `@asset-sync/errors` with the package's id, declared here by its fields
+ * because the planner imports nothing of ours.
+ */
 export interface RequestFailure {
   id: string;
   code: string;

@@ -1,7 +1,7 @@
 import { join, sep } from 'node:path';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { discoverAll, discoverOne, findRepoRoot } from '@asset-sync/discovery';
-import { errorInfo, openWorkspace, restore, toPackageEntry, type ErrorInfo, type PackageEntry, type PackageOutcome, type RestoreReport } from '@asset-sync/executor';
+import { describeRestoreCounts, describeRestoreDuration, describeRestoreFetches, errorReport, openWorkspace, restore, toPackageEntry, type ErrorReport, type PackageEntry, type PackageOutcome, type RestoreReport } from '@asset-sync/executor';
 import type { Layout } from '@asset-sync/planner';
 
 /** Options of the restore target (schemas/restore.json), set in nx.json or on the command line. */
@@ -135,7 +135,7 @@ async function* restoreGroup(workspaceRoot: string, tasks: readonly RestoreTask[
     () => queue.end(),
     (error: unknown) => {
       emit();
-      const lines = describeError(errorInfo(error));
+      const lines = describeError(errorReport(error));
       for (const task of tasks) if (!finished.has(task.id)) queue.push(result(task, false, lines));
       queue.end();
     },
@@ -180,21 +180,16 @@ export function describeOutcome(outcome: PackageOutcome): string[] {
   return [`failed ${outcome.id}`, ...describeError(outcome.error ?? { code: 'GIT_FAILED', message: `${outcome.id}: failed` })];
 }
 
-function describeError(error: ErrorInfo): string[] {
+function describeError(error: ErrorReport): string[] {
   return [`  ${error.message.split('\n').join('\n  ')}`, ...(error.hint ? [`  hint: ${error.hint}`] : [])];
 }
 
 /** The batch as a whole: how many packages shared the plan, and what it fetched. */
 export function summaryOf(report: RestoreReport): string {
-  const s = report.summary;
-  const n = report.network;
   const checkouts = report.plan.checkouts.length;
-  const fetched =
-    n.pinFetches + n.objectFetches > 0
-      ? `fetched: pins in ${n.pinFetches} request${n.pinFetches === 1 ? '' : 's'}, ${n.objects} recordings in ${n.objectFetches} request${n.objectFetches === 1 ? '' : 's'}`
-      : 'no network I/O';
-  const counts = `${report.dryRun ? 'dry run: would restore' : 'restored'} ${s.restored} · up to date ${s.upToDate} · pending changes kept ${s.pendingKept} · failed ${s.failed}`;
-  return `asset-sync: one plan for ${report.packages.length} assets.json, ${checkouts} checkout${checkouts === 1 ? '' : 's'} (${counts}); ${fetched} (${(s.durationMs / 1000).toFixed(1)} s)`;
+  const counts = describeRestoreCounts(report, report.dryRun ? 'dry run: would restore' : 'restored');
+  const fetched = describeRestoreFetches(report) ?? 'no network I/O';
+  return `asset-sync: one plan for ${report.packages.length} assets.json, ${checkouts} checkout${checkouts === 1 ? '' : 's'} (${counts}); ${fetched} (${describeRestoreDuration(report)})`;
 }
 
 function globEscape(path: string): string {

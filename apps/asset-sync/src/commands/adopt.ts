@@ -5,7 +5,13 @@ import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 
 /** Copies the pinned tags only a fork has into the assets repo (run with write access). */
-export async function adoptCommand(globals: GlobalOptions, paths: string[], flags: { all?: boolean; filter?: string[]; from?: string }): Promise<CommandResult> {
+export interface AdoptFlags {
+  all?: boolean;
+  filter?: string[];
+  from?: string;
+}
+
+export async function adoptCommand(globals: GlobalOptions, paths: string[], flags: AdoptFlags): Promise<CommandResult> {
   if (!flags.from) throw new AssetSyncError('USAGE', 'adopt needs the fork the tags were pushed to: --from <owner>/<name>');
   const workspace = await workspaceFor(globals);
   const selection = await selectPackages(workspace, { all: flags.all === true, paths, ...(flags.filter ? { filter: flags.filter } : {}) });

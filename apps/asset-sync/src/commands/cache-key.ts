@@ -6,7 +6,12 @@ import type { CommandResult, GlobalOptions } from '../result.js';
  * `asset-sync cache-key`: the key a CI cache of the store is saved under. Printed alone on a
  * line, so `$(asset-sync cache-key)` is the key.
  */
-export async function cacheKeyCommand(globals: GlobalOptions, flags: { filter?: string[]; shard?: string }): Promise<CommandResult> {
+export interface CacheKeyFlags {
+  filter?: string[];
+  shard?: string;
+}
+
+export async function cacheKeyCommand(globals: GlobalOptions, flags: CacheKeyFlags): Promise<CommandResult> {
   const workspace = await workspaceFor(globals);
   const selection = await selectPackages(workspace, {
     all: true,

@@ -4,12 +4,14 @@ import { discoverOne, findGoverningAssetsJson } from '@asset-sync/discovery';
 import { isAssetSyncError, redact } from '@asset-sync/errors';
 import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
-import { proxyTargets, singleTarget, type ProxyVerbFlags } from './proxy-verbs.js';
+import { applyProxyFlags, singlePath, type ProxyVerbFlags } from './proxy-verbs.js';
+
+export type ConfigShowFlags = ProxyVerbFlags;
 
 /** The resolved assets.json for PATH and the effective config, with where each value came from. */
-export async function configShowCommand(given: GlobalOptions, givenPath: string | undefined, flags: ProxyVerbFlags = {}): Promise<CommandResult> {
-  const { globals, paths } = proxyTargets(given, givenPath ? [givenPath] : [], flags);
-  const path = singleTarget('config show', paths);
+export async function configShowCommand(given: GlobalOptions, givenPath: string | undefined, flags: ConfigShowFlags = {}): Promise<CommandResult> {
+  const { globals, paths } = applyProxyFlags(given, givenPath ? [givenPath] : [], flags);
+  const path = singlePath('config show', paths);
   const workspace = await workspaceFor(globals);
   const { config } = workspace;
   let assetsJson: unknown = null;

@@ -8,7 +8,13 @@ import type { CommandResult, GlobalOptions } from '../result.js';
 export const DEFAULT_EXPIRE = '1h';
 
 /** `asset-sync gc --store`: trims the store(s) to what registered checkouts need. */
-export async function gcStoreCommand(globals: GlobalOptions, flags: { expire?: string; delete?: boolean; languageRefs?: string[] }): Promise<CommandResult> {
+export interface GcStoreFlags {
+  expire?: string;
+  delete?: boolean;
+  languageRefs?: string[];
+}
+
+export async function gcStoreCommand(globals: GlobalOptions, flags: GcStoreFlags): Promise<CommandResult> {
   if (flags.delete || flags.languageRefs) {
     throw new AssetSyncError('USAGE', 'gc --store trims the local store; --delete and --language-refs are for the assets repo\'s refs', {
       hint: 'Run them as two commands: asset-sync gc --delete, then asset-sync gc --store.',

@@ -1,5 +1,6 @@
-import { grep, selectPackages, type GrepReport } from '@asset-sync/executor';
+import { grep, selectPackages } from '@asset-sync/executor';
 import { workspaceFor } from '../context.js';
+import { formatMatches } from '../render/grep.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 
 export interface GrepFlags {
@@ -9,6 +10,8 @@ export interface GrepFlags {
   filesWithMatches?: boolean;
   ignoreCase?: boolean;
   fixedStrings?: boolean;
+  /** Accepted as grep takes it: a regular expression is the default. */
+  extendedRegexp?: boolean;
 }
 
 /** Searches every pinned recording without restoring it. Exit 0 matched, 1 nothing did, 2 an error (as grep does). */
@@ -24,11 +27,4 @@ export async function grepCommand(globals: GlobalOptions, pattern: string, paths
   });
   const warnings = report.failures.map((f) => `asset-sync grep: ${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}`);
   return { exitCode: report.failures.length > 0 ? 2 : report.matched ? 0 : 1, json: report, text: formatMatches(report, flags), ...(warnings.length ? { warnings } : {}) };
-}
-
-/** `package: file:line: text`, or `package: file` with -l; with --pins-from each package says its pin. */
-function formatMatches(report: GrepReport, flags: GrepFlags): string {
-  const label = (m: { packagePath: string; pin: string }): string => (flags.pinsFrom?.length ? `${m.packagePath || '.'}@${m.pin || '(fallback branch)'}` : m.packagePath || '.');
-  if (flags.filesWithMatches) return [...new Set(report.matches.map((m) => `${label(m)}: ${m.file}`))].join('\n');
-  return report.matches.map((m) => (m.binary ? `${label(m)}: ${m.file}: binary file matches` : `${label(m)}: ${m.file}:${m.line}: ${m.text}`)).join('\n');
 }

@@ -1,9 +1,30 @@
 import { Option, type Command } from 'commander';
 import type { Io } from '../main.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
+import type { AdoptFlags } from './adopt.js';
+import type { CacheKeyFlags } from './cache-key.js';
+import type { ConfigShowFlags } from './config.js';
+import type { GcFlags } from './gc.js';
+import type { GcStoreFlags } from './gc-store.js';
+import type { GrepFlags } from './grep.js';
+import type { InitFlags } from './init.js';
+import type { LocateFlags } from './locate.js';
+import type { MergeFlags } from './merge.js';
+import type { MigrateFlags } from './migrate.js';
+import type { PlanFlags } from './plan.js';
+import type { PushFlags } from './push.js';
+import type { ResetFlags } from './reset.js';
+import type { RestoreFlags } from './restore.js';
+import type { RestoreBackupFlags } from './restore-backup.js';
+import type { StatusFlags } from './status.js';
+import type { VerifyPinsFlags } from './verify-pins.js';
 
-type Handler = (globals: GlobalOptions, ...args: never[]) => Promise<CommandResult>;
-export type Run = (handler: Handler) => (...args: unknown[]) => Promise<void>;
+/**
+ * Wraps a handler as a commander action: commander passes the positional arguments, then the
+ * command's flags, and the handler gets the global options in front of them. The modules above
+ * are imported for their types only: a handler's module is loaded when its command runs.
+ */
+export type Run = <Args extends unknown[]>(handler: (globals: GlobalOptions, ...args: Args) => Promise<CommandResult>) => (...args: unknown[]) => Promise<void>;
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
 const shardOption = (
@@ -21,6 +42,15 @@ const storageLocationOption = (): Option => new Option('-l, --storage-location <
  * when its command runs, so `--help` and every other command start without it.
  */
 export function registerCommands(program: Command, run: Run, io: Io): void {
+  registerRestoreCommands(program, run, io);
+  registerPackageCommands(program, run, io);
+  registerMaintenanceCommands(program, run);
+  registerInspectCommands(program, run);
+  registerMigrateCommand(program, run, io);
+}
+
+/** restore and the commands that read what it restores: plan, locate, status. */
+function registerRestoreCommands(program: Command, run: Run, io: Io): void {
   program
     .command('restore')
     .description('restore the recordings of the assets.json governing PATH (default: the current directory), or of every package with --all')
@@ -35,7 +65,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .addOption(layoutOption())
     .addOption(assetsJsonOption(true))
     .addOption(storageLocationOption())
-    .action(run(async (g, paths: string[], flags: object) => (await import('./restore.js')).restoreCommand(g, io, paths, flags)));
+    .action(run(async (g, paths: string[], flags: RestoreFlags) => (await import('./restore.js')).restoreCommand(g, io, paths, flags)));
 
   program
     .command('plan')
@@ -45,14 +75,14 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
     .addOption(shardOption())
     .addOption(layoutOption())
-    .action(run(async (g, paths: string[], flags: object) => (await import('./plan.js')).planCommand(g, paths, flags)));
+    .action(run(async (g, paths: string[], flags: PlanFlags) => (await import('./plan.js')).planCommand(g, paths, flags)));
 
   program
     .command('locate')
     .description('print the directory to start the test-proxy in for the package governing PATH')
     .argument('[path]', 'a directory inside the package (default: the current directory)')
     .addOption(layoutOption())
-    .action(run(async (g, path: string | undefined, flags: object) => (await import('./locate.js')).locateCommand(g, path, flags)));
+    .action(run(async (g, path: string | undefined, flags: LocateFlags) => (await import('./locate.js')).locateCommand(g, path, flags)));
 
   program
     .command('status')
@@ -61,8 +91,11 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .option('--all', 'every assets.json of the language repo')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
     .addOption(layoutOption())
-    .action(run(async (g, paths: string[], flags: object) => (await import('./status.js')).statusCommand(g, paths, flags)));
+    .action(run(async (g, paths: string[], flags: StatusFlags) => (await import('./status.js')).statusCommand(g, paths, flags)));
+}
 
+/** One package's own changes: push, reset, init, resolve. */
+function registerPackageCommands(program: Command, run: Run, io: Io): void {
   program
     .command('push')
     .description('commit the package\'s pending recording changes to the assets repo, publish them, and write the new pin into its assets.json')
@@ -73,7 +106,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .addOption(layoutOption())
     .addOption(assetsJsonOption(false))
     .addOption(storageLocationOption())
-    .action(run(async (g, path: string | undefined, flags: object) => (await import('./push.js')).pushCommand(g, path, flags)));
+    .action(run(async (g, path: string | undefined, flags: PushFlags) => (await import('./push.js')).pushCommand(g, path, flags)));
 
   program
     .command('reset')
@@ -83,7 +116,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .addOption(layoutOption())
     .addOption(assetsJsonOption(false))
     .addOption(storageLocationOption())
-    .action(run(async (g, path: string | undefined, flags: object) => (await import('./reset.js')).resetCommand(g, io, path, flags)));
+    .action(run(async (g, path: string | undefined, flags: ResetFlags) => (await import('./reset.js')).resetCommand(g, io, path, flags)));
 
   program
     .command('init')
@@ -91,19 +124,22 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .argument('[dir]', 'the package folder (default: the current directory)')
     .option('--assets-repo <owner/name>', 'the assets repo, when no parent assets.json exists')
     .option('--prefix <path>', 'AssetsRepoPrefixPath (the language, e.g. python)')
-    .action(run(async (g, dir: string | undefined, flags: object) => (await import('./init.js')).initCommand(g, dir, flags)));
+    .action(run(async (g, dir: string | undefined, flags: InitFlags) => (await import('./init.js')).initCommand(g, dir, flags)));
 
   program
     .command('resolve')
     .description('combine the two pins a git merge left in conflict markers in assets.json')
     .argument('[path]', 'the package folder or its assets.json (default: the current directory)')
     .action(run(async (g, path: string | undefined) => (await import('./resolve.js')).resolveCommand(g, path)));
+}
 
+/** What maintainers and CI run on the assets repo: merge, gc, cache-key, restore-backup, adopt, verify-pins. */
+function registerMaintenanceCommands(program: Command, run: Run): void {
   program
     .command('merge')
     .description('nightly: fold every pin into one commit on the assets repo\'s fallback branch and repin each assets.json where its folder is identical')
     .option('--dry-run', 'show what would be merged and repinned; push nothing, edit nothing')
-    .action(run(async (g, flags: object) => (await import('./merge.js')).mergeCommand(g, flags)));
+    .action(run(async (g, flags: MergeFlags) => (await import('./merge.js')).mergeCommand(g, flags)));
 
   program
     .command('gc')
@@ -116,7 +152,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .option('--store', 'instead: trim the local store (the shared one, with storeDir) to what registered checkouts need; forgets checkouts whose folder is gone')
     .option('--expire <when>', 'with --store: keep refs and objects younger than this, "now" or e.g. 30m, 2d (default 1h)')
     .action(
-      run(async (g, flags: { store?: boolean; expire?: string } & import('./gc.js').GcFlags) =>
+      run(async (g, flags: GcFlags & GcStoreFlags & { store?: boolean }) =>
         flags.store ? (await import('./gc-store.js')).gcStoreCommand(g, flags) : (await import('./gc.js')).gcCommand(g, flags),
       ),
     );
@@ -126,7 +162,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .description('print a hash of each assets.json\'s package folder, assets repo, prefix and pin: a CI cache key for the store that changes exactly when a pin does')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
     .addOption(shardOption('the key of shard i of n only: what restore --all --shard i/n fetches'))
-    .action(run(async (g, flags: object) => (await import('./cache-key.js')).cacheKeyCommand(g, flags)));
+    .action(run(async (g, flags: CacheKeyFlags) => (await import('./cache-key.js')).cacheKeyCommand(g, flags)));
 
   program
     .command('restore-backup')
@@ -134,7 +170,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .argument('<from>', 'the bundle gc wrote (file.bundle) or the backup remote (owner/name or URL)')
     .argument('<names...>', 'tags (or refs/heads/auto/... branches) to bring back')
     .option('--assets-repo <owner/name>', 'the assets repo (default: the one the assets.json files name)')
-    .action(run(async (g, from: string, names: string[], flags: object) => (await import('./restore-backup.js')).restoreBackupCommand(g, from, names, flags)));
+    .action(run(async (g, from: string, names: string[], flags: RestoreBackupFlags) => (await import('./restore-backup.js')).restoreBackupCommand(g, from, names, flags)));
 
   program
     .command('adopt')
@@ -143,7 +179,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .option('--all', 'every assets.json of the language repo')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
     .option('--from <owner/name>', 'the fork the tags were pushed to (owner/name or URL)')
-    .action(run(async (g, paths: string[], flags: object) => (await import('./adopt.js')).adoptCommand(g, paths, flags)));
+    .action(run(async (g, paths: string[], flags: AdoptFlags) => (await import('./adopt.js')).adoptCommand(g, paths, flags)));
 
   program
     .command('verify-pins')
@@ -151,8 +187,11 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .argument('[paths...]', 'directories or assets.json files')
     .option('--all', 'every assets.json of the language repo')
     .option('--filter <glob>', 'only assets.json whose path or folder matches (repeatable)', collect)
-    .action(run(async (g, paths: string[], flags: object) => (await import('./verify-pins.js')).verifyPinsCommand(g, paths, flags)));
+    .action(run(async (g, paths: string[], flags: VerifyPinsFlags) => (await import('./verify-pins.js')).verifyPinsCommand(g, paths, flags)));
+}
 
+/** Reading without restoring: grep, discover, config. */
+function registerInspectCommands(program: Command, run: Run): void {
   program
     .command('grep')
     .description('search the recordings of every package at its pin, read from the store (nothing is checked out); exit 0 matched, 1 none, 2 error')
@@ -165,7 +204,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .option('-i, --ignore-case', 'ignore case')
     .option('-F, --fixed-strings', 'the pattern is a string, not a regular expression')
     .option('-E, --extended-regexp', 'the pattern is a regular expression (the default)')
-    .action(run(async (g, pattern: string, paths: string[], flags: object) => (await import('./grep.js')).grepCommand(g, pattern, paths, flags)));
+    .action(run(async (g, pattern: string, paths: string[], flags: GrepFlags) => (await import('./grep.js')).grepCommand(g, pattern, paths, flags)));
 
   program
     .command('discover')
@@ -179,7 +218,7 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .argument('[path]', 'a directory inside a package')
     .addOption(assetsJsonOption(false))
     .addOption(storageLocationOption())
-    .action(run(async (g, path: string | undefined, flags: object) => (await import('./config.js')).configShowCommand(g, path, flags)));
+    .action(run(async (g, path: string | undefined, flags: ConfigShowFlags) => (await import('./config.js')).configShowCommand(g, path, flags)));
   config
     .command('locate')
     .description('as the test-proxy\'s `config locate -a`: print the folder a restored assets.json\'s recordings are under, as the last line')
@@ -187,8 +226,10 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .addOption(layoutOption())
     .addOption(assetsJsonOption(false))
     .addOption(storageLocationOption())
-    .action(run(async (g, path: string | undefined, flags: object) => (await import('./locate.js')).locateCommand(g, path, flags)));
+    .action(run(async (g, path: string | undefined, flags: LocateFlags) => (await import('./locate.js')).locateCommand(g, path, flags)));
+}
 
+function registerMigrateCommand(program: Command, run: Run, io: Io): void {
   program
     .command('migrate')
     .description('move every recordings folder of the language repo into the assets repo in one commit: plan, write, publish, pin, verify by a restore, then remove and stage')
@@ -205,5 +246,5 @@ export function registerCommands(program: Command, run: Run, io: Io): void {
     .option('--commit', 'commit the result in the language repo (default: staged for review)')
     .option('--max-push-bytes <n>', 'split the migration into commits of at most this many bytes (server push limits)')
     .option('--jobs <n>', 'parallel blob writers (default: number of CPUs, at most 4)')
-    .action(run(async (g, flags: object) => (await import('./migrate.js')).migrateCommand(g, io, flags)));
+    .action(run(async (g, flags: MigrateFlags) => (await import('./migrate.js')).migrateCommand(g, io, flags)));
 }

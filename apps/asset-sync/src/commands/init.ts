@@ -4,7 +4,12 @@ import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 
 /** Creates an assets.json for a new package or service. */
-export async function initCommand(globals: GlobalOptions, dir: string | undefined, flags: { assetsRepo?: string; prefix?: string }): Promise<CommandResult> {
+export interface InitFlags {
+  assetsRepo?: string;
+  prefix?: string;
+}
+
+export async function initCommand(globals: GlobalOptions, dir: string | undefined, flags: InitFlags): Promise<CommandResult> {
   const workspace = await workspaceFor(globals);
   const report = await init({
     workspace,

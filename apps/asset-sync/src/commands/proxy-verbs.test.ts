@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
 import { makeTempDir } from '@asset-sync/test-utils';
-import { proxyTargets, singleTarget } from './proxy-verbs.js';
+import { applyProxyFlags, singlePath } from './proxy-verbs.js';
 
 let root: string;
 const globals = (cwd: string) => ({ json: false, verbose: false, cwd });
@@ -25,26 +25,26 @@ function codeOf(run: () => unknown): string | undefined {
 
 describe('the test-proxy\'s -a and -l', () => {
   it('change nothing when not given, and -l alone is the directory to run in', () => {
-    expect(proxyTargets(globals(root), ['sdk/a'], { layout: 'shared' })).toEqual({ globals: globals(root), paths: ['sdk/a'], layout: 'shared' });
-    expect(proxyTargets(globals(root), [], { storageLocation: 'sdk' }).globals.cwd).toBe(join(root, 'sdk'));
+    expect(applyProxyFlags(globals(root), ['sdk/a'], { layout: 'shared' })).toEqual({ globals: globals(root), paths: ['sdk/a'], layout: 'shared' });
+    expect(applyProxyFlags(globals(root), [], { storageLocation: 'sdk' }).globals.cwd).toBe(join(root, 'sdk'));
   });
 
   it('read a relative -a from -l, else TEST_PROXY_FOLDER, else the working directory, and run in its language repo in the test-proxy layout', () => {
-    const fromL = proxyTargets(globals(join(root, 'other')), [], { assetsJsonPath: ['sdk/a/assets.json', join(root, 'sdk/b')], storageLocation: '..' }, {});
+    const fromL = applyProxyFlags(globals(join(root, 'other')), [], { assetsJsonPath: ['sdk/a/assets.json', join(root, 'sdk/b')], storageLocation: '..' }, {});
     expect(fromL).toEqual({ globals: globals(join(root, 'sdk/a')), paths: [join(root, 'sdk/a/assets.json'), join(root, 'sdk/b/assets.json')], layout: 'test-proxy' });
-    expect(proxyTargets(globals(join(root, 'other')), [], { assetsJsonPath: ['a'] }, { TEST_PROXY_FOLDER: join(root, 'sdk') }).paths).toEqual([join(root, 'sdk/a/assets.json')]);
-    expect(proxyTargets(globals(root), [], { assetsJsonPath: ['sdk/b'], layout: 'shared' }, {}).layout).toBe('shared');
+    expect(applyProxyFlags(globals(join(root, 'other')), [], { assetsJsonPath: ['a'] }, { TEST_PROXY_FOLDER: join(root, 'sdk') }).paths).toEqual([join(root, 'sdk/a/assets.json')]);
+    expect(applyProxyFlags(globals(root), [], { assetsJsonPath: ['sdk/b'], layout: 'shared' }, {}).layout).toBe('shared');
   });
 
   it('take an assets.json or the folder holding one, and nothing above it', () => {
-    expect(codeOf(() => proxyTargets(globals(root), [], { assetsJsonPath: ['sdk/missing/assets.json'] }, {}))).toBe('ASSETS_JSON_NOT_FOUND');
-    expect(codeOf(() => proxyTargets(globals(root), [], { assetsJsonPath: ['other'] }, {}))).toBe('ASSETS_JSON_NOT_FOUND');
-    expect(codeOf(() => proxyTargets(globals(join(root, 'sdk/a')), [], { assetsJsonPath: ['nested/dir'] }, {}))).toBe('ASSETS_JSON_NOT_FOUND');
+    expect(codeOf(() => applyProxyFlags(globals(root), [], { assetsJsonPath: ['sdk/missing/assets.json'] }, {}))).toBe('ASSETS_JSON_NOT_FOUND');
+    expect(codeOf(() => applyProxyFlags(globals(root), [], { assetsJsonPath: ['other'] }, {}))).toBe('ASSETS_JSON_NOT_FOUND');
+    expect(codeOf(() => applyProxyFlags(globals(join(root, 'sdk/a')), [], { assetsJsonPath: ['nested/dir'] }, {}))).toBe('ASSETS_JSON_NOT_FOUND');
   });
 
   it('name one package for the single-package verbs', () => {
-    expect(singleTarget('push', ['x'])).toBe('x');
-    expect(singleTarget('push', [])).toBeUndefined();
-    expect(codeOf(() => singleTarget('push', ['x', 'y']))).toBe('USAGE');
+    expect(singlePath('push', ['x'])).toBe('x');
+    expect(singlePath('push', [])).toBeUndefined();
+    expect(codeOf(() => singlePath('push', ['x', 'y']))).toBe('USAGE');
   });
 });

@@ -12,7 +12,7 @@ export interface ProxyVerbFlags {
   layout?: string;
 }
 
-export interface ProxyTargets {
+export interface ProxyVerbInput {
   globals: GlobalOptions;
   paths: string[];
   layout: string | undefined;
@@ -26,7 +26,7 @@ export interface ProxyTargets {
  * proxy itself restores and pushes in) unless --layout says otherwise. Without `-a`, `-l` is the
  * directory to run in.
  */
-export function proxyTargets(globals: GlobalOptions, paths: string[], flags: ProxyVerbFlags, env: NodeJS.ProcessEnv = process.env): ProxyTargets {
+export function applyProxyFlags(globals: GlobalOptions, paths: string[], flags: ProxyVerbFlags, env: NodeJS.ProcessEnv = process.env): ProxyVerbInput {
   const named = flags.assetsJsonPath ?? [];
   if (named.length === 0) {
     return { globals: flags.storageLocation ? { ...globals, cwd: resolve(globals.cwd, flags.storageLocation) } : globals, paths, layout: flags.layout };
@@ -40,8 +40,8 @@ export function proxyTargets(globals: GlobalOptions, paths: string[], flags: Pro
   };
 }
 
-/** The one target of a single-package verb (push, reset, locate, config show). */
-export function singleTarget(verb: string, paths: string[]): string | undefined {
+/** The one path of a single-package verb (push, reset, locate, config show). */
+export function singlePath(verb: string, paths: string[]): string | undefined {
   if (paths.length > 1) {
     throw new AssetSyncError('USAGE', `${verb} works on one assets.json at a time, found ${paths.length}: ${paths.join(', ')}`, { hint: `Run asset-sync ${verb} once per package.` });
   }

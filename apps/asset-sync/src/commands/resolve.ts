@@ -7,8 +7,8 @@ import type { CommandResult, GlobalOptions } from '../result.js';
 /** Combines the two pins a merge left in conflict markers. */
 export async function resolveCommand(globals: GlobalOptions, path: string | undefined): Promise<CommandResult> {
   const workspace = await workspaceFor(globals);
-  const target = resolvePath(globals.cwd, path ?? '.');
-  const file = target.endsWith('assets.json') ? target : await findGoverningAssetsJson(target, workspace.repoRoot);
+  const given = resolvePath(globals.cwd, path ?? '.');
+  const file = given.endsWith('assets.json') ? given : await findGoverningAssetsJson(given, workspace.repoRoot);
   const context = (await selectPackages(workspace, { all: true }).catch(() => undefined))?.context ?? [];
   const report = await resolve({ workspace, file, context });
   const text = `Resolved ${report.id}: ${report.ours} + ${report.theirs} -> ${report.pin} (${report.merged.ours} + ${report.merged.theirs} files changed since their common base).\nNext: asset-sync restore ${report.id.replace(/\/?assets\.json$/, '') || '.'}, then commit assets.json.`;

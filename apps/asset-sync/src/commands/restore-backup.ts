@@ -1,12 +1,16 @@
 import { resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
-import { restoreBackup, selectPackages, type OpenedWorkspace } from '@asset-sync/executor';
+import { restoreBackup, selectPackages, type Workspace } from '@asset-sync/executor';
 import { shortSha } from '@asset-sync/planner';
 import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 
 /** Brings refs gc deleted back into the assets repo from a bundle or a backup remote. */
-export async function restoreBackupCommand(globals: GlobalOptions, from: string, names: string[], flags: { assetsRepo?: string }): Promise<CommandResult> {
+export interface RestoreBackupFlags {
+  assetsRepo?: string;
+}
+
+export async function restoreBackupCommand(globals: GlobalOptions, from: string, names: string[], flags: RestoreBackupFlags): Promise<CommandResult> {
   if (names.length === 0) throw new AssetSyncError('USAGE', 'name the tags to bring back: asset-sync restore-backup <bundle|remote> <tag...>');
   const workspace = await workspaceFor(globals);
   const source = from.endsWith('.bundle') ? { kind: 'bundle' as const, file: resolve(globals.cwd, from) } : { kind: 'remote' as const, ...workspace.otherRemote(from) };
@@ -19,8 +23,8 @@ export async function restoreBackupCommand(globals: GlobalOptions, from: string,
 }
 
 /** The assets repo when the command does not name one: the one every assets.json (or defaults.AssetsRepo) names. */
-async function onlyAssetsRepo(workspace: OpenedWorkspace): Promise<string> {
-  const repos = new Set((await selectPackages(workspace, { all: true })).entries.flatMap((e) => (e.target ? [e.target.assetsRepo] : [])));
+async function onlyAssetsRepo(workspace: Workspace): Promise<string> {
+  const repos = new Set((await selectPackages(workspace, { all: true })).entries.flatMap((e) => (e.settings ? [e.settings.assetsRepo] : [])));
   if (repos.size === 1) return [...repos][0]!;
   if (repos.size === 0 && workspace.config.defaults.AssetsRepo) return workspace.config.defaults.AssetsRepo;
   throw new AssetSyncError('USAGE', repos.size === 0 ? 'no assets.json names an assets repo' : `the assets.json files name ${repos.size} assets repos (${[...repos].sort().join(', ')})`, {

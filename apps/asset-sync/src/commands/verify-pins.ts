@@ -3,7 +3,12 @@ import { workspaceFor } from '../context.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 
 /** Exit 1, naming each assets.json, when a pin is not on the assets repo itself: the PR gate before a merge. */
-export async function verifyPinsCommand(globals: GlobalOptions, paths: string[], flags: { all?: boolean; filter?: string[] }): Promise<CommandResult> {
+export interface VerifyPinsFlags {
+  all?: boolean;
+  filter?: string[];
+}
+
+export async function verifyPinsCommand(globals: GlobalOptions, paths: string[], flags: VerifyPinsFlags): Promise<CommandResult> {
   const workspace = await workspaceFor(globals);
   const selection = await selectPackages(workspace, { all: flags.all === true, paths, ...(flags.filter ? { filter: flags.filter } : {}) });
   const report = await verifyPins(workspace, selection.entries);

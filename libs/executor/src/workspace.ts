@@ -3,7 +3,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
 import { loadConfig, otherRemoteOf, remoteUrlFor, type AssetSyncConfig, type OtherRemote } from '@asset-sync/config';
 import { runGit, type StoreLocation } from '@asset-sync/git-store';
-import type { AssetsJson } from '@asset-sync/assets-json';
+import { effectiveBranch, pinOf, pinTextOf, type AssetsJson, type Pin } from '@asset-sync/assets-json';
 import type { Problem } from '@asset-sync/errors';
 import type { Layout, PinRef } from '@asset-sync/planner';
 import type { PackageEntry, Workspace } from './types.js';
@@ -90,11 +90,16 @@ export function storeLocation(workspace: Workspace, assetsRepo: string, url: str
   return { assetsDir: workspace.assetsDir, assetsRepo, url, ...(workspace.storeDir ? { storeDir: workspace.storeDir } : {}) };
 }
 
-/** What the executor needs from a discovered assets.json. */
+/**
+ * What the executor needs from a discovered assets.json. Without `branch` (the file was not read
+ * by discovery), a branch-dialect package gets the branch discovery would give it.
+ */
 export function toPackageEntry(entry: { path: string; absPath?: string; packagePath: string; value?: AssetsJson; branch?: string; problems: Problem[] }): PackageEntry {
   const value = entry.value;
   const base = { path: entry.path, packagePath: entry.packagePath, readAt: Date.now(), ...(entry.absPath ? { absPath: entry.absPath } : {}) };
   if (!value || entry.problems.length > 0) return { ...base, problems: entry.problems };
+  const derived = value.dialect === 'branch' && !entry.branch ? effectiveBranch(entry.packagePath, value.branch) : undefined;
+  const branch = entry.branch ?? (derived && 'branch' in derived ? derived.branch : undefined);
   return {
     ...base,
     problems: [],
@@ -103,17 +108,22 @@ export function toPackageEntry(entry: { path: string; absPath?: string; packageP
       prefix: value.prefixPath,
       pin: pinRefOf(value),
       dialect: value.dialect,
-      pinText: (value.dialect === 'tag' ? value.tag : value.sha) ?? '',
+      pinText: pinTextOf(pinOf(value)),
       fallbackBranch: value.fallbackBranch,
       ...(value.tagPrefix ? { tagPrefix: value.tagPrefix } : {}),
-      ...(entry.branch ? { branch: entry.branch } : {}),
+      ...(branch ? { branch } : {}),
     },
   };
 }
 
 /** An empty Tag or absent SHA means the head of the fallback branch. */
 export function pinRefOf(value: AssetsJson): PinRef {
-  if (value.dialect === 'tag' && value.tag) return { kind: 'tag', tag: value.tag };
-  if (value.dialect === 'branch' && value.sha) return { kind: 'sha', sha: value.sha };
-  return { kind: 'branch-head', branch: value.fallbackBranch };
+  return toPinRef(pinOf(value), value.fallbackBranch);
+}
+
+/** A pin as the store resolves it: nothing pushed yet is the head of the fallback branch. */
+export function toPinRef(pin: Pin, fallbackBranch: string): PinRef {
+  if (pin.kind === 'tag') return { kind: 'tag', tag: pin.tag };
+  if (pin.kind === 'sha') return { kind: 'sha', sha: pin.sha };
+  return { kind: 'branch-head', branch: fallbackBranch };
 }

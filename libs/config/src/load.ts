@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { AssetSyncError, describeValue, formatProblem, redact, type Problem } from '@asset-sync/errors';
+import { AssetSyncError, describeValue, formatProblem, plural, redact, type Problem } from '@asset-sync/errors';
 import {
   ALWAYS_IGNORED,
   CONFIG_FILE,
@@ -288,7 +288,7 @@ export function defaultConfig(repoRoot: string): AssetSyncConfig {
 
 function invalid(problems: Problem[]): AssetSyncError {
   const fromFile = problems.every((problem) => problem.file === CONFIG_FILE);
-  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+  const count = plural(problems.length, 'problem');
   return new AssetSyncError(
     'CONFIG_INVALID',
     fromFile ? `${CONFIG_FILE} has ${count}` : `the configuration has ${count}`,

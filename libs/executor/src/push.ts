@@ -2,7 +2,7 @@ import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { editAssetsJson, pinOfText, setField, setPin, tagNameOf, tagPrefixOfTag, writeFileAtomically } from '@asset-sync/assets-json';
-import { AssetSyncError, faultPoint } from '@asset-sync/errors';
+import { AssetSyncError, faultPoint, plural } from '@asset-sync/errors';
 import {
   Store,
   acquireLock,
@@ -141,7 +141,7 @@ export async function push(options: PushOptions): Promise<PushReport> {
     return {
       id: entry.path,
       status: 'pushed',
-      message: `Pushed ${fileChanges.length} file${fileChanges.length === 1 ? '' : 's'} of ${entry.packagePath || entry.path} (${describeChanges(changes) || 'resumed'}) as ${result.pin}${options.fork ? ` to the fork ${options.fork.name}` : ''}${result.alreadyOnServer ? ' (already on the server)' : ''}; ${entry.path} now pins it.${options.fork ? ` A maintainer copies it into ${record.assetsRepo} with: asset-sync adopt ${entry.packagePath || '.'} --from ${options.fork.name}` : ''}`,
+      message: `Pushed ${plural(fileChanges.length, 'file')} of ${entry.packagePath || entry.path} (${describeChanges(changes) || 'resumed'}) as ${result.pin}${options.fork ? ` to the fork ${options.fork.name}` : ''}${result.alreadyOnServer ? ' (already on the server)' : ''}; ${entry.path} now pins it.${options.fork ? ` A maintainer copies it into ${record.assetsRepo} with: asset-sync adopt ${entry.packagePath || '.'} --from ${options.fork.name}` : ''}`,
       previousPin: target.pinText,
       pin: result.pin,
       commit: result.commit,
@@ -306,7 +306,7 @@ function scanForSecrets(checkoutDir: string, folder: string, prefix: string, cha
   const allow = new Set(allowed.map((a) => a.replace(/^\.\//, '')));
   const findings = scanEntries(entries).filter((f) => !allow.has(f.file) && ![...allow].some((a) => f.file.endsWith(`/${a}`)));
   if (findings.length > 0) {
-    throw new AssetSyncError('SECRET_FOUND', `push blocked: ${findings.length} possible secret${findings.length === 1 ? '' : 's'} in the recordings:\n${findings.map((f) => `  ${describeFinding(f)}`).join('\n')}`, {
+    throw new AssetSyncError('SECRET_FOUND', `push blocked: ${plural(findings.length, 'possible secret')} in the recordings:\n${findings.map((f) => `  ${describeFinding(f)}`).join('\n')}`, {
       hint: 'Fix the test-proxy sanitizers and record again. If a finding is a reviewed false positive, pass --allow-secret <file>.',
     });
   }

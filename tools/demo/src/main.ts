@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
-import { redact } from '@asset-sync/errors';
+import { formatBytes, plural, redact } from '@asset-sync/errors';
 import { removeTempDir, workspaceRoot, type GitDaemon } from '@asset-sync/test-utils';
 import { demoEnv, runCliCaptured, runCliInherited, stopRunningCli } from './cli.js';
 import { buildSample, makeSampleDir, type Sample } from './sample.js';
@@ -178,7 +178,7 @@ async function showLocate(sample: Sample): Promise<'ok' | 'failed'> {
   say(indent(`${files.length} recordings in ${recordings}, for example:`));
   for (const file of files.slice(0, 4)) {
     const size = (await stat(join(recordings, file))).size;
-    say(indent(`${file}  (${(size / 1024).toFixed(1)} KiB)`, 8));
+    say(indent(`${file}  (${formatBytes(size)})`, 8));
   }
   return files.length === pkg.files ? 'ok' : 'failed';
 }
@@ -199,7 +199,7 @@ async function showPlan(sample: Sample): Promise<'ok' | 'failed'> {
     return 'failed';
   }
   const pins = new Set(sample.manifest.packages.map((pkg) => pkg.commit).filter(Boolean)).size;
-  say(indent(`${plan.packages.length} assets.json (${pins} distinct pinned commits) served by ${plan.checkouts.length} checkout${plan.checkouts.length === 1 ? '' : 's'}:`));
+  say(indent(`${plan.packages.length} assets.json (${pins} distinct pinned commits) served by ${plural(plan.checkouts.length, 'checkout')}:`));
   for (const checkout of plan.checkouts) {
     const actions = new Map<string, number>();
     for (const p of plan.packages.filter((x) => x.checkout === checkout.dir)) actions.set(p.action, (actions.get(p.action) ?? 0) + 1);

@@ -1,6 +1,7 @@
 import { join, sep } from 'node:path';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { discoverAll, discoverOne, findRepoRoot } from '@asset-sync/discovery';
+import { plural } from '@asset-sync/errors';
 import { errorInfo, openWorkspace, restore, toPackageEntry, type ErrorInfo, type PackageEntry, type PackageOutcome, type RestoreReport } from '@asset-sync/executor';
 import type { Layout } from '@asset-sync/planner';
 
@@ -191,10 +192,10 @@ export function summaryOf(report: RestoreReport): string {
   const checkouts = report.plan.checkouts.length;
   const fetched =
     n.pinFetches + n.objectFetches > 0
-      ? `fetched: pins in ${n.pinFetches} request${n.pinFetches === 1 ? '' : 's'}, ${n.objects} recordings in ${n.objectFetches} request${n.objectFetches === 1 ? '' : 's'}`
+      ? `fetched: pins in ${plural(n.pinFetches, 'request')}, ${n.objects} recordings in ${plural(n.objectFetches, 'request')}`
       : 'no network I/O';
   const counts = `${report.dryRun ? 'dry run: would restore' : 'restored'} ${s.restored} · up to date ${s.upToDate} · pending changes kept ${s.pendingKept} · failed ${s.failed}`;
-  return `asset-sync: one plan for ${report.packages.length} assets.json, ${checkouts} checkout${checkouts === 1 ? '' : 's'} (${counts}); ${fetched} (${(s.durationMs / 1000).toFixed(1)} s)`;
+  return `asset-sync: one plan for ${report.packages.length} assets.json, ${plural(checkouts, 'checkout')} (${counts}); ${fetched} (${(s.durationMs / 1000).toFixed(1)} s)`;
 }
 
 function globEscape(path: string): string {

@@ -1,7 +1,7 @@
 import { createInterface } from 'node:readline/promises';
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, formatBytes } from '@asset-sync/errors';
 import { findRepoRoot } from '@asset-sync/discovery';
-import { STEPS, formatSize, migrate, type MigrationPlan, type MigrationReport, type StepEvent } from '@asset-sync/migrate';
+import { STEPS, migrate, type MigrationPlan, type MigrationReport, type StepEvent } from '@asset-sync/migrate';
 import { parsePositiveInt } from '../context.js';
 import type { Io } from '../main.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
@@ -75,7 +75,7 @@ async function confirm(io: Io, plan: MigrationPlan): Promise<boolean> {
 
 function summary(plan: MigrationPlan): string {
   const t = plan.totals;
-  return `${t.files.toLocaleString('en-US')} recordings (${formatSize(t.bytes)}) of ${t.units} ${plan.granularity === 'service' ? 'services' : 'packages'} into ${plan.assetsRepo} under ${plan.prefix || '/'} (${plan.dialect} dialect, ${plan.layers} commit${plan.layers === 1 ? '' : 's'})`;
+  return `${t.files.toLocaleString('en-US')} recordings (${formatBytes(t.bytes)}) of ${t.units} ${plan.granularity === 'service' ? 'services' : 'packages'} into ${plan.assetsRepo} under ${plan.prefix || '/'} (${plan.dialect} dialect, ${plan.layers} commit${plan.layers === 1 ? '' : 's'})`;
 }
 
 export function formatMigration(report: MigrationReport, verbose: boolean): string {
@@ -91,7 +91,7 @@ export function formatMigration(report: MigrationReport, verbose: boolean): stri
   for (const unit of plan.units) {
     const pin = report.pins.find((p) => p.unit === unit.path);
     const existing = unit.existing ? ' (re-pinned, had an assets.json)' : '';
-    lines.push(`  ${unit.assetsJson}: ${unit.files.length.toLocaleString('en-US')} file${unit.files.length === 1 ? '' : 's'}, ${formatSize(unit.bytes)} -> ${plan.prefix ? `${plan.prefix}/` : ''}${unit.path}${pin ? ` @ ${pin.pin}` : ''}${existing}`);
+    lines.push(`  ${unit.assetsJson}: ${unit.files.length.toLocaleString('en-US')} file${unit.files.length === 1 ? '' : 's'}, ${formatBytes(unit.bytes)} -> ${plan.prefix ? `${plan.prefix}/` : ''}${unit.path}${pin ? ` @ ${pin.pin}` : ''}${existing}`);
     if (verbose || report.dryRun) {
       const shown = verbose ? unit.files : unit.files.slice(0, 3);
       for (const f of shown) lines.push(`      ${f.path} -> ${f.destination}`);
@@ -108,7 +108,7 @@ export function formatMigration(report: MigrationReport, verbose: boolean): stri
   for (const l of report.leftovers) lines.push(`  left in place: ${l.path} (${l.reason})`);
   if (!report.dryRun && report.status === 'complete') {
     const wt = report.workingTree;
-    lines.push(`working tree: ${formatSize(wt.before)} before, ${formatSize(wt.after ?? wt.before)} after`);
+    lines.push(`working tree: ${formatBytes(wt.before)} before, ${formatBytes(wt.after ?? wt.before)} after`);
     lines.push(`steps: ${STEPS.map((s) => `${s} ${(report.steps[s].ms / 1000).toFixed(1)} s${report.steps[s].state === 'resumed' ? ' (earlier run)' : ''}`).join(', ')}; total ${(report.totalMs / 1000).toFixed(1)} s`);
     lines.push(
       report.committed

@@ -1,3 +1,4 @@
+import { plural } from '@asset-sync/errors';
 import { parseShard, restore, selectPackages } from '@asset-sync/executor';
 import { shortSha } from '@asset-sync/planner';
 import { workspaceFor } from '../context.js';
@@ -23,8 +24,4 @@ export async function planCommand(globals: GlobalOptions, paths: string[], flags
   for (const p of plan.packages.filter((x) => !x.checkout)) lines.push(`  ${p.action.padEnd(9)} ${p.id}: ${p.why}`);
   for (const f of plan.failures) lines.push(`failed ${f.message}${f.hint ? `\n  hint: ${f.hint}` : ''}`);
   return { exitCode: plan.failures.length > 0 ? 1 : 0, json: plan, text: lines.join('\n') };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 || word.endsWith('.json') ? '' : 's'}`;
 }

@@ -40,11 +40,10 @@ export interface ResolveReport {
 export async function resolve(options: ResolveOptions): Promise<ResolveReport> {
   const { workspace, file } = options;
   const rel = toPosixPath(relative(workspace.repoRoot, file));
-  const packagePath = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
   const text = await readFile(file, 'utf8');
-  const { ours, theirs, assetsJson } = readConflict(text, rel);
-  // The same entry push would publish from: one rule for the tag name and the branch.
-  const entry = toPackageEntry({ path: rel, absPath: file, packagePath, value: assetsJson, problems: [] });
+  const { conflict, entry } = conflictedEntry(text, rel, file);
+  const { ours, theirs, assetsJson } = conflict;
+  const packagePath = entry.packagePath;
   const identity = await commitIdentity(workspace.repoRoot, options.env);
   const path = assetsPathOf(assetsJson.prefixPath, packagePath);
   const excludes = (options.context ?? [])
@@ -81,7 +80,11 @@ interface Sides {
   base: string;
 }
 
-function readConflict(text: string, rel: string): ConflictedAssetsJson {
+/**
+ * Reads a conflicted assets.json (`rel`: its path in the language repo) and the entry it publishes
+ * from: the one push builds from a discovered assets.json, so both name tags and branches alike.
+ */
+export function conflictedEntry(text: string, rel: string, absPath: string): { conflict: ConflictedAssetsJson; entry: PackageEntry } {
   const parsed = parseConflictedAssetsJson(text, rel);
   if (!parsed.ok) {
     throw new AssetSyncError('ASSETS_JSON_INVALID', `${rel}: cannot resolve:\n${parsed.problems.map(formatProblem).join('\n')}`, {
@@ -89,7 +92,8 @@ function readConflict(text: string, rel: string): ConflictedAssetsJson {
       hint: parsed.problems.find((p) => p.hint)?.hint ?? 'Resolve the conflict by hand.',
     });
   }
-  return parsed.value;
+  const packagePath = rel.includes('/') ? rel.slice(0, rel.lastIndexOf('/')) : '';
+  return { conflict: parsed.value, entry: toPackageEntry({ path: rel, absPath, packagePath, value: parsed.value.assetsJson, problems: [] }) };
 }
 
 /** The commits of both pins, fetched when the store lacks them. */

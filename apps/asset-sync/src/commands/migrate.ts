@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline/promises';
 import { AssetSyncError, formatBytes } from '@asset-sync/errors';
 import { findRepoRoot } from '@asset-sync/discovery';
 import { STEPS, migrate, type MigrationPlan, type MigrationReport, type StepEvent } from '@asset-sync/migrate';
 import { parsePositiveInt } from '../context.js';
+import { askYesNo } from '../prompt.js';
 import type { Io } from '../main.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 
@@ -65,12 +65,7 @@ function stepLine(io: Io, event: StepEvent): void {
 
 async function confirm(io: Io, plan: MigrationPlan): Promise<boolean> {
   io.err(`${summary(plan)}\n`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question('Migrate them? [y/N] ')).trim());
-  } finally {
-    rl.close();
-  }
+  return askYesNo('Migrate them?');
 }
 
 function summary(plan: MigrationPlan): string {

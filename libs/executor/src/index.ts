@@ -17,7 +17,7 @@ export type {
 } from './types.js';
 export { openWorkspace, toPackageEntry, pinRefOf, storeLocation } from './workspace.js';
 export type { OpenWorkspaceOptions, OpenedWorkspace } from './workspace.js';
-export { selectPackages } from './select.js';
+export { nestedPackages, selectPackages } from './select.js';
 export type { SelectOptions, Selection } from './select.js';
 export { status, locate, findRestored, readCurrentState } from './status.js';
 export type { PackageStatusReport, Restored } from './status.js';

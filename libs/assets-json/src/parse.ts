@@ -10,6 +10,7 @@ import {
   detectDialect,
   type AssetsJson,
   type AssetsJsonKey,
+  type Dialect,
 } from './model.js';
 import { FIELD_HINTS, branchDialectSchema, mixedDialectSchema, tagDialectSchema } from './schema.js';
 import { closestMatch, firstConflictMarkerLine, positionAt, splitBom } from './text.js';
@@ -125,50 +126,56 @@ export function nestingDepth(text: string): number {
  */
 export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResult {
   const fail = (problems: Problem[]): ParseAssetsJsonResult => ({ ok: false, problems });
+  const read = readObject(text, file);
+  if ('problems' in read) return fail(read.problems);
+  const { keys, raw } = read;
+  const unknownKeys = Object.keys(raw).filter((key) => !(KNOWN_KEYS as readonly string[]).includes(key));
+  const { problems, mixed } = keyProblems(keys, unknownKeys, raw, file);
+  const dialect = detectDialect(raw);
+  const schema = mixed ? mixedDialectSchema : dialect === 'tag' ? tagDialectSchema : branchDialectSchema;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) problems.push(...schemaProblems(parsed.error.issues, unknownKeys, raw, file));
+  if (problems.length > 0 || !parsed.success) return fail(inFileOrder(problems, keys));
+  return { ok: true, value: toAssetsJson(parsed.data as Record<string, unknown>, dialect, raw) };
+}
+
+/** The file as a non-empty JSON object (its keys in file order), or the one problem why it is not. */
+function readObject(text: string, file: string): { keys: string[]; raw: Record<string, unknown> } | { problems: Problem[] } {
+  const whole = (found: string): { problems: Problem[] } => ({ problems: [{ file, message: `${WHOLE_FILE_EXPECTED}, found ${found}`, hint: WHOLE_FILE_HINT }] });
   const { body } = splitBom(text);
-  if (body.trim() === '') {
-    const found = body === '' ? 'an empty file' : 'only whitespace';
-    return fail([{ file, message: `${WHOLE_FILE_EXPECTED}, found ${found}`, hint: WHOLE_FILE_HINT }]);
-  }
+  if (body.trim() === '') return whole(body === '' ? 'an empty file' : 'only whitespace');
   const depth = nestingDepth(body);
-  if (depth > MAX_NESTING) {
-    // The parser recurses per level: thousands of levels would overflow the stack and end the run.
-    return fail([{ file, message: `${WHOLE_FILE_EXPECTED}, found values nested ${depth} levels deep`, hint: WHOLE_FILE_HINT }]);
-  }
+  // The parser recurses per level: thousands of levels would overflow the stack and end the run.
+  if (depth > MAX_NESTING) return whole(`values nested ${depth} levels deep`);
 
   const markerLine = firstConflictMarkerLine(body);
   if (markerLine !== undefined) {
-    return fail([
-      {
-        file,
-        message: `the file has unresolved merge conflict markers (line ${markerLine})`,
-        hint: `run asset-sync resolve ${packageDirOf(file)}`,
-        line: markerLine,
-        column: 1,
-      },
-    ]);
+    return {
+      problems: [
+        {
+          file,
+          message: `the file has unresolved merge conflict markers (line ${markerLine})`,
+          hint: `run asset-sync resolve ${packageDirOf(file)}`,
+          line: markerLine,
+          column: 1,
+        },
+      ],
+    };
   }
 
   const errors: ParseError[] = [];
   const root = parseTree(body, errors, JSONC_OPTIONS);
-  if (errors.length > 0) return fail(syntaxProblems(body, errors, file));
-  if (root === undefined) {
-    return fail([{ file, message: `${WHOLE_FILE_EXPECTED}, found no JSON value`, hint: WHOLE_FILE_HINT }]);
-  }
-  if (root.type !== 'object') {
-    return fail([
-      { file, message: `${WHOLE_FILE_EXPECTED}, found ${describeValue(valueOf(root))}`, hint: WHOLE_FILE_HINT },
-    ]);
-  }
+  if (errors.length > 0) return { problems: syntaxProblems(body, errors, file) };
+  if (root === undefined) return whole('no JSON value');
+  if (root.type !== 'object') return whole(describeValue(valueOf(root)));
   const properties = root.children ?? [];
-  if (properties.length === 0) {
-    return fail([{ file, message: `${WHOLE_FILE_EXPECTED}, found an empty object`, hint: WHOLE_FILE_HINT }]);
-  }
+  if (properties.length === 0) return whole('an empty object');
+  return { keys: properties.map((property) => String(property.children?.[0]?.value)), raw: valueOf(root) as Record<string, unknown> };
+}
 
+/** Keys written twice, keys in the wrong case, and keys of both dialects in one file. */
+function keyProblems(keys: string[], unknownKeys: string[], raw: Record<string, unknown>, file: string): { problems: Problem[]; mixed: boolean } {
   const problems: Problem[] = [];
-  const keys = properties.map((property) => String(property.children?.[0]?.value));
-  const raw = valueOf(root) as Record<string, unknown>;
-
   // A key written twice reads as the last one to a JSON parser and as either one to a reviewer.
   for (const key of new Set(keys)) {
     const count = keys.filter((other) => other === key).length;
@@ -177,7 +184,6 @@ export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResu
     }
   }
 
-  const unknownKeys = Object.keys(raw).filter((key) => !(KNOWN_KEYS as readonly string[]).includes(key));
   for (const key of unknownKeys) {
     const known = KNOWN_KEYS.find((candidate) => candidate.toLowerCase() === key.toLowerCase());
     if (known !== undefined) {
@@ -201,37 +207,38 @@ export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResu
       hint: `keep either ${quoted(tagKeys)} or ${quoted(branchKeys)}, not both`,
     });
   }
+  return { problems, mixed };
+}
 
-  const dialect = detectDialect(raw);
-  const schema = mixed ? mixedDialectSchema : dialect === 'tag' ? tagDialectSchema : branchDialectSchema;
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
-      const field = String(issue.path[0] ?? '');
-      const problem: Problem = { file, field, message: `"${field}" ${issue.message}` };
-      const hint = FIELD_HINTS[field as AssetsJsonKey] as string | undefined;
-      if (hint !== undefined) problem.hint = hint;
-      // A missing key is often a misspelt one.
-      if (own(raw, field) === undefined) {
-        const typo = unknownKeys.find((key) => closestMatch(key, [field]) === field);
-        if (typo !== undefined) problem.hint = `did you mean "${field}" instead of "${typo}"?`;
-      }
-      problems.push(problem);
+/** One problem per schema issue, with the field's hint, or the misspelt key a missing one likely is. */
+function schemaProblems(issues: ReadonlyArray<{ path: PropertyKey[]; message: string }>, unknownKeys: string[], raw: Record<string, unknown>, file: string): Problem[] {
+  return issues.map((issue) => {
+    const field = String(issue.path[0] ?? '');
+    const problem: Problem = { file, field, message: `"${field}" ${issue.message}` };
+    const hint = FIELD_HINTS[field as AssetsJsonKey] as string | undefined;
+    if (hint !== undefined) problem.hint = hint;
+    // A missing key is often a misspelt one.
+    if (own(raw, field) === undefined) {
+      const typo = unknownKeys.find((key) => closestMatch(key, [field]) === field);
+      if (typo !== undefined) problem.hint = `did you mean "${field}" instead of "${typo}"?`;
     }
-  }
-  if (problems.length > 0 || !parsed.success) {
-    // In the order the keys appear in the file, missing keys last, so the list reads top to bottom.
-    const rank = (problem: Problem): number => {
-      const index = problem.field === undefined ? -1 : keys.indexOf(problem.field);
-      return index === -1 && problem.field !== undefined ? keys.length : index;
-    };
-    const ordered = problems
-      .map((problem, index) => ({ problem, index }))
-      .sort((a, b) => rank(a.problem) - rank(b.problem) || a.index - b.index);
-    return fail(ordered.map(({ problem }) => problem));
-  }
+    return problem;
+  });
+}
 
-  const data = parsed.data as Record<string, unknown>;
+/** In the order the keys appear in the file, missing keys last, so the list reads top to bottom. */
+function inFileOrder(problems: Problem[], keys: string[]): Problem[] {
+  const rank = (problem: Problem): number => {
+    const index = problem.field === undefined ? -1 : keys.indexOf(problem.field);
+    return index === -1 && problem.field !== undefined ? keys.length : index;
+  };
+  return problems
+    .map((problem, index) => ({ problem, index }))
+    .sort((a, b) => rank(a.problem) - rank(b.problem) || a.index - b.index)
+    .map(({ problem }) => problem);
+}
+
+function toAssetsJson(data: Record<string, unknown>, dialect: Dialect, raw: Record<string, unknown>): AssetsJson {
   const str = (key: AssetsJsonKey): string | undefined => {
     const value = own(data, key);
     return typeof value === 'string' ? value : undefined;
@@ -258,7 +265,7 @@ export function parseAssetsJson(text: string, file: string): ParseAssetsJsonResu
     if (sha) value.sha = sha;
     if (fallbackBranch) value.fallbackBranch = fallbackBranch;
   }
-  return { ok: true, value };
+  return value;
 }
 
 /**

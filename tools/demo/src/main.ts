@@ -80,28 +80,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     const sample = await buildSample(dir, (started) => {
       daemon = started;
     });
-    const m = sample.manifest;
-    const recordings = m.packages.reduce((sum, pkg) => sum + pkg.files, 0);
-    const languages = [...new Set(m.packages.map((pkg) => pkg.language))].join(', ');
-    say(`  language repo: ${sample.languageRepo} (${m.packages.length} assets.json: ${languages})`);
-    say(`  assets repo:   ${sample.url}, ${m.stats.commits} commits, ${m.stats.tags} tags, ${recordings} recordings at the pins`);
-    say(`  git daemon:    pid ${sample.daemon.pid}, port ${sample.daemon.port}`);
-    say(`  sample built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-
-    const steps = demoSteps();
-    for (const [index, step] of steps.entries()) {
-      say();
-      say(`[${index + 1}/${steps.length}] ${step.title}`);
-      say(indent(step.why));
-      let outcome: 'ok' | 'failed' | 'skipped';
-      try {
-        outcome = await step.run(sample);
-      } catch (error) {
-        say(indent(`error: ${redact(error instanceof Error ? error.message : String(error))}`));
-        outcome = 'failed';
-      }
-      if (outcome === 'failed') failed.push(step.title);
-    }
+    describeSample(sample, started);
+    failed.push(...(await runSteps(sample, demoSteps())));
   } catch (error) {
     say(`demo: could not build the sample: ${redact(error instanceof Error ? error.message : String(error))}`);
     failed.push('build the sample');
@@ -118,6 +98,35 @@ export async function runDemo(argv: string[]): Promise<number> {
   }
   say(`demo finished in ${seconds} s`);
   return 0;
+}
+
+function describeSample(sample: Sample, started: number): void {
+  const m = sample.manifest;
+  const recordings = m.packages.reduce((sum, pkg) => sum + pkg.files, 0);
+  const languages = [...new Set(m.packages.map((pkg) => pkg.language))].join(', ');
+  say(`  language repo: ${sample.languageRepo} (${m.packages.length} assets.json: ${languages})`);
+  say(`  assets repo:   ${sample.url}, ${m.stats.commits} commits, ${m.stats.tags} tags, ${recordings} recordings at the pins`);
+  say(`  git daemon:    pid ${sample.daemon.pid}, port ${sample.daemon.port}`);
+  say(`  sample built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Runs each step in turn, whatever the one before did; returns the titles of those that failed. */
+async function runSteps(sample: Sample, steps: Step[]): Promise<string[]> {
+  const failed: string[] = [];
+  for (const [index, step] of steps.entries()) {
+    say();
+    say(`[${index + 1}/${steps.length}] ${step.title}`);
+    say(indent(step.why));
+    let outcome: 'ok' | 'failed' | 'skipped';
+    try {
+      outcome = await step.run(sample);
+    } catch (error) {
+      say(indent(`error: ${redact(error instanceof Error ? error.message : String(error))}`));
+      outcome = 'failed';
+    }
+    if (outcome === 'failed') failed.push(step.title);
+  }
+  return failed;
 }
 
 function demoSteps(): Step[] {

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
 import { createServer } from 'node:net';
+import { stopAtExit } from './children.js';
 import { isolatedGitEnv } from './git.js';
 
 export type DaemonService = 'upload-pack' | 'receive-pack' | 'upload-archive';
@@ -47,18 +48,6 @@ export interface StartGitDaemonOptions {
   forbidOverride?: DaemonService[];
   /** How long to wait for "Ready to rumble"; default 10 s. */
   readyTimeoutMs?: number;
-}
-
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // The watchdog also stops the daemon when our stdin pipe closes, which covers being killed.
-  process.once('exit', () => {
-    for (const child of live) child.kill('SIGTERM');
-  });
 }
 
 /**
@@ -156,13 +145,11 @@ async function launch(root: string, port: number, options: StartGitDaemonOptions
     env: isolatedGitEnv(),
     stdio: ['pipe', 'ignore', 'pipe'],
   });
-  live.add(child);
-  installExitHook();
+  stopAtExit(child);
 
   const log: DaemonLog = { text: '', lastDataAt: Date.now() };
   const exited = new Promise<number | null>((resolve) => {
     child.on('close', (code) => {
-      live.delete(child);
       resolve(code);
     });
   });

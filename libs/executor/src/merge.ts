@@ -1,6 +1,6 @@
 import { editAssetsJson, pinOfText, setPin, tagNameOf } from '@asset-sync/assets-json';
 import { AssetSyncError, faultPoint, plural } from '@asset-sync/errors';
-import { Store, acquireLock, changedFiles, setLocalRef, commitTree, withTemporaryIndex, type Identity, type IndexLine } from '@asset-sync/git-store';
+import { Store, acquireLock, changedFiles, localRefOf, setLocalRef, commitTree, withTemporaryIndex, type Identity, type IndexLine } from '@asset-sync/git-store';
 import { assetsPathOf, pinKey, shortSha, type PinRef } from '@asset-sync/planner';
 import { commitIdentity } from './identity.js';
 import { publishBranch, publishTags } from './publish.js';
@@ -224,7 +224,7 @@ async function writeMergedCommit(store: Store, base: string, parents: string[], 
 async function publishPins(store: Store, assetsRepo: string, repin: Member[], merged: string, report: MergeReport): Promise<void> {
   const tags = new Map(repin.filter((m) => m.entry.target!.dialect === 'tag').map((m) => [m, tagNameOf(tagPrefixFor(m.entry.target!, m.entry.packagePath), merged)] as const));
   if (tags.size > 0) await publishTags(store, merged, [...tags.values()], { assetsRepo });
-  await setLocalRef(store, `refs/asset-sync/pins/${merged}`, merged);
+  await setLocalRef(store, localRefOf({ kind: 'sha', sha: merged }), merged);
   for (const m of repin) {
     const target = m.entry.target!;
     const pin = tags.get(m) ?? merged;

@@ -1,5 +1,5 @@
 import { AssetSyncError } from '@asset-sync/errors';
-import { listRemoteRefs, pushRef, pushRefs, setLocalRef, type Store } from '@asset-sync/git-store';
+import { listRemoteRefs, localRefOf, pushRef, pushRefs, setLocalRef, type Store } from '@asset-sync/git-store';
 import { shortSha } from '@asset-sync/planner';
 import type { PackageEntry } from './types.js';
 
@@ -33,7 +33,7 @@ export async function publishTags(store: Store, commit: string, tags: string[], 
     const outcomes = await pushRefs(store, missing.map((ref) => ({ ref, oid: commit })), { atomic: false, ...(url ? { url } : {}) });
     for (const o of outcomes) if (o.status === 'rejected') throw new AssetSyncError('PUSH_REJECTED', `${o.ref}: ${o.reason ?? 'rejected'}`);
   }
-  for (const ref of refs) await setLocalRef(store, ref, commit);
+  for (const tag of tags) await setLocalRef(store, localRefOf({ kind: 'tag', tag }), commit);
   return missing.length === 0;
 }
 
@@ -58,8 +58,8 @@ async function refsNotAt(store: Store, commit: string, refs: string[], where: st
  */
 export async function publishBranch(store: Store, commit: string, branch: string): Promise<boolean> {
   const { alreadyThere } = await pushRef(store, commit, `refs/heads/${branch}`);
-  await setLocalRef(store, `refs/remotes/origin/${branch}`, commit);
-  await setLocalRef(store, `refs/asset-sync/pins/${commit}`, commit);
+  await setLocalRef(store, localRefOf({ kind: 'branch-head', branch }), commit);
+  await setLocalRef(store, localRefOf({ kind: 'sha', sha: commit }), commit);
   return alreadyThere;
 }
 

@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { AssetSyncError, describeValue, formatProblem, redact, type Problem } from '@asset-sync/errors';
+import { AssetSyncError, describeValue, formatProblem, plural, redact, type Problem } from '@asset-sync/errors';
 import { hasControlCharacter } from '@asset-sync/assets-json';
 import {
   ALWAYS_IGNORED,
@@ -140,28 +140,7 @@ export function resolveConfig(
   const ignore = [...new Set([...(settings?.discovery?.ignore ?? []), ...ALWAYS_IGNORED])];
   fromFile('discovery.ignore', settings?.discovery?.ignore !== undefined);
 
-  let assetsDir = resolve(root, DEFAULT_ASSETS_DIR);
-  const envAssetsDir = envValue(env, ENV_ASSETS_DIR);
-  const [dirValue, dirSource] =
-    envAssetsDir !== undefined
-      ? ([envAssetsDir, `env:${ENV_ASSETS_DIR}`] as const)
-      : settings?.assetsDir !== undefined
-        ? ([settings.assetsDir, CONFIG_FILE] as const)
-        : ([DEFAULT_ASSETS_DIR, 'default'] as const);
-  sources['assetsDir'] = dirSource;
-  const checkedDir = checkAssetsDir(root, dirValue);
-  if ('path' in checkedDir) {
-    assetsDir = checkedDir.path;
-  } else {
-    const field = dirSource === CONFIG_FILE ? 'assetsDir' : ENV_ASSETS_DIR;
-    problems.push({
-      file: dirSource === CONFIG_FILE ? CONFIG_FILE : ENVIRONMENT,
-      field,
-      message: `"${field}" must be a folder for asset-sync's data, found ${describeValue(dirValue)}, ${checkedDir.wrong}`,
-      hint: 'use a folder inside the language repo, e.g. ".assets", or an absolute path outside it',
-    });
-  }
-
+  const assetsDir = resolveAssetsDir(root, settings, env, sources, problems);
   const storeDir = resolveStoreDir(root, settings, env, sources, problems);
 
   const concurrency = {
@@ -175,39 +154,10 @@ export function resolveConfig(
   fromFile('remotes', settings?.remotes !== undefined);
   for (const repo of Object.keys(remotes)) sources[formatSettingPath(['remotes', repo])] = CONFIG_FILE;
 
-  let remoteUrlTemplate = DEFAULT_REMOTE_URL_TEMPLATE;
-  sources['remoteUrlTemplate'] = 'default';
-  const envTemplate = envValue(env, ENV_REMOTE_URL_TEMPLATE);
-  if (envTemplate !== undefined) {
-    const wrong = checkUrlTemplate(envTemplate);
-    if (wrong === undefined) {
-      remoteUrlTemplate = envTemplate;
-      sources['remoteUrlTemplate'] = `env:${ENV_REMOTE_URL_TEMPLATE}`;
-    } else {
-      problems.push({
-        file: ENVIRONMENT,
-        field: ENV_REMOTE_URL_TEMPLATE,
-        message: redact(`"${ENV_REMOTE_URL_TEMPLATE}" must be a URL template, found ${describeValue(envTemplate)}, ${wrong}`),
-        hint: 'use the placeholders {repo}, {owner} and {name}, e.g. "https://github.com/{repo}.git"',
-      });
-    }
-  } else if (settings?.remoteUrlTemplate !== undefined) {
-    remoteUrlTemplate = settings.remoteUrlTemplate;
-    sources['remoteUrlTemplate'] = CONFIG_FILE;
-  }
-
+  const remoteUrlTemplate = resolveRemoteUrlTemplate(settings, env, sources, problems);
   const others = otherRemotes(settings, env, sources, problems);
 
-  const recordings: Record<string, string[]> = {};
-  for (const [language, patterns] of Object.entries(DEFAULT_RECORDINGS)) {
-    recordings[language] = [...patterns];
-    sources[formatSettingPath(['recordings', language])] = 'default';
-  }
-  for (const [language, patterns] of Object.entries(settings?.recordings ?? {})) {
-    recordings[language] = [...patterns];
-    sources[formatSettingPath(['recordings', language])] = CONFIG_FILE;
-  }
-
+  const recordings = resolveRecordings(settings, sources);
   const defaults: AssetSyncConfig['defaults'] = {};
   if (settings?.defaults?.AssetsRepo !== undefined) defaults.AssetsRepo = settings.defaults.AssetsRepo;
   if (settings?.defaults?.AssetsRepoPrefixPath !== undefined) {
@@ -233,6 +183,67 @@ export function resolveConfig(
   if (others.fork !== undefined) value.fork = others.fork;
   if (configFile !== undefined) value.configFile = configFile;
   return { ok: true, value };
+}
+
+/** `assetsDir`: the environment's value, the file's, or `.assets`; checked against the repo. */
+function resolveAssetsDir(root: string, settings: ConfigFileSettings | undefined, env: NodeJS.ProcessEnv, sources: Record<string, ConfigSource>, problems: Problem[]): string {
+  const envAssetsDir = envValue(env, ENV_ASSETS_DIR);
+  const [dirValue, dirSource] =
+    envAssetsDir !== undefined
+      ? ([envAssetsDir, `env:${ENV_ASSETS_DIR}`] as const)
+      : settings?.assetsDir !== undefined
+        ? ([settings.assetsDir, CONFIG_FILE] as const)
+        : ([DEFAULT_ASSETS_DIR, 'default'] as const);
+  sources['assetsDir'] = dirSource;
+  const checkedDir = checkAssetsDir(root, dirValue);
+  if ('path' in checkedDir) return checkedDir.path;
+  const field = dirSource === CONFIG_FILE ? 'assetsDir' : ENV_ASSETS_DIR;
+  problems.push({
+    file: dirSource === CONFIG_FILE ? CONFIG_FILE : ENVIRONMENT,
+    field,
+    message: `"${field}" must be a folder for asset-sync's data, found ${describeValue(dirValue)}, ${checkedDir.wrong}`,
+    hint: 'use a folder inside the language repo, e.g. ".assets", or an absolute path outside it',
+  });
+  return resolve(root, DEFAULT_ASSETS_DIR);
+}
+
+/** `remoteUrlTemplate`: a valid one from the environment, else the file's, else the default. */
+function resolveRemoteUrlTemplate(settings: ConfigFileSettings | undefined, env: NodeJS.ProcessEnv, sources: Record<string, ConfigSource>, problems: Problem[]): string {
+  sources['remoteUrlTemplate'] = 'default';
+  const envTemplate = envValue(env, ENV_REMOTE_URL_TEMPLATE);
+  if (envTemplate !== undefined) {
+    const wrong = checkUrlTemplate(envTemplate);
+    if (wrong === undefined) {
+      sources['remoteUrlTemplate'] = `env:${ENV_REMOTE_URL_TEMPLATE}`;
+      return envTemplate;
+    }
+    problems.push({
+      file: ENVIRONMENT,
+      field: ENV_REMOTE_URL_TEMPLATE,
+      message: redact(`"${ENV_REMOTE_URL_TEMPLATE}" must be a URL template, found ${describeValue(envTemplate)}, ${wrong}`),
+      hint: 'use the placeholders {repo}, {owner} and {name}, e.g. "https://github.com/{repo}.git"',
+    });
+    return DEFAULT_REMOTE_URL_TEMPLATE;
+  }
+  if (settings?.remoteUrlTemplate !== undefined) {
+    sources['remoteUrlTemplate'] = CONFIG_FILE;
+    return settings.remoteUrlTemplate;
+  }
+  return DEFAULT_REMOTE_URL_TEMPLATE;
+}
+
+/** The recording globs per language: the defaults, each replaced by the file's where it names one. */
+function resolveRecordings(settings: ConfigFileSettings | undefined, sources: Record<string, ConfigSource>): Record<string, string[]> {
+  const recordings: Record<string, string[]> = {};
+  for (const [language, patterns] of Object.entries(DEFAULT_RECORDINGS)) {
+    recordings[language] = [...patterns];
+    sources[formatSettingPath(['recordings', language])] = 'default';
+  }
+  for (const [language, patterns] of Object.entries(settings?.recordings ?? {})) {
+    recordings[language] = [...patterns];
+    sources[formatSettingPath(['recordings', language])] = CONFIG_FILE;
+  }
+  return recordings;
 }
 
 /** `fork` and `fallbackRemotes`: the environment's value first, each entry checked. */
@@ -287,7 +298,7 @@ export function defaultConfig(repoRoot: string): AssetSyncConfig {
 
 function invalid(problems: Problem[]): AssetSyncError {
   const fromFile = problems.every((problem) => problem.file === CONFIG_FILE);
-  const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+  const count = plural(problems.length, 'problem');
   return new AssetSyncError(
     'CONFIG_INVALID',
     fromFile ? `${CONFIG_FILE} has ${count}` : `the configuration has ${count}`,

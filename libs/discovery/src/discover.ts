@@ -1,9 +1,8 @@
 import { dirname, posix, relative, resolve } from 'node:path';
 import fastGlob from 'fast-glob';
-import { pinOf, readAssetsJson, type AssetsJson, type Dialect, type WrittenPin } from '@asset-sync/assets-json';
+import { effectiveBranch, pinOf, readAssetsJson, type AssetsJson, type Dialect, type WrittenPin } from '@asset-sync/assets-json';
 import type { AssetSyncConfig } from '@asset-sync/config';
 import type { Problem } from '@asset-sync/errors';
-import { effectiveBranch } from './branch.js';
 import { ASSETS_JSON, findRepoRoot, isInside, toPosixPath } from './repo.js';
 
 /** One assets.json of a language repo. A broken file is an entry with problems. */

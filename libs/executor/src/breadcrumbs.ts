@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomically } from '@asset-sync/assets-json';
 import { updateBreadcrumb, type RestorePlan } from '@asset-sync/planner';
 
 /**
@@ -24,5 +25,5 @@ export async function writeBreadcrumb(assetsDir: string, hash: string, id: strin
   if (next === undefined) return;
   if (next === '') return rm(file, { force: true });
   await mkdir(join(assetsDir, 'breadcrumb'), { recursive: true });
-  await writeFile(file, next);
+  await writeFileAtomically(file, next);
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { AssetSyncError, isAssetSyncError, redact } from '@asset-sync/errors';
+import { AssetSyncError, isAssetSyncError, plural, redact } from '@asset-sync/errors';
 import {
   bundleBase,
   deleteLocalRefs,
@@ -79,7 +79,7 @@ async function refuseToLoseBackup(file: string, refs: RemoteRefFact[]): Promise<
   const held = (await readBundleHeader(file)).refs;
   const lost = [...held].filter(([ref, commit]) => wanted.get(ref) !== commit).map(([ref]) => ref);
   if (lost.length > 0) {
-    throw new AssetSyncError('USAGE', `${file} exists and holds ${lost.length} ref${lost.length === 1 ? '' : 's'} this backup would not (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', ...' : ''}): it is an earlier backup`, {
+    throw new AssetSyncError('USAGE', `${file} exists and holds ${plural(lost.length, 'ref')} this backup would not (${lost.slice(0, 3).join(', ')}${lost.length > 3 ? ', ...' : ''}): it is an earlier backup`, {
       hint: 'Give the backup a file name of its own, e.g. gc-<date>.bundle.',
     });
   }

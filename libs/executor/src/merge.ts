@@ -1,9 +1,10 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { derivedTagPrefix, pinKey, setPin, type Pin } from '@asset-sync/assets-json';
-import { AssetSyncError, faultPoint } from '@asset-sync/errors';
-import { Store, acquireLock, changedFiles, listRemoteRefs, listTreeFiles, pushRef, pushRefs, setLocalRef, commitTree, withTemporaryIndex, type Identity, type IndexLine } from '@asset-sync/git-store';
+import { editAssetsJson, pinKey, pinOfText, setPin, tagNameOf, type Pin } from '@asset-sync/assets-json';
+import { AssetSyncError, faultPoint, plural } from '@asset-sync/errors';
+import { Store, acquireLock, changedFiles, listTreeFiles, localRefOf, setLocalRef, commitTree, withTemporaryIndex, type Identity, type IndexLine } from '@asset-sync/git-store';
 import { assetsPathOf, shortSha } from '@asset-sync/planner';
 import { commitIdentity } from './identity.js';
+import { publishBranch, publishTags } from './publish.js';
+import { tagPrefixFor } from './push.js';
 import { hasFiles } from './errors.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
 import type { PackageEntry, Workspace } from './types.js';
@@ -108,53 +109,18 @@ async function mergeRepo(
   report: MergeReport,
 ): Promise<void> {
   const store = await Store.open(storeLocation(workspace, assetsRepo));
-  const head: Pin = { kind: 'branch-head', branch };
   for (let attempt = 1; ; attempt++) {
-    // The branch head moves (that is the point), so it is always fetched fresh.
-    const pins = entries.map((e) => e.settings!.pin);
-    const local = await store.resolvePins(pins);
-    const { missing } = await store.fetchPins([head, ...pins.filter((p) => !local.has(pinKey(p)))]);
-    if (missing.has(pinKey(head))) throw missing.get(pinKey(head))!;
-    const resolved = await store.resolvePins([head, ...pins]);
-    const base = resolved.get(pinKey(head))!;
-    const members: Member[] = [];
-    for (const entry of entries) {
-      const commit = resolved.get(pinKey(entry.settings!.pin));
-      if (!commit) {
-        if (attempt === 1) report.skipped.push({ id: entry.path, reason: missing.get(pinKey(entry.settings!.pin))?.message ?? 'pin not found' });
-        continue;
-      }
-      members.push({ entry, pin: entry.settings!.pin, path: assetsPathOf(entry.settings!.prefix, entry.packagePath), commit, tree: null });
-    }
-    const paths = [...new Set(members.map((m) => m.path))];
-    const commits = [...new Set([base, ...members.map((m) => m.commit)])];
-    const trees = await store.treeIds(commits, paths);
-    for (const m of members) m.tree = trees[m.commit]?.[m.path] ?? null;
-    // Outer folders first, so a nested package's own pin wins inside its folder.
-    const changing = members.filter((m) => (trees[base]?.[m.path] ?? null) !== m.tree).sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));
-
+    const { base, members, changing, trees, paths, commits } = await readMembers(store, branch, entries, attempt === 1 ? report : undefined);
     let merged = base;
     let parents: string[] = [base];
     if (changing.length > 0) {
       const ancestry = await store.ancestry(commits);
       const pinned = [...new Set(changing.map((m) => m.commit))].filter((c) => c !== base && !(ancestry[base] ?? []).includes(c));
       parents = [base, ...pinned];
-      if (dryRun) {
-        merged = base;
-      } else {
-        merged = await writeMergedCommit(store, base, parents, changing, identity!, assetsRepo);
-      }
+      if (!dryRun) merged = await writeMergedCommit(store, base, parents, changing, identity!, assetsRepo);
     }
     const mergedTrees = dryRun ? trees : await store.treeIds([merged], paths);
-    // Repin only where the folder is identical in the merged commit (true by construction; checked anyway).
-    const repin: Member[] = [];
-    for (const m of members) {
-      const same = (dryRun && changing.includes(m)) || (mergedTrees[merged]?.[m.path] ?? null) === m.tree;
-      if (!same) report.skipped.push({ id: m.entry.path, reason: `its folder differs in the merged commit (a nested package pins other content below ${m.path})` });
-      else if (m.commit === merged && !dryRun) report.unchanged.push(m.entry.path);
-      else if (m.commit === merged && dryRun && changing.length === 0) report.unchanged.push(m.entry.path);
-      else repin.push(m);
-    }
+    const repin = membersToRepin(members, changing, mergedTrees[merged] ?? {}, merged, dryRun, report);
     if (dryRun) {
       for (const m of repin) report.moved.push({ id: m.entry.path, from: m.entry.settings!.pinText, to: changing.length > 0 ? '(merged commit)' : base });
       report.repos.push({ assetsRepo, branch, base, commit: merged, created: changing.length > 0, pushed: false, parents });
@@ -164,20 +130,71 @@ async function mergeRepo(
     await faultPoint('merge-commit');
     if (merged !== base) {
       try {
-        await pushRef(store, merged, `refs/heads/${branch}`);
+        await publishBranch(store, merged, branch);
         pushed = true;
       } catch (error) {
         // The branch moved since it was read: merge again on its new head.
         if (error instanceof AssetSyncError && error.code === 'PUSH_REJECTED' && attempt < MAX_ATTEMPTS) continue;
         throw error;
       }
-      await setLocalRef(store, `refs/remotes/origin/${branch}`, merged);
     }
     await faultPoint('merge-push');
-    await publishPins(store, repin, merged, report);
+    await publishPins(store, assetsRepo, repin, merged, report);
     report.repos.push({ assetsRepo, branch, base, commit: merged, created: merged !== base, pushed, parents });
     return;
   }
+}
+
+interface MemberReading {
+  /** The fallback branch head, fetched fresh. */
+  base: string;
+  members: Member[];
+  /** The members whose folder differs from the base's, outer folders first. */
+  changing: Member[];
+  trees: Record<string, Record<string, string | null>>;
+  paths: string[];
+  commits: string[];
+}
+
+/** The branch head and each entry's pinned commit and folder tree; pins not found are skipped (in `report`, when given). */
+async function readMembers(store: Store, branch: string, entries: PackageEntry[], report: MergeReport | undefined): Promise<MemberReading> {
+  const head: Pin = { kind: 'branch-head', branch };
+  // The branch head moves (that is the point), so it is always fetched fresh.
+  const pins = entries.map((e) => e.settings!.pin);
+  const local = await store.resolvePins(pins);
+  const { missing } = await store.fetchPins([head, ...pins.filter((p) => !local.has(pinKey(p)))]);
+  if (missing.has(pinKey(head))) throw missing.get(pinKey(head))!;
+  const resolved = await store.resolvePins([head, ...pins]);
+  const base = resolved.get(pinKey(head))!;
+  const members: Member[] = [];
+  for (const entry of entries) {
+    const commit = resolved.get(pinKey(entry.settings!.pin));
+    if (!commit) {
+      report?.skipped.push({ id: entry.path, reason: missing.get(pinKey(entry.settings!.pin))?.message ?? 'pin not found' });
+      continue;
+    }
+    members.push({ entry, pin: entry.settings!.pin, path: assetsPathOf(entry.settings!.prefix, entry.packagePath), commit, tree: null });
+  }
+  const paths = [...new Set(members.map((m) => m.path))];
+  const commits = [...new Set([base, ...members.map((m) => m.commit)])];
+  const trees = await store.treeIds(commits, paths);
+  for (const m of members) m.tree = trees[m.commit]?.[m.path] ?? null;
+  // Outer folders first, so a nested package's own pin wins inside its folder.
+  const changing = members.filter((m) => (trees[base]?.[m.path] ?? null) !== m.tree).sort((a, b) => a.path.split('/').length - b.path.split('/').length || (a.path < b.path ? -1 : 1));
+  return { base, members, changing, trees, paths, commits };
+}
+
+/** Repin only where the folder is identical in the merged commit (true by construction; checked anyway). */
+function membersToRepin(members: Member[], changing: Member[], mergedTrees: Record<string, string | null>, merged: string, dryRun: boolean, report: MergeReport): Member[] {
+  const repin: Member[] = [];
+  for (const m of members) {
+    const same = (dryRun && changing.includes(m)) || (mergedTrees[m.path] ?? null) === m.tree;
+    if (!same) report.skipped.push({ id: m.entry.path, reason: `its folder differs in the merged commit (a nested package pins other content below ${m.path})` });
+    else if (m.commit === merged && !dryRun) report.unchanged.push(m.entry.path);
+    else if (m.commit === merged && dryRun && changing.length === 0) report.unchanged.push(m.entry.path);
+    else repin.push(m);
+  }
+  return repin;
 }
 
 /** The merged commit: the base's tree with each changing package's folder replaced by its pinned subtree. */
@@ -194,33 +211,22 @@ async function writeMergedCommit(store: Store, base: string, parents: string[], 
     }
     return index.writeTree();
   });
-  const message = `Merge ${changing.length} pinned package folder${changing.length === 1 ? '' : 's'} into ${assetsRepo} (asset-sync merge).`;
+  const message = `Merge ${plural(changing.length, 'pinned package folder')} into ${assetsRepo} (asset-sync merge).`;
   return commitTree(store.gitDir, tree, parents, message, identity);
 }
 
 /** Tags (one push for all) or SHAs for the repinned packages, then each assets.json in place. */
-async function publishPins(store: Store, repin: Member[], merged: string, report: MergeReport): Promise<void> {
-  const tagged = repin.filter((m) => m.entry.settings!.dialect === 'tag');
-  const tags = tagged.map((m) => ({ member: m, tag: `${m.entry.settings!.tagPrefix ?? derivedTagPrefix(m.entry.settings!.prefix, m.entry.packagePath)}_${merged.slice(0, 10)}` }));
-  if (tags.length > 0) {
-    const remote = await listRemoteRefs(store, { patterns: tags.map((t) => `refs/tags/${t.tag}`) });
-    const missing = tags.filter((t) => remote.get(`refs/tags/${t.tag}`) !== merged);
-    const outcomes = await pushRefs(store, missing.map((t) => ({ ref: `refs/tags/${t.tag}`, oid: merged })), { atomic: false });
-    for (const o of outcomes) if (o.status === 'rejected') throw new AssetSyncError('PUSH_REJECTED', `${o.ref}: ${o.reason ?? 'rejected'}`);
-    for (const t of tags) await setLocalRef(store, `refs/tags/${t.tag}`, merged);
-  }
-  await setLocalRef(store, `refs/asset-sync/pins/${merged}`, merged);
+async function publishPins(store: Store, assetsRepo: string, repin: Member[], merged: string, report: MergeReport): Promise<void> {
+  const tags = new Map(repin.filter((m) => m.entry.settings!.dialect === 'tag').map((m) => [m, tagNameOf(tagPrefixFor(m.entry.settings!, m.entry.packagePath), merged)] as const));
+  if (tags.size > 0) await publishTags(store, merged, [...tags.values()], { assetsRepo });
+  await setLocalRef(store, localRefOf({ kind: 'sha', sha: merged }), merged);
   for (const m of repin) {
     const settings = m.entry.settings!;
-    const pin = settings.dialect === 'tag' ? tags.find((t) => t.member === m)!.tag : merged;
-    const file = m.entry.absPath!;
-    const text = setPin(await readFile(file, 'utf8'), settings.dialect === 'tag' ? { kind: 'tag', tag: pin } : { kind: 'sha', sha: pin }, m.entry.path);
-    await writeFile(`${file}.asset-sync.tmp`, text);
-    await rename(`${file}.asset-sync.tmp`, file);
+    const pin = tags.get(m) ?? merged;
+    await editAssetsJson(m.entry.absPath!, (text) => setPin(text, pinOfText(settings.dialect, pin), m.entry.path));
     report.moved.push({ id: m.entry.path, from: settings.pinText, to: pin });
   }
 }
-
 
 export function describeMove(move: MergeMove): string {
   return `${move.id}: ${move.from || '(none)'} -> ${move.to.length === 40 ? shortSha(move.to) : move.to}`;

@@ -1,17 +1,14 @@
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { derivedTagPrefix, setPin, setField } from '@asset-sync/assets-json';
-import { AssetSyncError, faultPoint } from '@asset-sync/errors';
+import { derivedTagPrefix, editAssetsJson, pinOfText, setField, setPin, tagNameOf, tagPrefixOfTag, writeFileAtomically } from '@asset-sync/assets-json';
+import { AssetSyncError, faultPoint, plural } from '@asset-sync/errors';
 import {
   Store,
   acquireLock,
   buildCommit,
   changedFiles,
   changedFilesBetween,
-  pushRef,
-  remoteRef,
-  setLocalRef,
   type FileChange,
   type Identity,
 } from '@asset-sync/git-store';
@@ -19,6 +16,7 @@ import { isSameOrBelow, shortSha, symlinkProblem, type PendingFiles } from '@ass
 import { describeChanges, hasFiles } from './errors.js';
 import { commitIdentity } from './identity.js';
 import { adoptPushedPin } from './local-pin.js';
+import { branchOf, publishBranch as publishBranchRef, publishTags } from './publish.js';
 import { journalPath, readJournal, type PushJournal } from './push-journal.js';
 import { describeFinding, scanEntries, type PublishedEntry } from './secrets.js';
 import { findRestored, ownersIn, pendingOf, readCurrentState } from './status.js';
@@ -138,12 +136,12 @@ export async function push(options: PushOptions): Promise<PushReport> {
     await faultPoint('push-publish');
     await adoptPushedPin(workspace, state, record, { pin: result.pin, commit: result.commit, dialect: settings.dialect }, store);
     await faultPoint('push-state');
-    await writePin(entry, settings.dialect, result.pin, settings.dialect === 'tag' && !settings.tagPrefix ? result.ref.slice('refs/tags/'.length, -11) : undefined);
+    await writePin(entry, settings.dialect, result.pin, settings.dialect === 'tag' && !settings.tagPrefix ? tagPrefixOfTag(result.pin) : undefined);
     await rm(journalFile, { force: true });
     return {
       id: entry.path,
       status: 'pushed',
-      message: `Pushed ${fileChanges.length} file${fileChanges.length === 1 ? '' : 's'} of ${entry.packagePath || entry.path} (${describeChanges(changes) || 'resumed'}) as ${result.pin}${options.fork ? ` to the fork ${options.fork.name}` : ''}${result.alreadyOnServer ? ' (already on the server)' : ''}; ${entry.path} now pins it.${options.fork ? ` A maintainer copies it into ${record.assetsRepo} with: asset-sync adopt ${entry.packagePath || '.'} --from ${options.fork.name}` : ''}`,
+      message: `Pushed ${plural(fileChanges.length, 'file')} of ${entry.packagePath || entry.path} (${describeChanges(changes) || 'resumed'}) as ${result.pin}${options.fork ? ` to the fork ${options.fork.name}` : ''}${result.alreadyOnServer ? ' (already on the server)' : ''}; ${entry.path} now pins it.${options.fork ? ` A maintainer copies it into ${record.assetsRepo} with: asset-sync adopt ${entry.packagePath || '.'} --from ${options.fork.name}` : ''}`,
       previousPin: settings.pinText,
       pin: result.pin,
       commit: result.commit,
@@ -189,7 +187,7 @@ async function finishWrittenPush(
   const settings = entry.settings!;
   const recorded = state.layouts[workspace.layout]?.packages[entry.path];
   if (!journal || journal.previousPin !== settings.pinText || recorded?.pinText !== journal.pin) return undefined;
-  await writePin(entry, settings.dialect, journal.pin, settings.dialect === 'tag' && !settings.tagPrefix ? journal.ref.slice('refs/tags/'.length, -11) : undefined);
+  await writePin(entry, settings.dialect, journal.pin, settings.dialect === 'tag' && !settings.tagPrefix ? tagPrefixOfTag(journal.pin) : undefined);
   await rm(journalFile, { force: true });
   const none: PendingFiles = { added: [], modified: [], deleted: [] };
   return {
@@ -210,44 +208,26 @@ async function finishWrittenPush(
 
 async function publishTag(c: PublishContext): Promise<Published> {
   const settings = c.entry.settings!;
-  const tagPrefix = settings.tagPrefix ?? derivedTagPrefix(c.record.prefix, c.entry.packagePath);
+  const tagPrefix = tagPrefixFor({ ...settings, prefix: c.record.prefix }, c.entry.packagePath);
   const message = `Recordings of ${c.entry.packagePath || c.entry.path} pushed by asset-sync.`;
   const built = await buildCommit(c.store, { parent: c.record.commit, workTree: c.checkoutDir, changes: c.fileChanges, message, identity: c.identity });
   // A journal from an interrupted run with the same content names the commit to finish.
   const reuse = c.journal && c.journal.tree === built.tree && c.journal.parent === c.record.commit ? c.journal : undefined;
   const chosen = reuse ? { commit: reuse.commit, tree: reuse.tree } : built;
-  const tag = `${tagPrefix}_${chosen.commit.slice(0, 10)}`;
+  const tag = tagNameOf(tagPrefix, chosen.commit);
   const published = { ...chosen, parent: c.record.commit, ref: `refs/tags/${tag}`, pin: tag };
   await writeJournal(c.journalFile, { id: c.entry.path, assetsRepo: c.record.assetsRepo, previousPin: c.previousPin, ...published });
   await faultPoint('push-commit');
-  const alreadyOnServer = await publishTagRef(c, published.commit, published.ref, tag);
-  await setLocalRef(c.store, published.ref, published.commit);
+  const alreadyOnServer = await publishTagRef(c, published.commit, tag);
   return { ...published, alreadyOnServer, attempts: 1 };
 }
 
-/**
- * Sends the tag unless it is there already (true then). With a fork, the assets repo is still
- * asked first: a tag it has at this commit needs no copy, and one it has at another commit could
- * never be adopted.
- */
-async function publishTagRef(c: PublishContext, commit: string, ref: string, tag: string): Promise<boolean> {
-  const clash = (where: string, existing: string): AssetSyncError =>
-    new AssetSyncError('PUSH_REJECTED', `the tag ${tag} already exists in ${where} at another commit (${shortSha(existing)})`, {
-      hint: 'Two commits share the first 10 hex digits; push again after any change to get another name.',
-    });
-  const upstream = await remoteRef(c.store, ref);
-  if (upstream === commit) return true;
-  if (upstream) throw clash(c.record.assetsRepo, upstream);
-  if (c.fork) {
-    const onFork = await remoteRef(c.store, ref, c.fork.url);
-    if (onFork === commit) return true;
-    if (onFork) throw clash(`the fork ${c.fork.name}`, onFork);
-    return (await pushRef(c.store, commit, ref, { url: c.fork.url })).alreadyThere;
-  }
+/** Publishes the tag; without write access upstream, the error says what works instead. */
+async function publishTagRef(c: PublishContext, commit: string, tag: string): Promise<boolean> {
   try {
-    return (await pushRef(c.store, commit, ref)).alreadyThere;
+    return await publishTags(c.store, commit, [tag], { assetsRepo: c.record.assetsRepo, ...(c.fork ? { fork: c.fork } : {}) });
   } catch (error) {
-    if (!(error instanceof AssetSyncError) || error.code === 'PUSH_REJECTED') throw error;
+    if (!(error instanceof AssetSyncError) || error.code === 'PUSH_REJECTED' || c.fork) throw error;
     // No write access is the usual reason for a contributor: say what works without it.
     throw new AssetSyncError(error.code, error.message, {
       hint: `${error.hint ? `${error.hint} ` : ''}Without write access to ${c.record.assetsRepo}, publish to your fork of it: asset-sync push ${c.entry.packagePath || '.'} --fork <owner>/<name>.`,
@@ -258,7 +238,7 @@ async function publishTagRef(c: PublishContext, commit: string, ref: string, tag
 
 async function publishBranch(c: PublishContext): Promise<Published> {
   const settings = c.entry.settings!;
-  const branch = settings.branch ?? `auto/${c.entry.packagePath.split('/')[1] ?? 'assets'}`;
+  const branch = branchOf(c.entry);
   const message = `Recordings of ${c.entry.packagePath || c.entry.path} pushed by asset-sync.`;
   const excludes = c.owners.filter((o) => o !== c.record.path && isSameOrBelow(o, c.record.path));
   for (let attempts = 1; ; attempts++) {
@@ -270,9 +250,7 @@ async function publishBranch(c: PublishContext): Promise<Published> {
     await writeJournal(c.journalFile, { id: c.entry.path, assetsRepo: c.record.assetsRepo, previousPin: c.previousPin, ...published });
     await faultPoint('push-commit');
     try {
-      const alreadyOnServer = (await pushRef(c.store, published.commit, published.ref)).alreadyThere;
-      await setLocalRef(c.store, `refs/remotes/origin/${branch}`, published.commit);
-      await setLocalRef(c.store, `refs/asset-sync/pins/${published.commit}`, published.commit);
+      const alreadyOnServer = await publishBranchRef(c.store, published.commit, branch);
       return { ...published, alreadyOnServer, attempts };
     } catch (error) {
       // Somebody pushed to the branch meanwhile: packages own disjoint folders, so rebuild on it.
@@ -328,7 +306,7 @@ function scanForSecrets(checkoutDir: string, folder: string, prefix: string, cha
   const allow = new Set(allowed.map((a) => a.replace(/^\.\//, '')));
   const findings = scanEntries(entries).filter((f) => !allow.has(f.file) && ![...allow].some((a) => f.file.endsWith(`/${a}`)));
   if (findings.length > 0) {
-    throw new AssetSyncError('SECRET_FOUND', `push blocked: ${findings.length} possible secret${findings.length === 1 ? '' : 's'} in the recordings:\n${findings.map((f) => `  ${describeFinding(f)}`).join('\n')}`, {
+    throw new AssetSyncError('SECRET_FOUND', `push blocked: ${plural(findings.length, 'possible secret')} in the recordings:\n${findings.map((f) => `  ${describeFinding(f)}`).join('\n')}`, {
       hint: 'Fix the test-proxy sanitizers and record again. If a finding is a reviewed false positive, pass --allow-secret <file>.',
     });
   }
@@ -341,19 +319,17 @@ function scanForSecrets(checkoutDir: string, folder: string, prefix: string, cha
 
 /** Writes the new pin in place (only that value changes) through a rename, never half a file. */
 async function writePin(entry: PackageEntry, dialect: 'tag' | 'branch', pin: string, tagPrefix?: string): Promise<void> {
-  const file = entry.absPath!;
-  let text = await readFile(file, 'utf8');
-  if (tagPrefix) text = setField(text, 'TagPrefix', tagPrefix, entry.path);
-  text = setPin(text, dialect === 'tag' ? { kind: 'tag', tag: pin } : { kind: 'sha', sha: pin }, entry.path);
-  const temp = `${file}.asset-sync-${process.pid}.tmp`;
-  await writeFile(temp, text);
-  await rename(temp, file);
+  await editAssetsJson(entry.absPath!, (text) => setPin(tagPrefix ? setField(text, 'TagPrefix', tagPrefix, entry.path) : text, pinOfText(dialect, pin), entry.path));
+}
+
+/** The prefix a package's tags are named with: its `TagPrefix` as written, or derived from its folders. */
+export function tagPrefixFor(settings: { tagPrefix?: string; prefix: string }, packagePath: string): string {
+  return settings.tagPrefix ?? derivedTagPrefix(settings.prefix, packagePath);
 }
 
 async function writeJournal(file: string, journal: PushJournal): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, JSON.stringify(journal));
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomically(file, JSON.stringify(journal));
 }
 
 export type { Identity };

@@ -1,4 +1,4 @@
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, plural } from '@asset-sync/errors';
 import { acquireLock, changedFiles, resetFolders } from '@asset-sync/git-store';
 import { isSameOrBelow, type PendingFiles } from '@asset-sync/planner';
 import { hasFiles } from './errors.js';
@@ -61,8 +61,4 @@ export async function reset(options: ResetOptions): Promise<ResetReport> {
 
 function count(changes: PendingFiles): number {
   return changes.added.length + changes.modified.length + changes.deleted.length;
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -1,4 +1,4 @@
-import { faultPoint, type ErrorReport } from '@asset-sync/errors';
+import { faultPoint, plural, type ErrorReport } from '@asset-sync/errors';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import pLimit from 'p-limit';
@@ -70,7 +70,7 @@ export async function applyPlan(input: ApplyInput): Promise<Applied[]> {
     }
   }
   const fetchErrors = await fetchMissing(input, prepared);
-  if (work.length > 0) input.events?.phase?.('checkout', `${work.length} checkout${work.length === 1 ? '' : 's'}`);
+  if (work.length > 0) input.events?.phase?.('checkout', plural(work.length, 'checkout'));
   const limit = pLimit(Math.max(1, input.jobs));
   const ready = new Map(prepared.map((p) => [p.plan.dir, p]));
   const attempted = work.filter((plan) => plan.action === 'remove' || ready.has(plan.dir));

@@ -1,3 +1,4 @@
+import { plural } from '@asset-sync/errors';
 import type { RestoreReport } from './types.js';
 
 /**
@@ -13,7 +14,7 @@ export function describeRestoreCounts(report: RestoreReport, verb = 'restored'):
 export function describeRestoreFetches(report: RestoreReport): string | undefined {
   const n = report.network;
   if (n.pinFetches + n.objectFetches === 0) return undefined;
-  return `fetched: pins in ${n.pinFetches} request${n.pinFetches === 1 ? '' : 's'}, ${n.objects} recordings in ${n.objectFetches} request${n.objectFetches === 1 ? '' : 's'}`;
+  return `fetched: pins in ${plural(n.pinFetches, 'request')}, ${n.objects} recordings in ${plural(n.objectFetches, 'request')}`;
 }
 
 /** The run's duration as both print it: `1.2 s`. */

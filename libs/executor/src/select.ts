@@ -61,17 +61,18 @@ export async function selectPackages(workspace: Workspace, options: SelectOption
     entries.push(toPackageEntry(await discoverOne(file, workspace.repoRoot)));
   }
   const unique = [...new Map(entries.map((e) => [e.path, e])).values()];
-  // Nested packages below the selected ones: their folders are excluded from the selected ones.
-  const context = unique.length
-    ? (await discoverAll(workspace.repoRoot, {
-        ...workspace.config,
-        discovery: {
-          ...workspace.config.discovery,
-          globs: unique.map((e) => (e.packagePath ? `${globEscape(e.packagePath)}/**/assets.json` : '**/assets.json')),
-        },
-      })).map(toPackageEntry)
-    : [];
-  return { entries: unique, context, complete: false };
+  return { entries: unique, context: await nestedPackages(workspace, unique), complete: false };
+}
+
+/**
+ * The assets.json files at and below the selected packages (the CLI's paths, the Nx executor's
+ * projects): a nested package's folder is left out of the package above it.
+ */
+export async function nestedPackages(workspace: Pick<Workspace, 'repoRoot' | 'config'>, entries: readonly PackageEntry[]): Promise<PackageEntry[]> {
+  const globs = [...new Set(entries.map((e) => (e.packagePath ? `${globEscape(e.packagePath)}/**/assets.json` : '**/assets.json')))];
+  if (globs.length === 0) return [];
+  const found = await discoverAll(workspace.repoRoot, { ...workspace.config, discovery: { ...workspace.config.discovery, globs } });
+  return found.map(toPackageEntry);
 }
 
 function isBelowGlobBase(packagePath: string, filters: string[]): boolean {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
-import writeFileAtomic from 'write-file-atomic';
 import { join } from 'node:path';
+import { writeFileAtomically } from '@asset-sync/assets-json';
 import type { Layout, RestoredPackage } from '@asset-sync/planner';
 
 /**
@@ -89,9 +89,9 @@ function sanitize(state: RestoreState): RestoreState {
 
 /**
  * Written to a temporary file and renamed, so readers never see half a record; writes from
- * parallel checkouts of one run are serialized (write-file-atomic queues them per file).
+ * parallel checkouts of one run are serialized (the atomic write queues them per file).
  */
 export async function writeState(assetsDir: string, state: RestoreState): Promise<void> {
   await mkdir(stateDir(assetsDir), { recursive: true });
-  await writeFileAtomic(statePath(assetsDir), JSON.stringify(state));
+  await writeFileAtomically(statePath(assetsDir), JSON.stringify(state));
 }

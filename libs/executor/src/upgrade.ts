@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
-import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
+import { writeFileAtomically } from '@asset-sync/assets-json';
 import { AssetSyncError } from '@asset-sync/errors';
 import { Store, composeTree, foldersAt, moveCheckout, pendingChanges, syntheticCommit, type PendingChanges } from '@asset-sync/git-store';
 import type { Pin } from '@asset-sync/assets-json';
@@ -62,7 +63,7 @@ async function upgrade(old: StateV1, workspace: Workspace, journalFile: string):
       }
     }
     await mkdir(dirname(journalFile), { recursive: true });
-    await writeFile(journalFile, JSON.stringify(journal));
+    await writeFileAtomically(journalFile, JSON.stringify(journal));
   }
   for (const [repo, aside] of Object.entries(journal.aside)) {
     const current = join(workspace.assetsDir, ...sharedCheckoutDir(repo).split('/'));

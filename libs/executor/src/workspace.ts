@@ -3,7 +3,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { AssetSyncError } from '@asset-sync/errors';
 import { loadConfig, otherRemoteOf, remoteUrlFor } from '@asset-sync/config';
 import { originUrlOf, type StoreLocation } from '@asset-sync/git-store';
-import { pinOf, pinOrFallback, type AssetsJson, type Pin } from '@asset-sync/assets-json';
+import { effectiveBranch, pinOf, pinOrFallback, pinTextOf, type AssetsJson, type Pin } from '@asset-sync/assets-json';
 import type { Problem } from '@asset-sync/errors';
 import type { Layout } from '@asset-sync/planner';
 import type { PackageEntry, Workspace } from './types.js';
@@ -82,11 +82,16 @@ export function storeLocation(workspace: Workspace, assetsRepo: string, url: str
   return { assetsDir: workspace.assetsDir, assetsRepo, url, ...(workspace.storeDir ? { storeDir: workspace.storeDir } : {}) };
 }
 
-/** What the executor needs from a discovered assets.json. */
+/**
+ * What the executor needs from a discovered assets.json. Without `branch` (the file was not read
+ * by discovery), a branch-dialect package gets the branch discovery would give it.
+ */
 export function toPackageEntry(entry: { path: string; absPath?: string; packagePath: string; value?: AssetsJson; branch?: string; problems: Problem[] }): PackageEntry {
   const value = entry.value;
   const base = { path: entry.path, packagePath: entry.packagePath, readAt: Date.now(), ...(entry.absPath ? { absPath: entry.absPath } : {}) };
   if (!value || entry.problems.length > 0) return { ...base, problems: entry.problems };
+  const derived = value.dialect === 'branch' && !entry.branch ? effectiveBranch(entry.packagePath, value.branch) : undefined;
+  const branch = entry.branch ?? (derived && 'branch' in derived ? derived.branch : undefined);
   return {
     ...base,
     problems: [],
@@ -95,10 +100,10 @@ export function toPackageEntry(entry: { path: string; absPath?: string; packageP
       prefix: value.prefixPath,
       pin: pinRefOf(value),
       dialect: value.dialect,
-      pinText: (value.dialect === 'tag' ? value.tag : value.sha) ?? '',
+      pinText: pinTextOf(pinOf(value)),
       fallbackBranch: value.fallbackBranch,
       ...(value.tagPrefix ? { tagPrefix: value.tagPrefix } : {}),
-      ...(entry.branch ? { branch: entry.branch } : {}),
+      ...(branch ? { branch } : {}),
     },
   };
 }

@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, plural } from '@asset-sync/errors';
 import { processIsGone } from './lock.js';
 import type { Store } from './store.js';
 
@@ -70,7 +70,7 @@ export async function withStoreAlone<T>(store: Store, work: () => Promise<T>, op
     if ('done' in outcome) return outcome.result;
     if (Date.now() >= deadline) {
       const who = outcome.live.map((l) => `pid ${l.pid} on ${l.host} since ${l.started}`).join(', ');
-      throw new AssetSyncError('LOCKED', `the store ${store.gitDir} is in use by ${outcome.live.length} asset-sync run${outcome.live.length === 1 ? '' : 's'} (${who})`, {
+      throw new AssetSyncError('LOCKED', `the store ${store.gitDir} is in use by ${plural(outcome.live.length, 'asset-sync run')} (${who})`, {
         hint: 'Run gc --store again when they have finished; a run that died stops counting at once.',
       });
     }

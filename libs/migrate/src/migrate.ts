@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
-import { AssetSyncError, faultPoint, formatProblem, type Problem } from '@asset-sync/errors';
+import { AssetSyncError, faultPoint, formatBytes, formatProblem, plural, type Problem } from '@asset-sync/errors';
 import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath, pinKey, type Pin } from '@asset-sync/assets-json';
 import { discoverAll, discoverOne } from '@asset-sync/discovery';
 import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type Workspace } from '@asset-sync/executor';
@@ -235,7 +235,7 @@ async function planJournal(options: MigrateOptions, workspace: Workspace, warnin
     warnings.push(`${plural(oversized.length, 'unit')} alone exceed the ${formatSize(settings.maxCommitBytes!)} push limit and get a commit each: ${oversized.map((u) => u.path).join(', ')}`);
   }
   if (plan.problems.length > 0) {
-    throw new AssetSyncError('MIGRATION_FAILED', `the migration cannot start: ${plan.problems.length} problem${plan.problems.length === 1 ? '' : 's'}\n${plan.problems.map(formatProblem).join('\n')}`, {
+    throw new AssetSyncError('MIGRATION_FAILED', `the migration cannot start: ${plural(plan.problems.length, 'problem')}\n${plan.problems.map(formatProblem).join('\n')}`, {
       problems: plan.problems,
       hint: plan.problems[0]?.hint ?? 'Fix the problems listed, then run asset-sync migrate again.',
     });
@@ -358,7 +358,7 @@ async function refuseDirty(repoRoot: string, assetsDir: string, yes: boolean): P
   if (changes.length === 0 || yes) return;
   const shown = changes.slice(0, 10).map((c) => `  ${c.code} ${c.path}`);
   if (changes.length > 10) shown.push(`  ... and ${changes.length - 10} more`);
-  throw new AssetSyncError('CONFIRMATION_REQUIRED', `the language repo has ${changes.length} uncommitted change${changes.length === 1 ? '' : 's'}:\n${shown.join('\n')}`, {
+  throw new AssetSyncError('CONFIRMATION_REQUIRED', `the language repo has ${plural(changes.length, 'uncommitted change')}:\n${shown.join('\n')}`, {
     hint: 'Commit or stash them first, or rerun with --yes: recordings are migrated as they are on disk, and other changes are left exactly as they are (never staged).',
   });
 }
@@ -390,7 +390,6 @@ async function fallbackHead(ctx: Context, store: Store): Promise<string | null> 
 }
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 // ---- write: every recording into the store as one commit (or one per layer) ----
 
@@ -768,11 +767,6 @@ function reportOf(input: {
   return report;
 }
 
-/** Decimal units, as the sizes of recordings are usually quoted (666 MB). */
-export function formatSize(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  if (bytes < 1e6) return `${(bytes / 1e3).toFixed(1)} kB`;
-  if (bytes < 1e9) return `${(bytes / 1e6).toFixed(bytes >= 1e8 ? 0 : 1)} MB`;
-  return `${(bytes / 1e9).toFixed(2)} GB`;
-}
+/** Sizes in migrate's output are worded as everywhere else (binary units, as git prints them). */
+export const formatSize = formatBytes;
 

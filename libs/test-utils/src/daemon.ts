@@ -1,5 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { createServer } from 'node:net';
+import { stopAtExit } from './children.js';
 import { isolatedGitEnv } from './git.js';
 
 export type DaemonService = 'upload-pack' | 'receive-pack' | 'upload-archive';
@@ -46,18 +48,6 @@ export interface StartGitDaemonOptions {
   forbidOverride?: DaemonService[];
   /** How long to wait for "Ready to rumble"; default 10 s. */
   readyTimeoutMs?: number;
-}
-
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // The watchdog also stops the daemon when our stdin pipe closes, which covers being killed.
-  process.once('exit', () => {
-    for (const child of live) child.kill('SIGTERM');
-  });
 }
 
 /**
@@ -125,9 +115,9 @@ export async function startGitDaemon(root: string, options: StartGitDaemonOption
   throw lastError ?? new Error('git daemon did not start');
 }
 
-async function launch(root: string, port: number, options: StartGitDaemonOptions): Promise<GitDaemon> {
+function daemonArgs(root: string, port: number, options: StartGitDaemonOptions): string[] {
   const enable = options.enable ?? ['receive-pack'];
-  const args = [
+  return [
     'daemon',
     '--reuseaddr',
     `--base-path=${root}`,
@@ -140,31 +130,50 @@ async function launch(root: string, port: number, options: StartGitDaemonOptions
     '--verbose',
     root,
   ];
-  const child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, JSON.stringify(['git', ...args])], {
+}
+
+type DaemonProcess = ChildProcessByStdio<Writable, null, Readable>;
+
+/** What the daemon wrote to stderr so far, and when it last wrote. */
+interface DaemonLog {
+  text: string;
+  lastDataAt: number;
+}
+
+async function launch(root: string, port: number, options: StartGitDaemonOptions): Promise<GitDaemon> {
+  const child = spawn(process.execPath, ['-e', WATCHDOG_SCRIPT, JSON.stringify(['git', ...daemonArgs(root, port, options)])], {
     env: isolatedGitEnv(),
     stdio: ['pipe', 'ignore', 'pipe'],
   });
-  live.add(child);
-  installExitHook();
+  stopAtExit(child);
 
-  let text = '';
-  let lastDataAt = Date.now();
+  const log: DaemonLog = { text: '', lastDataAt: Date.now() };
   const exited = new Promise<number | null>((resolve) => {
     child.on('close', (code) => {
-      live.delete(child);
       resolve(code);
     });
   });
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (chunk: string) => {
-    text += chunk;
-    lastDataAt = Date.now();
+    log.text += chunk;
+    log.lastDataAt = Date.now();
   });
 
-  const ready = await new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), options.readyTimeoutMs ?? 10_000);
+  if (!(await readyToRumble(child, log, exited, options.readyTimeoutMs ?? 10_000))) {
+    child.stdin?.end();
+    child.kill('SIGTERM');
+    await exited;
+    throw new Error(`git daemon did not start on 127.0.0.1:${port}: ${log.text.trim() || 'no output'}`);
+  }
+  return daemonHandle(root, port, child, log, exited);
+}
+
+/** True once the daemon says it listens; false when it exits or the time runs out first. */
+function readyToRumble(child: DaemonProcess, log: DaemonLog, exited: Promise<number | null>, timeoutMs: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), timeoutMs);
     const check = (): void => {
-      if (text.includes('Ready to rumble')) {
+      if (log.text.includes('Ready to rumble')) {
         clearTimeout(timer);
         child.stderr.off('data', check);
         resolve(true);
@@ -173,30 +182,26 @@ async function launch(root: string, port: number, options: StartGitDaemonOptions
     child.stderr.on('data', check);
     void exited.then(() => {
       clearTimeout(timer);
-      resolve(text.includes('Ready to rumble'));
+      resolve(log.text.includes('Ready to rumble'));
     });
     check();
   });
-  if (!ready) {
-    child.stdin?.end();
-    child.kill('SIGTERM');
-    await exited;
-    throw new Error(`git daemon did not start on 127.0.0.1:${port}: ${text.trim() || 'no output'}`);
-  }
+}
 
-  const pid = Number(/\[(\d+)\] Ready to rumble/.exec(text)?.[1] ?? 0);
+function daemonHandle(root: string, port: number, child: DaemonProcess, log: DaemonLog, exited: Promise<number | null>): GitDaemon {
+  const pid = Number(/\[(\d+)\] Ready to rumble/.exec(log.text)?.[1] ?? 0);
   let stopped: Promise<void> | undefined;
   const settle = async (): Promise<void> => {
     // Log lines come from the daemon's children through a pipe; wait until it has been quiet a moment.
     const deadline = Date.now() + 1000;
-    while (Date.now() - lastDataAt < 50 && Date.now() < deadline) {
+    while (Date.now() - log.lastDataAt < 50 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     await new Promise((resolve) => setImmediate(resolve));
   };
   const requests = async (): Promise<DaemonRequest[]> => {
     await settle();
-    return [...text.matchAll(REQUEST_LINE)].map((match) => ({
+    return [...log.text.matchAll(REQUEST_LINE)].map((match) => ({
       pid: Number(match[1]),
       service: match[2] as DaemonService,
       path: match[3] as string,
@@ -210,9 +215,9 @@ async function launch(root: string, port: number, options: StartGitDaemonOptions
     root,
     url: (repo) => `git://127.0.0.1:${port}/${repoPath(repo)}`,
     urlTemplate: `git://127.0.0.1:${port}/{repo}.git`,
-    log: () => text,
+    log: () => log.text,
     clearLog: () => {
-      text = '';
+      log.text = '';
     },
     requests,
     countRequests: async (service = 'upload-pack', repo) => {

@@ -1,6 +1,7 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import type * as NodeNet from 'node:net';
 import { createInterface } from 'node:readline';
+import { stopAtExit } from './children.js';
 
 /** How the simulated link between a client and a server on 127.0.0.1 behaves. */
 export interface WanLinkOptions {
@@ -191,16 +192,6 @@ export const proxyScript = (config: ProxyConfig): string =>
   `import * as net from 'node:net';\n${linkBucket.toString()}\n${delayedPipe.toString()}\n(${runLinkProxy.toString()})(net, ${JSON.stringify(config)}, ` +
   `{ stdin: process.stdin, send: (message) => process.stdout.write(JSON.stringify(message) + '\\n') });\n`;
 
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.once('exit', () => {
-    for (const child of live) child.kill('SIGTERM');
-  });
-}
 
 /**
  * A simulated wide-area link on 127.0.0.1: a TCP proxy on a free port in front of a server (a git
@@ -218,10 +209,8 @@ export async function startWanLink(options: WanLinkOptions): Promise<WanLink> {
     upstreamPort: options.upstreamPort,
   };
   const child = spawn(process.execPath, ['--input-type=module', '-e', proxyScript(config)], { stdio: ['pipe', 'pipe', 'inherit'] });
-  live.add(child);
-  installExitHook();
+  stopAtExit(child);
   const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
-  void exited.then(() => live.delete(child));
   const waiting: Array<(message: Record<string, number | string>) => void> = [];
   createInterface({ input: child.stdout! }).on('line', (line) => waiting.shift()?.(JSON.parse(line) as Record<string, number | string>));
   const next = (): Promise<Record<string, number | string>> =>

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, plural } from '@asset-sync/errors';
 import { assetsJsonFor, commitWorkingFiles, git, listTreeAt, runCli, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
 import { assetsPathOf, restorablePackages, type BenchCorpus } from './corpus.js';
 import { describeRuns, formatMiB, measure, median, transferSeconds, type SequenceResult } from './measure.js';
@@ -71,7 +71,7 @@ export async function timeRestore(context: SequenceContext, id: 'd' | 'e' | 'f')
   const uncounted = timed.connections !== fetches ? [`the link carried ${timed.connections} connections, the report counts ${fetches} fetches`] : [];
   log(`(${id}) asset-sync restore --all: ${timed.seconds.toFixed(2)} s, ${report.summary.restored} restored, ${report.summary.upToDate} up to date, ${formatMiB(timed.bytesReceived)} received`);
   const notes = {
-    d: `${report.checkouts.length} checkout${report.checkouts.length === 1 ? '' : 's'}; pins in ${n.pinFetches} fetch, ${n.objects} recordings in ${n.objectFetches} fetch`,
+    d: `${plural(report.checkouts.length, 'checkout')}; pins in ${n.pinFetches} fetch, ${n.objects} recordings in ${n.objectFetches} fetch`,
     e: `${report.summary.upToDate} up to date, ${fetches} fetches` + (report.summary.restored > 0 || fetches > 0 ? ` (NOT a no-op: ${report.summary.restored} restored again)` : ''),
     f: `${report.summary.restored} restored, ${report.summary.upToDate} up to date, ${fetches} fetches`,
   };

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
-import { redact } from '@asset-sync/errors';
+import { formatBytes, plural, redact } from '@asset-sync/errors';
 import { removeTempDir, workspaceRoot, type GitDaemon } from '@asset-sync/test-utils';
 import { demoEnv, runCliCaptured, runCliInherited, stopRunningCli } from './cli.js';
 import { buildSample, makeSampleDir, type Sample } from './sample.js';
@@ -80,28 +80,8 @@ export async function runDemo(argv: string[]): Promise<number> {
     const sample = await buildSample(dir, (started) => {
       daemon = started;
     });
-    const m = sample.manifest;
-    const recordings = m.packages.reduce((sum, pkg) => sum + pkg.files, 0);
-    const languages = [...new Set(m.packages.map((pkg) => pkg.language))].join(', ');
-    say(`  language repo: ${sample.languageRepo} (${m.packages.length} assets.json: ${languages})`);
-    say(`  assets repo:   ${sample.url}, ${m.stats.commits} commits, ${m.stats.tags} tags, ${recordings} recordings at the pins`);
-    say(`  git daemon:    pid ${sample.daemon.pid}, port ${sample.daemon.port}`);
-    say(`  sample built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-
-    const steps = demoSteps();
-    for (const [index, step] of steps.entries()) {
-      say();
-      say(`[${index + 1}/${steps.length}] ${step.title}`);
-      say(indent(step.why));
-      let outcome: 'ok' | 'failed' | 'skipped';
-      try {
-        outcome = await step.run(sample);
-      } catch (error) {
-        say(indent(`error: ${redact(error instanceof Error ? error.message : String(error))}`));
-        outcome = 'failed';
-      }
-      if (outcome === 'failed') failed.push(step.title);
-    }
+    describeSample(sample, started);
+    failed.push(...(await runSteps(sample, demoSteps())));
   } catch (error) {
     say(`demo: could not build the sample: ${redact(error instanceof Error ? error.message : String(error))}`);
     failed.push('build the sample');
@@ -118,6 +98,35 @@ export async function runDemo(argv: string[]): Promise<number> {
   }
   say(`demo finished in ${seconds} s`);
   return 0;
+}
+
+function describeSample(sample: Sample, started: number): void {
+  const m = sample.manifest;
+  const recordings = m.packages.reduce((sum, pkg) => sum + pkg.files, 0);
+  const languages = [...new Set(m.packages.map((pkg) => pkg.language))].join(', ');
+  say(`  language repo: ${sample.languageRepo} (${m.packages.length} assets.json: ${languages})`);
+  say(`  assets repo:   ${sample.url}, ${m.stats.commits} commits, ${m.stats.tags} tags, ${recordings} recordings at the pins`);
+  say(`  git daemon:    pid ${sample.daemon.pid}, port ${sample.daemon.port}`);
+  say(`  sample built in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+/** Runs each step in turn, whatever the one before did; returns the titles of those that failed. */
+async function runSteps(sample: Sample, steps: Step[]): Promise<string[]> {
+  const failed: string[] = [];
+  for (const [index, step] of steps.entries()) {
+    say();
+    say(`[${index + 1}/${steps.length}] ${step.title}`);
+    say(indent(step.why));
+    let outcome: 'ok' | 'failed' | 'skipped';
+    try {
+      outcome = await step.run(sample);
+    } catch (error) {
+      say(indent(`error: ${redact(error instanceof Error ? error.message : String(error))}`));
+      outcome = 'failed';
+    }
+    if (outcome === 'failed') failed.push(step.title);
+  }
+  return failed;
 }
 
 function demoSteps(): Step[] {
@@ -178,7 +187,7 @@ async function showLocate(sample: Sample): Promise<'ok' | 'failed'> {
   say(indent(`${files.length} recordings in ${recordings}, for example:`));
   for (const file of files.slice(0, 4)) {
     const size = (await stat(join(recordings, file))).size;
-    say(indent(`${file}  (${(size / 1024).toFixed(1)} KiB)`, 8));
+    say(indent(`${file}  (${formatBytes(size)})`, 8));
   }
   return files.length === pkg.files ? 'ok' : 'failed';
 }
@@ -199,7 +208,7 @@ async function showPlan(sample: Sample): Promise<'ok' | 'failed'> {
     return 'failed';
   }
   const pins = new Set(sample.manifest.packages.map((pkg) => pkg.commit).filter(Boolean)).size;
-  say(indent(`${plan.packages.length} assets.json (${pins} distinct pinned commits) served by ${plan.checkouts.length} checkout${plan.checkouts.length === 1 ? '' : 's'}:`));
+  say(indent(`${plan.packages.length} assets.json (${pins} distinct pinned commits) served by ${plural(plan.checkouts.length, 'checkout')}:`));
   for (const checkout of plan.checkouts) {
     const actions = new Map<string, number>();
     for (const p of plan.packages.filter((x) => x.checkout === checkout.dir)) actions.set(p.action, (actions.get(p.action) ?? 0) + 1);

@@ -1,7 +1,8 @@
-import { join, sep } from 'node:path';
+import { plural } from '@asset-sync/errors';
+import { join } from 'node:path';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
-import { discoverAll, discoverOne, findRepoRoot } from '@asset-sync/discovery';
-import { describeRestoreCounts, describeRestoreDuration, describeRestoreFetches, errorReport, openWorkspace, restore, toPackageEntry, type ErrorReport, type PackageEntry, type PackageOutcome, type RestoreReport } from '@asset-sync/executor';
+import { discoverOne, findRepoRoot } from '@asset-sync/discovery';
+import { describeRestoreCounts, describeRestoreDuration, describeRestoreFetches, errorReport, nestedPackages, openWorkspace, restore, toPackageEntry, type ErrorReport, type PackageOutcome, type RestoreReport } from '@asset-sync/executor';
 import type { Layout } from '@asset-sync/planner';
 
 /** Options of the restore target (schemas/restore.json), set in nx.json or on the command line. */
@@ -113,7 +114,7 @@ async function* restoreGroup(workspaceRoot: string, tasks: readonly RestoreTask[
     const report = await restore({
       workspace,
       entries: [...new Map(entries.map((e) => [e.path, e])).values()],
-      context: await nestedEntries(workspace.repoRoot, workspace.config, entries),
+      context: await nestedPackages(workspace, entries),
       complete: false,
       force: options.force,
       dryRun: options.dryRun,
@@ -144,18 +145,6 @@ async function* restoreGroup(workspaceRoot: string, tasks: readonly RestoreTask[
   for (const task of tasks) {
     if (!finished.has(task.id)) yield result(task, false, [`asset-sync: ${task.projectRoot}/assets.json was not restored (no result for it)`]);
   }
-}
-
-/** The assets.json files below the selected ones: their folders are excluded from the selected ones. */
-async function nestedEntries(
-  repoRoot: string,
-  config: Parameters<typeof discoverAll>[1],
-  entries: readonly PackageEntry[],
-): Promise<PackageEntry[]> {
-  const globs = [...new Set(entries.map((e) => (e.packagePath ? `${globEscape(e.packagePath)}/**/assets.json` : '**/assets.json')))];
-  if (globs.length === 0) return [];
-  const found = await discoverAll(repoRoot, { ...config, discovery: { ...config.discovery, globs } });
-  return found.map(toPackageEntry);
 }
 
 interface NormalizedOptions {
@@ -189,12 +178,9 @@ export function summaryOf(report: RestoreReport): string {
   const checkouts = report.plan.checkouts.length;
   const counts = describeRestoreCounts(report, report.dryRun ? 'dry run: would restore' : 'restored');
   const fetched = describeRestoreFetches(report) ?? 'no network I/O';
-  return `asset-sync: one plan for ${report.packages.length} assets.json, ${checkouts} checkout${checkouts === 1 ? '' : 's'} (${counts}); ${fetched} (${describeRestoreDuration(report)})`;
+  return `asset-sync: one plan for ${report.packages.length} assets.json, ${plural(checkouts, 'checkout')} (${counts}); ${fetched} (${describeRestoreDuration(report)})`;
 }
 
-function globEscape(path: string): string {
-  return path.split(sep).join('/').replace(/[*?[\]{}()!]/g, (c) => `\\${c}`);
-}
 
 /** A queue read with `for await`: results go out as they come in. */
 class AsyncQueue<T> implements AsyncIterable<T> {

@@ -1,4 +1,4 @@
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, plural } from '@asset-sync/errors';
 import { adopt, selectPackages } from '@asset-sync/executor';
 import { shortSha } from '@asset-sync/planner';
 import { workspaceFor } from '../context.js';
@@ -17,7 +17,7 @@ export async function adoptCommand(globals: GlobalOptions, paths: string[], flag
   const selection = await selectPackages(workspace, { all: flags.all === true, paths, ...(flags.filter ? { filter: flags.filter } : {}) });
   const report = await adopt({ workspace, entries: selection.entries, from: workspace.otherRemote(flags.from) });
   const copied = report.tags.filter((t) => t.action === 'copied');
-  const lines = [`Adopted ${copied.length} tag${copied.length === 1 ? '' : 's'} from ${report.from}; ${report.tags.filter((t) => t.action === 'upstream').length} already in the assets repo.`];
+  const lines = [`Adopted ${plural(copied.length, 'tag')} from ${report.from}; ${report.tags.filter((t) => t.action === 'upstream').length} already in the assets repo.`];
   for (const t of report.tags) {
     if (t.action === 'copied') lines.push(`  copied ${t.tag} (${shortSha(t.commit ?? '')}) into ${t.assetsRepo}`);
     else if (t.action !== 'upstream') lines.push(`  ${t.action}: ${t.message ?? t.tag} (${t.packages.join(', ')})`);

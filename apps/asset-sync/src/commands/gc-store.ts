@@ -1,4 +1,4 @@
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, plural } from '@asset-sync/errors';
 import { gcStore } from '@asset-sync/executor';
 import { workspaceFor } from '../context.js';
 import { formatBytes } from '../render/progress.js';
@@ -22,12 +22,12 @@ export async function gcStoreCommand(globals: GlobalOptions, flags: GcStoreFlags
   }
   const workspace = await workspaceFor(globals);
   const report = await gcStore({ workspace, expireMs: parseExpire(flags.expire ?? DEFAULT_EXPIRE) });
-  const lines = [`${report.shared ? 'Shared store' : 'Store'} ${report.storeRoot}: ${report.stores.length} assets repo${report.stores.length === 1 ? '' : 's'}`];
+  const lines = [`${report.shared ? 'Shared store' : 'Store'} ${report.storeRoot}: ${plural(report.stores.length, 'assets repo')}`];
   for (const s of report.stores) {
     lines.push(
-      `${s.assetsRepo}: ${s.checkouts} checkout${s.checkouts === 1 ? '' : 's'} registered` +
+      `${s.assetsRepo}: ${plural(s.checkouts, 'checkout')} registered` +
         (s.prunedCheckouts > 0 ? ` (${s.prunedCheckouts} whose folder was gone forgotten)` : '') +
-        `; ${s.droppedRefs.length} pin ref${s.droppedRefs.length === 1 ? '' : 's'} no checkout serves dropped; ` +
+        `; ${plural(s.droppedRefs.length, 'pin ref')} no checkout serves dropped; ` +
         `objects ${s.objectsBefore} -> ${s.objectsAfter}, ${formatBytes(s.bytesBefore)} -> ${formatBytes(s.bytesAfter)}`,
     );
   }

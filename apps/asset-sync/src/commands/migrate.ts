@@ -1,8 +1,8 @@
-import { createInterface } from 'node:readline/promises';
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, formatBytes, plural } from '@asset-sync/errors';
 import { findRepoRoot } from '@asset-sync/discovery';
-import { STEPS, formatSize, migrate, type MigrationPlan, type MigrationReport, type StepEvent } from '@asset-sync/migrate';
+import { STEPS, migrate, type MigrationPlan, type MigrationReport, type StepEvent } from '@asset-sync/migrate';
 import { parsePositiveInt } from '../context.js';
+import { askYesNo } from '../prompt.js';
 import type { Io } from '../main.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 
@@ -65,17 +65,12 @@ function stepLine(io: Io, event: StepEvent): void {
 
 async function confirm(io: Io, plan: MigrationPlan): Promise<boolean> {
   io.err(`${summary(plan)}\n`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question('Migrate them? [y/N] ')).trim());
-  } finally {
-    rl.close();
-  }
+  return askYesNo('Migrate them?');
 }
 
 function summary(plan: MigrationPlan): string {
   const t = plan.totals;
-  return `${t.files.toLocaleString('en-US')} recordings (${formatSize(t.bytes)}) of ${t.units} ${plan.granularity === 'service' ? 'services' : 'packages'} into ${plan.assetsRepo} under ${plan.prefix || '/'} (${plan.dialect} dialect, ${plan.layers} commit${plan.layers === 1 ? '' : 's'})`;
+  return `${t.files.toLocaleString('en-US')} recordings (${formatBytes(t.bytes)}) of ${t.units} ${plan.granularity === 'service' ? 'services' : 'packages'} into ${plan.assetsRepo} under ${plan.prefix || '/'} (${plan.dialect} dialect, ${plural(plan.layers, 'commit')})`;
 }
 
 export function formatMigration(report: MigrationReport, verbose: boolean): string {
@@ -91,7 +86,7 @@ export function formatMigration(report: MigrationReport, verbose: boolean): stri
   for (const unit of plan.units) {
     const pin = report.pins.find((p) => p.unit === unit.path);
     const existing = unit.existing ? ' (re-pinned, had an assets.json)' : '';
-    lines.push(`  ${unit.assetsJson}: ${unit.files.length.toLocaleString('en-US')} file${unit.files.length === 1 ? '' : 's'}, ${formatSize(unit.bytes)} -> ${plan.prefix ? `${plan.prefix}/` : ''}${unit.path}${pin ? ` @ ${pin.pin}` : ''}${existing}`);
+    lines.push(`  ${unit.assetsJson}: ${plural(unit.files.length, 'file')}, ${formatBytes(unit.bytes)} -> ${plan.prefix ? `${plan.prefix}/` : ''}${unit.path}${pin ? ` @ ${pin.pin}` : ''}${existing}`);
     if (verbose || report.dryRun) {
       const shown = verbose ? unit.files : unit.files.slice(0, 3);
       for (const f of shown) lines.push(`      ${f.path} -> ${f.destination}`);
@@ -108,7 +103,7 @@ export function formatMigration(report: MigrationReport, verbose: boolean): stri
   for (const l of report.leftovers) lines.push(`  left in place: ${l.path} (${l.reason})`);
   if (!report.dryRun && report.status === 'complete') {
     const wt = report.workingTree;
-    lines.push(`working tree: ${formatSize(wt.before)} before, ${formatSize(wt.after ?? wt.before)} after`);
+    lines.push(`working tree: ${formatBytes(wt.before)} before, ${formatBytes(wt.after ?? wt.before)} after`);
     lines.push(`steps: ${STEPS.map((s) => `${s} ${(report.steps[s].ms / 1000).toFixed(1)} s${report.steps[s].state === 'resumed' ? ' (earlier run)' : ''}`).join(', ')}; total ${(report.totalMs / 1000).toFixed(1)} s`);
     lines.push(
       report.committed

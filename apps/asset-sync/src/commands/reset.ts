@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline/promises';
 import { reset, selectPackages } from '@asset-sync/executor';
 import type { PendingChanges } from '@asset-sync/git-store';
 import { workspaceFor } from '../context.js';
+import { askYesNo } from '../prompt.js';
 import type { Io } from '../main.js';
 import { formatReset } from '../render/reset.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
@@ -31,10 +31,5 @@ export async function resetCommand(given: GlobalOptions, io: Io, path: string | 
 async function confirm(io: Io, id: string, changes: PendingChanges): Promise<boolean> {
   io.err(`reset would discard these pending changes of ${id}:\n`);
   for (const [kind, files] of Object.entries(changes) as Array<[string, string[]]>) for (const f of files) io.err(`  ${kind.padEnd(8)} ${f}\n`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    return /^y(es)?$/i.test((await rl.question('Discard them? [y/N] ')).trim());
-  } finally {
-    rl.close();
-  }
+  return askYesNo('Discard them?');
 }

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { AssetSyncError } from '@asset-sync/errors';
+import { AssetSyncError, plural } from '@asset-sync/errors';
 import { restoreBackup, selectPackages, type Workspace } from '@asset-sync/executor';
 import { shortSha } from '@asset-sync/planner';
 import { workspaceFor } from '../context.js';
@@ -17,7 +17,7 @@ export async function restoreBackupCommand(globals: GlobalOptions, from: string,
   const assetsRepo = flags.assetsRepo ?? (await onlyAssetsRepo(workspace));
   const report = await restoreBackup({ workspace, assetsRepo, source, names });
   const restored = report.refs.filter((r) => r.action === 'restored');
-  const lines = [`Brought back ${restored.length} of ${report.refs.length} ref${report.refs.length === 1 ? '' : 's'} into ${assetsRepo} from ${report.source}.`];
+  const lines = [`Brought back ${restored.length} of ${plural(report.refs.length, 'ref')} into ${assetsRepo} from ${report.source}.`];
   for (const r of report.refs) lines.push(`  ${r.action.padEnd(8)} ${r.ref}${r.commit ? ` (${shortSha(r.commit)})` : ''}${r.message ? `: ${r.message}` : ''}`);
   return { exitCode: report.ok ? 0 : 1, json: report, text: lines.join('\n') };
 }

@@ -1,7 +1,7 @@
-import { createInterface } from 'node:readline/promises';
 import { describeChanges, parseShard, restore, selectPackages, type RestoreReport } from '@asset-sync/executor';
 import type { PendingFiles } from '@asset-sync/planner';
 import { workspaceFor, parsePositiveInt } from '../context.js';
+import { askYesNo } from '../prompt.js';
 import { progressDisplay } from '../render/progress.js';
 import { formatRestore } from '../render/restore.js';
 import { applyProxyFlags, type ProxyVerbFlags } from './proxy-verbs.js';
@@ -51,11 +51,5 @@ export async function restoreCommand(given: GlobalOptions, io: Io, givenPaths: s
 async function confirmDiscard(io: Io, items: Array<{ id: string; changes: PendingFiles }>): Promise<boolean> {
   io.err('These packages have pending local changes that restore would discard:\n');
   for (const item of items) io.err(`  ${item.id}: ${describeChanges(item.changes)}\n`);
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question('Discard them? [y/N] ');
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
+  return askYesNo('Discard them?');
 }

@@ -1,3 +1,4 @@
+import { plural } from '@asset-sync/errors';
 import { describeMove, type MergeReport } from '@asset-sync/executor';
 import { shortSha } from '@asset-sync/planner';
 
@@ -7,7 +8,7 @@ export function formatMerge(report: MergeReport): string {
   for (const r of report.repos) {
     lines.push(
       r.created
-        ? `${r.assetsRepo}: ${report.dryRun ? 'would merge' : 'merged'} into ${r.branch} ${report.dryRun ? `on top of ${shortSha(r.base)}` : `as ${shortSha(r.commit)}`} (${r.parents.length} parent${r.parents.length === 1 ? '' : 's'})`
+        ? `${r.assetsRepo}: ${report.dryRun ? 'would merge' : 'merged'} into ${r.branch} ${report.dryRun ? `on top of ${shortSha(r.base)}` : `as ${shortSha(r.commit)}`} (${plural(r.parents.length, 'parent')})`
         : `${r.assetsRepo}: no folder differs from ${r.branch} (${shortSha(r.base)}); no commit needed`,
     );
   }

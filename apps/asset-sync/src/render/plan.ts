@@ -1,3 +1,4 @@
+import { plural } from '@asset-sync/errors';
 import { shortSha, type RestorePlan } from '@asset-sync/planner';
 
 /** `asset-sync plan` as text: one block per checkout, each package's action and why. */
@@ -13,6 +14,3 @@ export function formatPlan(plan: RestorePlan): string {
   return lines.join('\n');
 }
 
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 || word.endsWith('.json') ? '' : 's'}`;
-}

@@ -1,3 +1,4 @@
+import { formatBytes } from '@asset-sync/errors';
 import type { RestoreEvents } from '@asset-sync/executor';
 
 const PHASES: Record<string, string> = {
@@ -73,9 +74,4 @@ export async function progressDisplay(options: { interactive: boolean; quiet: bo
   };
 }
 
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}
+export { formatBytes };

@@ -1,3 +1,4 @@
+import { plural } from '@asset-sync/errors';
 import { describeChanges, describeRestoreCounts, describeRestoreDuration, describeRestoreFetches, type RestoreReport } from '@asset-sync/executor';
 import { formatBytes } from './progress.js';
 
@@ -8,7 +9,7 @@ export function formatRestore(report: RestoreReport, verbose: boolean): string {
   if (fetched) lines.push(`  ${fetched}${report.network.bytes ? ` (${formatBytes(report.network.bytes)})` : ''}`);
   else if (!report.dryRun) lines.push('  no network I/O');
   if (report.dryRun || verbose) {
-    for (const c of report.checkouts) lines.push(`  ${c.action.padEnd(12)} ${c.dir} (${c.packages} package folder${c.packages === 1 ? '' : 's'}, ${c.changing} changing)`);
+    for (const c of report.checkouts) lines.push(`  ${c.action.padEnd(12)} ${c.dir} (${plural(c.packages, 'package folder')}, ${c.changing} changing)`);
   }
   if (verbose || report.packages.length === 1) {
     for (const p of report.packages) {
@@ -35,7 +36,7 @@ function headlineOf(report: RestoreReport): string {
   const s = report.summary;
   const total = report.packages.length;
   const checkouts = report.plan.summary.checkouts;
-  const where = `${checkouts} checkout${checkouts === 1 ? '' : 's'}, ${describeRestoreDuration(report)}`;
+  const where = `${plural(checkouts, 'checkout')}, ${describeRestoreDuration(report)}`;
   if (report.dryRun) return `Would restore ${s.restored} of ${total} assets.json (${where})`;
   if (s.restored > 0) return `Restored ${s.restored} of ${total} assets.json (${where})`;
   if (s.failed === total) return `Restored nothing: ${s.failed} of ${total} assets.json failed (${describeRestoreDuration(report)})`;

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest';
+import { formatBytes, plural } from './wording.js';
+
+describe('the shared wording', () => {
+  it('counts with thousands separators, and leaves file names such as assets.json alone', () => {
+    expect([plural(1, 'file'), plural(0, 'file'), plural(4693, 'recording'), plural(2, 'assets.json'), plural(2, 'package folder')]).toEqual([
+      '1 file',
+      '0 files',
+      '4,693 recordings',
+      '2 assets.json',
+      '2 package folders',
+    ]);
+  });
+
+  it('sizes in binary units, as git prints them', () => {
+    expect([0, 512, 1536, 1024 ** 2 * 1.5, 666 * 1024 ** 2, 2.5 * 1024 ** 3].map(formatBytes)).toEqual(['0 B', '512 B', '1.5 KiB', '1.5 MiB', '666.0 MiB', '2.50 GiB']);
+  });
+});

@@ -1,0 +1,17 @@
+/**
+ * The wording every message and report shares, so one CLI never counts or sizes two ways.
+ * Sizes are binary (IEC: KiB, MiB, GiB), as git itself prints them.
+ */
+
+/** `1 file`, `2 files`, `4,693 files`; a file name such as `assets.json` has no plural. */
+export function plural(count: number, word: string): string {
+  return `${count.toLocaleString('en-US')} ${word}${count === 1 || word.endsWith('.json') ? '' : 's'}`;
+}
+
+/** `512 B`, `1.5 KiB`, `2.0 MiB`, `1.25 GiB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 ** 2) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}

@@ -1,5 +1,5 @@
 import { Store, acquireLock, foldersAt, listTreeFiles, readBlobs } from '@asset-sync/git-store';
-import { describePin, pinKey, type Pin } from '@asset-sync/assets-json';
+import { describePin, pinKey, type Pin, pinOf, pinTextOf } from '@asset-sync/assets-json';
 import { assetsPathOf } from '@asset-sync/planner';
 import { AssetSyncError, type ErrorReport } from '@asset-sync/errors';
 import { errorReport } from './errors.js';
@@ -108,7 +108,7 @@ async function unitsOf(options: GrepOptions): Promise<Unit[]> {
     const found = await pinsAtRefs(options.workspace, options.pinsFrom, (path) => options.allAtRefs === true || selected.has(path));
     for (const f of found.files) {
       const packagePath = f.path.includes('/') ? f.path.slice(0, f.path.lastIndexOf('/')) : '';
-      const pin = (f.value.dialect === 'tag' ? f.value.tag : f.value.sha) ?? '';
+      const pin = pinTextOf(pinOf(f.value));
       for (const ref of f.refs) add(f.path, packagePath, f.value.assetsRepo, f.value.prefixPath, pinRefOf(f.value), pin, ref);
     }
   }

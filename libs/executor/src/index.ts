@@ -1,6 +1,6 @@
 export { restore } from './restore.js';
 export type { RestoreOptions } from './restore.js';
-export { describeRestoreCounts, describeRestoreFetches, describeRestoreDuration } from './restore-summary.js';
+export { describeRestoreCounts, describeRestoreFetches, describeRestoreDuration, describeRestoreCheckouts } from './restore-summary.js';
 export { describeChanges, errorReport } from './errors.js';
 export type { ErrorReport } from '@asset-sync/errors';
 export { readStateFile, writeState, statePath, emptyState, layoutState } from './state.js';

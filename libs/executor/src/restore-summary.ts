@@ -21,3 +21,8 @@ export function describeRestoreFetches(report: RestoreReport): string | undefine
 export function describeRestoreDuration(report: RestoreReport): string {
   return `${(report.summary.durationMs / 1000).toFixed(1)} s`;
 }
+
+/** `1 checkout`: the checkouts the plan keeps (a removed one is not counted), as both print it. */
+export function describeRestoreCheckouts(report: RestoreReport): string {
+  return plural(report.plan.summary.checkouts, 'checkout');
+}

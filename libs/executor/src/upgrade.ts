@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
-import { writeFileAtomically } from '@asset-sync/assets-json';
+import { writeFileAtomically, pinTextOf } from '@asset-sync/assets-json';
 import { AssetSyncError } from '@asset-sync/errors';
 import { Store, composeTree, foldersAt, moveCheckout, pendingChanges, syntheticCommit, type PendingChanges } from '@asset-sync/git-store';
 import type { Pin } from '@asset-sync/assets-json';
@@ -118,7 +118,7 @@ async function convert(old: StateV1, workspace: Workspace): Promise<RestoreState
       const folder = folders[i]!;
       const tree = folder.kind === 'tree' ? folder.oid : null;
       const checkout = layout === 'shared' ? sharedCheckoutDir(repo) : r.checkout;
-      const pinText = r.pin.kind === 'tag' ? r.pin.tag : r.pin.kind === 'sha' ? r.pin.sha : '';
+      const pinText = pinTextOf(r.pin);
       const record: PackageRecord = { id, assetsRepo: repo, path: r.path, prefix: r.prefix, pin: r.pin, pinText, commit: r.commit, tree, checkout };
       lstate.packages[id] = record;
     });

@@ -1,5 +1,6 @@
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { writeFileAtomically } from '@asset-sync/assets-json';
 import { AssetSyncError } from '@asset-sync/errors';
 import type { Granularity, MigrationDialect, MigrationPlan } from './plan.js';
 
@@ -72,12 +73,11 @@ export async function readJournal(gitDir: string): Promise<Journal | undefined> 
   }
 }
 
-/** Written to a temporary file and renamed, so a crash never leaves half a journal. */
+/** Written atomically (the one atomic write, assets-json's), so a crash never leaves half a journal. */
 export async function writeJournal(gitDir: string, journal: Journal): Promise<void> {
   const file = journalPath(gitDir);
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(`${file}.tmp`, JSON.stringify(journal));
-  await rename(`${file}.tmp`, file);
+  await writeFileAtomically(file, JSON.stringify(journal));
 }
 
 export async function removeJournal(gitDir: string): Promise<void> {

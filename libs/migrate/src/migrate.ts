@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, rmdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
 import { AssetSyncError, faultPoint, formatBytes, formatProblem, plural, type Problem } from '@asset-sync/errors';
-import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath, pinKey, type Pin } from '@asset-sync/assets-json';
+import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath, pinKey, writeFileAtomically, type Pin } from '@asset-sync/assets-json';
 import { discoverAll, discoverOne } from '@asset-sync/discovery';
 import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type Workspace } from '@asset-sync/executor';
 import {
@@ -547,7 +547,7 @@ async function pinStep(ctx: Context): Promise<string> {
     const text = pinnedText(before, fields, unit.assetsJson);
     const current = existsSync(file) ? await readFile(file, 'utf8') : undefined;
     if (current !== text) {
-      await writeFile(file, text);
+      await writeFileAtomically(file, text);
       written++;
     }
   }
@@ -580,7 +580,7 @@ async function ensureIgnored(ctx: Context): Promise<string | undefined> {
   const file = join(ctx.repoRoot, '.gitignore');
   const text = existsSync(file) ? await readFile(file, 'utf8') : '';
   if (ignoresAssetsDir(text, line)) return undefined;
-  await writeFile(file, withLine(text, line));
+  await writeFileAtomically(file, withLine(text, line));
   return line;
 }
 

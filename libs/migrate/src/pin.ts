@@ -1,4 +1,4 @@
-import { parseAssetsJson, setField } from '@asset-sync/assets-json';
+import { parseAssetsJson, setField, tagNameOf } from '@asset-sync/assets-json';
 import type { MigrationPlan, PlannedUnit } from './plan.js';
 
 /**
@@ -25,9 +25,8 @@ export function assetsJsonFields(plan: MigrationPlan, unit: PlannedUnit, commit:
   ];
 }
 
-export function tagOf(tagPrefix: string, commit: string): string {
-  return `${tagPrefix}_${commit.slice(0, 10)}`;
-}
+/** The tag a migrated unit is published under: the rule push and resolve use (assets-json's `tagNameOf`). */
+export const tagOf = tagNameOf;
 
 export function renderAssetsJson(fields: Array<[string, string]>): string {
   return `{\n${fields.map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(',\n')}\n}\n`;

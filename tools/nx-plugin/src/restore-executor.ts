@@ -1,8 +1,7 @@
-import { plural } from '@asset-sync/errors';
 import { join } from 'node:path';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import { discoverOne, findRepoRoot } from '@asset-sync/discovery';
-import { describeRestoreCounts, describeRestoreDuration, describeRestoreFetches, errorReport, nestedPackages, openWorkspace, restore, toPackageEntry, type ErrorReport, type PackageOutcome, type RestoreReport } from '@asset-sync/executor';
+import { describeRestoreCheckouts, describeRestoreCounts, describeRestoreDuration, describeRestoreFetches, errorReport, nestedPackages, openWorkspace, restore, toPackageEntry, type ErrorReport, type PackageOutcome, type RestoreReport } from '@asset-sync/executor';
 import type { Layout } from '@asset-sync/planner';
 
 /** Options of the restore target (schemas/restore.json), set in nx.json or on the command line. */
@@ -175,12 +174,10 @@ function describeError(error: ErrorReport): string[] {
 
 /** The batch as a whole: how many packages shared the plan, and what it fetched. */
 export function summaryOf(report: RestoreReport): string {
-  const checkouts = report.plan.checkouts.length;
   const counts = describeRestoreCounts(report, report.dryRun ? 'dry run: would restore' : 'restored');
   const fetched = describeRestoreFetches(report) ?? 'no network I/O';
-  return `asset-sync: one plan for ${report.packages.length} assets.json, ${plural(checkouts, 'checkout')} (${counts}); ${fetched} (${describeRestoreDuration(report)})`;
+  return `asset-sync: one plan for ${report.packages.length} assets.json, ${describeRestoreCheckouts(report)} (${counts}); ${fetched} (${describeRestoreDuration(report)})`;
 }
-
 
 /** A queue read with `for await`: results go out as they come in. */
 class AsyncQueue<T> implements AsyncIterable<T> {

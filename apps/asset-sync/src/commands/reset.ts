@@ -7,11 +7,11 @@ import { formatReset } from '../render/reset.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 import { applyProxyFlags, singlePath, type ProxyVerbFlags } from './proxy-verbs.js';
 
-/** Throws away the package's pending changes and returns to its pinned content. */
 export interface ResetFlags extends ProxyVerbFlags {
   yes?: boolean;
 }
 
+/** Throws away the package's pending changes and returns to its pinned content. */
 export async function resetCommand(given: GlobalOptions, io: Io, path: string | undefined, flags: ResetFlags): Promise<CommandResult> {
   const { globals, paths, layout } = applyProxyFlags(given, path ? [path] : [], flags);
   const only = singlePath('reset', paths);

@@ -1,3 +1,4 @@
+import { pinTextOf } from '@asset-sync/assets-json';
 import { formatProblem, type Problem } from '@asset-sync/errors';
 import type { AssetsJsonEntry } from '@asset-sync/discovery';
 
@@ -18,7 +19,7 @@ export function formatDiscovered(rows: DiscoveredRow[]): string {
   const broken = rows.filter((r) => r.problems.length > 0);
   const lines = rows.map((r) => {
     if (r.problems.length > 0) return `${r.path}: INVALID\n${r.problems.map((p) => `  ${formatProblem(p)}${p.hint ? `\n    hint: ${p.hint}` : ''}`).join('\n')}`;
-    const pin = r.pin && r.pin.kind === 'tag' ? r.pin.tag : r.pin && r.pin.kind === 'sha' ? r.pin.sha : '(nothing pushed yet)';
+    const pin = (r.pin && pinTextOf(r.pin)) || '(nothing pushed yet)';
     return `${r.path}: ${r.dialect} ${r.assetsRepo} prefix "${r.prefix}" pin ${pin}`;
   });
   lines.push(`${rows.length} assets.json, ${broken.length} with problems`);

@@ -1,5 +1,5 @@
 import { plural } from '@asset-sync/errors';
-import { describeChanges, describeRestoreCounts, describeRestoreDuration, describeRestoreFetches, type RestoreReport } from '@asset-sync/executor';
+import { describeChanges, describeRestoreCounts, describeRestoreCheckouts, describeRestoreDuration, describeRestoreFetches, type RestoreReport } from '@asset-sync/executor';
 import { formatBytes } from './progress.js';
 
 /** `asset-sync restore` as text: the headline, the counts, what was fetched, then what needs attention. */
@@ -35,8 +35,7 @@ export function formatRestore(report: RestoreReport, verbose: boolean): string {
 function headlineOf(report: RestoreReport): string {
   const s = report.summary;
   const total = report.packages.length;
-  const checkouts = report.plan.summary.checkouts;
-  const where = `${plural(checkouts, 'checkout')}, ${describeRestoreDuration(report)}`;
+  const where = `${describeRestoreCheckouts(report)}, ${describeRestoreDuration(report)}`;
   if (report.dryRun) return `Would restore ${s.restored} of ${total} assets.json (${where})`;
   if (s.restored > 0) return `Restored ${s.restored} of ${total} assets.json (${where})`;
   if (s.failed === total) return `Restored nothing: ${s.failed} of ${total} assets.json failed (${describeRestoreDuration(report)})`;

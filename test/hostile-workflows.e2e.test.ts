@@ -20,12 +20,11 @@ import {
   type Server,
   type WorldPackage,
 } from './helpers.js';
+import type { PackageStatusReport, RestoreReport as Report } from '@asset-sync/executor';
 
-interface Report {
-  ok: boolean;
-  packages: Array<{ id: string; status: string; error?: { code: string; message: string; hint?: string } }>;
-}
-type Status = Array<{ id: string; restored: boolean; upToDate: boolean; pending?: { added: string[]; modified: string[]; deleted: string[] } }>;
+type Status = PackageStatusReport[];
+
+
 
 const IDENTITY = { GIT_COMMIT_OWNER: 'Test', GIT_COMMIT_EMAIL: 'test@example.com' };
 const recordings = (w: WorldPackage): string => `python/${w.packagePath}/tests/recordings`;

@@ -5,6 +5,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commitFiles, git, listFilesAt, makeLanguageRepo, makeTempDir, readFilesInDir, realWorldFixture, runGit, type FileContent } from '@asset-sync/test-utils';
 import { asJson, cli, ensureBareRepo, startServer, type Server } from './helpers.js';
+import type { RestoreReport } from '@asset-sync/executor';
+import type { ErrorReport } from '@asset-sync/errors';
+import type { MigrationReport } from '@asset-sync/migrate';
+
+/** What `migrate --json` prints: the report, and the error when it failed. */
+type Report = MigrationReport & { error?: ErrorReport };
+
 
 /**
  * `asset-sync migrate` end to end: the built CLI against a bare assets repo served by git daemon,
@@ -13,33 +20,6 @@ import { asJson, cli, ensureBareRepo, startServer, type Server } from './helpers
 
 const FIXTURES = realWorldFixture('recordings');
 const fixture = (path: string): Promise<string> => readFile(join(FIXTURES, path), 'utf8');
-
-interface Report {
-  ok: boolean;
-  status: string;
-  dryRun: boolean;
-  resumed: boolean;
-  commits: string[];
-  parent: string | null;
-  pins: Array<{ unit: string; assetsJson: string; pin: string; commit: string }>;
-  totals: { units: number; files: number; bytes: number };
-  workingTree: { before: number; after?: number };
-  steps: Record<string, { state: string; ms: number }>;
-  plan: {
-    units: Array<{ path: string; assetsJson: string; files: Array<{ path: string; size: number; destination: string }>; bytes: number; tagPrefix?: string; branch?: string; existing: boolean; layer: number }>;
-    skipped: Array<{ path: string; reason: string }>;
-    left: Array<{ path: string; reason: string }>;
-    layers: number;
-  };
-  committed?: string;
-  error?: { code: string; message: string; hint?: string };
-}
-
-interface RestoreReport {
-  ok: boolean;
-  packages: Array<{ id: string; status: string; locate?: string }>;
-  plan: { checkouts: unknown[] };
-}
 
 /** A language repo to migrate: its files, which of them are recordings that move, and which stay. */
 interface Shape {

@@ -20,6 +20,8 @@ import {
   type Server,
   type WorldPackage,
 } from './helpers.js';
+import type { GcStoreReport, RestoreReport as Report } from '@asset-sync/executor';
+
 
 /**
  * One object store per machine (`storeDir` / ASSET_SYNC_STORE_DIR): clones and language repos
@@ -27,19 +29,6 @@ import {
  * keeps what the clones that still exist need. The CI-cache recipe is played here with a copied
  * store folder.
  */
-
-interface Report {
-  ok: boolean;
-  packages: Array<{ id: string; status: string; locate?: string; commit?: string }>;
-  checkouts: Array<{ dir: string; action: string }>;
-  network: { pinFetches: number; pins: number; objectFetches: number; objects: number; bytes: number };
-  summary: { durationMs: number };
-}
-
-interface GcStoreReport {
-  shared: boolean;
-  stores: Array<{ assetsRepo: string; prunedCheckouts: number; checkouts: number; droppedRefs: string[]; objectsBefore: number; objectsAfter: number }>;
-}
 
 let server: Server;
 let repo: string;

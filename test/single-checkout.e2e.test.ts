@@ -18,13 +18,8 @@ import {
   type Server,
   type WorldPackage,
 } from './helpers.js';
+import type { RestoreReport as Report } from '@asset-sync/executor';
 
-interface Report {
-  ok: boolean;
-  packages: Array<{ id: string; status: string; locate?: string; commit?: string; error?: { code: string; message: string; hint?: string } }>;
-  checkouts: Array<{ dir: string; action: string; packages: number; changing: number }>;
-  network: { pinFetches: number; objectFetches: number; objects: number };
-}
 
 const RECORDINGS = (pkg: string): string => `${pkg}/tests/recordings`;
 

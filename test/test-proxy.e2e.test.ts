@@ -29,25 +29,10 @@ import {
   type Server,
   type WorldPackage,
 } from './helpers.js';
+import type { PackageStatusReport, RestoreReport as Report } from '@asset-sync/executor';
 
-interface Report {
-  ok: boolean;
-  packages: Array<{ id: string; status: string; locate?: string; commit?: string; pending?: Pending; error?: { code: string; message: string } }>;
-  network: { pinFetches: number; objectFetches: number; objects: number };
-}
-interface Pending {
-  added: string[];
-  modified: string[];
-  deleted: string[];
-}
-interface Status {
-  id: string;
-  pin: string;
-  restored: boolean;
-  upToDate: boolean;
-  pending?: Pending;
-  commit?: string;
-}
+
+type Status = PackageStatusReport;
 
 const folderOf = (pkg: string): string => testProxyFolderHash(ASSETS_REPO, `${pkg}/assets.json`);
 const recordings = (pkg: string): string => `python/${pkg}/tests/recordings`;

@@ -1,4 +1,4 @@
-import type { Pin } from '@asset-sync/assets-json';
+import { checkRefName, TAG_SHA_DIGITS, tagPrefixOfTag, type Pin } from '@asset-sync/assets-json';
 
 /** Where each kind of pin is kept in a store, so fetched pins survive and resolve offline. */
 export function localRefOf(pin: Pin): string {
@@ -40,4 +40,26 @@ export function literalPathspec(path: string): string {
 
 export function excludePathspec(path: string): string {
   return `:(top,exclude,literal)${path}`;
+}
+
+const PUSHED_TAG = new RegExp(`_[0-9a-f]{${TAG_SHA_DIGITS}}$`);
+
+/**
+ * Where a fetch of these pins starts the list of commits the store already has
+ * (`--negotiation-tip`). Left to itself, git offers the history of every ref, newest first, 16,
+ * 32, … 256 commits a round, one round trip each, until the server has seen enough: with a few
+ * hundred tags in the store that was five rounds before any data flowed. A package's new push
+ * sits on top of its earlier ones, so its earlier tags (the same prefix) and the branches, main
+ * among them, are the commits that matter. A store with none of them offers nothing, and the
+ * server sends the pins' history whole, which for a chain of one package's pushes is small.
+ */
+export function negotiationTipsOf(pins: readonly Pin[]): string[] {
+  const tips = new Set<string>(['refs/remotes/origin/*']);
+  for (const pin of pins) {
+    if (pin.kind !== 'tag' || !PUSHED_TAG.test(pin.tag)) continue;
+    const prefix = tagPrefixOfTag(pin.tag);
+    // A ref name cannot hold glob characters, so a valid prefix adds no pattern of its own.
+    if (checkRefName(prefix) === undefined) tips.add(`refs/tags/${prefix}_*`);
+  }
+  return [...tips];
 }

@@ -5,7 +5,7 @@ import { AssetSyncError, faultPoint, isAssetSyncError, redact } from '@asset-syn
 import { describePin, pinKey, type Pin } from '@asset-sync/assets-json';
 import { lockFolder, serialize } from './lock.js';
 import { parseLsRemote } from './porcelain.js';
-import { commitExpressionOf, localRefOf, refspecOf } from './refs.js';
+import { commitExpressionOf, localRefOf, negotiationTipsOf, refspecOf } from './refs.js';
 import { assertNotOption, runGit, splitCredentials, type RunOptions, type RunResult } from './run.js';
 
 export interface FetchProgress {
@@ -335,7 +335,16 @@ export class Store {
     while (pending.length > 0) {
       try {
         await this.git(
-          ['fetch', '--filter=blob:none', '--no-tags', '--no-write-fetch-head', '--progress', '--stdin', remote.name],
+          [
+            'fetch',
+            '--filter=blob:none',
+            '--no-tags',
+            '--no-write-fetch-head',
+            '--progress',
+            ...negotiationTipsOf(pending).map((tip) => `--negotiation-tip=${tip}`),
+            '--stdin',
+            remote.name,
+          ],
           { input: pending.map(refspecOf).join('\n') + '\n', network: true, config: remote.settings, onStderr: progressParser(onProgress) },
         );
         return missing;

@@ -4,4 +4,4 @@ export type { Problem } from './problem.js';
 export { formatProblem, describeValue } from './problem.js';
 export { redact, addSecretToRedact } from './redact.js';
 export { faultPoint } from './faults.js';
-export { formatBytes, plural } from './wording.js';
+export { formatBytes, plural, withThousands } from './wording.js';

@@ -1,4 +1,5 @@
 import { AssetSyncError } from '@asset-sync/errors';
+import { parseCatFileBatch } from './cat-file.js';
 import { assertNotOption, runGit } from './run.js';
 
 /*
@@ -56,19 +57,7 @@ export async function readLanguageBlobs(repoRoot: string, oids: string[]): Promi
   const unique = [...new Set(oids)];
   if (unique.length === 0) return blobs;
   for (const oid of unique) if (!HEX40.test(oid)) throw new AssetSyncError('GIT_FAILED', `not a blob id: ${oid}`);
-  const { stdoutBuffer: out } = await runGit(['cat-file', '--batch'], { cwd: repoRoot, input: unique.join('\n') + '\n' });
-  let at = 0;
-  while (at < out.length) {
-    const newline = out.indexOf(10, at);
-    if (newline < 0) break;
-    const [oid, type, sizeText] = out.subarray(at, newline).toString('latin1').split(' ');
-    if (type === 'missing' || sizeText === undefined) {
-      at = newline + 1;
-      continue;
-    }
-    const size = Number(sizeText);
-    if (type === 'blob' && oid) blobs.set(oid, Buffer.from(out.subarray(newline + 1, newline + 1 + size)));
-    at = newline + 1 + size + 1;
-  }
+  const { stdoutBuffer } = await runGit(['cat-file', '--batch'], { cwd: repoRoot, input: unique.join('\n') + '\n' });
+  for (const [oid, object] of parseCatFileBatch(stdoutBuffer, unique)) if (object.type === 'blob') blobs.set(oid, object.body);
   return blobs;
 }

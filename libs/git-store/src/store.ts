@@ -6,6 +6,8 @@ import { describePin, pinKey, type Pin } from '@asset-sync/assets-json';
 import { lockFolder, serialize } from './lock.js';
 import { parseLsRemote } from './porcelain.js';
 import { commitExpressionOf, localRefOf, negotiationTipsOf, refspecOf } from './refs.js';
+import type { CatFileReader } from './cat-file.js';
+import { readTreeObjects, withCatFile, type TreeEntry } from './trees.js';
 import { assertNotOption, runGit, splitCredentials, type RunOptions, type RunResult } from './run.js';
 
 export interface FetchProgress {
@@ -391,15 +393,14 @@ export class Store {
    *
    * Resolving `commit:path` from the root for every pair costs commits x paths tree walks. Commits
    * share most of their trees, so this walks all paths level by level instead, reading each
-   * distinct tree object once (one `cat-file --batch` per level).
+   * distinct tree object once (all levels on one open `cat-file --batch`).
    */
   async treeIds(commitList: string[], pathList: string[]): Promise<Record<string, Record<string, string | null>>> {
     const paths = [...new Set(pathList)];
     for (const path of paths) assertSafePath(path);
     // The paths as a trie, so a subtree shared by many commits is looked into once.
-    interface Node { id: number; children: Map<string, Node>; paths: string[] }
     let nextId = 0;
-    const trie: Node = { id: nextId++, children: new Map(), paths: [] };
+    const trie: PathTrie = { id: nextId++, children: new Map(), paths: [] };
     for (const path of paths) {
       let node = trie;
       for (const segment of path === '' ? [] : path.split('/')) {
@@ -412,26 +413,17 @@ export class Store {
     const commits = [...new Set(commitList)];
     const roots = await this.batchCheck(commits.map((c) => `${c}^{tree}`));
 
-    // Read every tree object the trie reaches, one `cat-file --batch` per depth.
-    const trees = new Map<string, Map<string, { oid: string; type: string }>>();
-    let frontier = new Map<string, { oid: string; node: Node }>();
+    // Read every tree object the trie reaches, level by level, all levels on one `cat-file --batch`.
+    const trees = new Map<string, Map<string, TreeEntry>>();
+    let frontier = new Map<string, { oid: string; node: PathTrie }>();
     for (const r of roots) if (r?.type === 'tree') frontier.set(`${r.oid}|${trie.id}`, { oid: r.oid, node: trie });
-    while (frontier.size > 0) {
-      const unread = [...new Set([...frontier.values()].map((f) => f.oid))].filter((oid) => !trees.has(oid));
-      for (const [oid, entries] of await this.readTrees(unread)) trees.set(oid, entries);
-      const next = new Map<string, { oid: string; node: Node }>();
-      for (const { oid, node } of frontier.values()) {
-        for (const [segment, child] of node.children) {
-          const entry = trees.get(oid)?.get(segment);
-          if (entry?.type === 'tree' && child.children.size > 0) next.set(`${entry.oid}|${child.id}`, { oid: entry.oid, node: child });
-        }
-      }
-      frontier = next;
-    }
+    await withCatFile(this, async (reader) => {
+      while (frontier.size > 0) frontier = await treeLevel(this, reader, frontier, trees);
+    });
 
     // Every path's id below (tree, trie node), computed once per distinct pair.
     const memo = new Map<string, Array<[string, string | null]>>();
-    const collect = (oid: string | null, type: string, node: Node): Array<[string, string | null]> => {
+    const collect = (oid: string | null, type: string, node: PathTrie): Array<[string, string | null]> => {
       const key = `${oid}|${type}|${node.id}`;
       const known = memo.get(key);
       if (known) return known;
@@ -451,39 +443,7 @@ export class Store {
     return result;
   }
 
-  /** Parses tree objects (`cat-file --batch`): name -> entry, per tree id. */
-  private async readTrees(oids: string[]): Promise<Map<string, Map<string, { oid: string; type: string }>>> {
-    const trees = new Map<string, Map<string, { oid: string; type: string }>>();
-    if (oids.length === 0) return trees;
-    const { stdoutBuffer: out } = await this.git(['cat-file', '--batch'], { input: oids.join('\n') + '\n' });
-    let at = 0;
-    while (at < out.length) {
-      const headerEnd = out.indexOf(10, at);
-      if (headerEnd < 0) break;
-      const [oid, type, sizeText] = out.subarray(at, headerEnd).toString('latin1').split(' ');
-      if (type === 'missing' || sizeText === undefined) {
-        at = headerEnd + 1;
-        continue;
-      }
-      const size = Number(sizeText);
-      const body = out.subarray(headerEnd + 1, headerEnd + 1 + size);
-      at = headerEnd + 1 + size + 1;
-      if (type !== 'tree' || !oid) continue;
-      const entries = new Map<string, { oid: string; type: string }>();
-      let p = 0;
-      while (p < body.length) {
-        const space = body.indexOf(32, p);
-        const nul = body.indexOf(0, space);
-        const mode = body.subarray(p, space).toString('latin1');
-        const name = body.subarray(space + 1, nul).toString('utf8');
-        const child = body.subarray(nul + 1, nul + 21).toString('hex');
-        entries.set(name, { oid: child, type: mode === '40000' ? 'tree' : mode === '160000' ? 'commit' : 'blob' });
-        p = nul + 21;
-      }
-      trees.set(oid, entries);
-    }
-    return trees;
-  }
+
 
   /**
    * For each commit, which of the others are its ancestors. One walk of the history between the
@@ -544,7 +504,7 @@ export class Store {
     const wanted = new Set(names);
     const blobs = new Set<string>();
     const trees = new Set<string>();
-    for (const entries of (await this.readTrees(oids)).values()) {
+    for (const entries of (await readTreeObjects(this, oids)).values()) {
       for (const [name, entry] of entries) {
         if (!wanted.has(name)) continue;
         if (entry.type === 'blob') blobs.add(entry.oid);
@@ -789,4 +749,30 @@ function progressParser(onProgress?: (progress: FetchProgress) => void): ((text:
       onProgress({ phase: match[1]!.trim(), percent: Number(match[2]), ...(bytes === undefined ? {} : { bytes }) });
     }
   };
+}
+
+/** The paths treeIds looks up, as a trie, so a subtree shared by many commits is looked into once. */
+interface PathTrie {
+  id: number;
+  children: Map<string, PathTrie>;
+  paths: string[];
+}
+
+/** One level of treeIds' walk: reads the trees not read yet, returns the next level's (tree, trie node) pairs. */
+async function treeLevel(
+  store: Store,
+  reader: CatFileReader,
+  frontier: Map<string, { oid: string; node: PathTrie }>,
+  trees: Map<string, Map<string, TreeEntry>>,
+): Promise<Map<string, { oid: string; node: PathTrie }>> {
+  const unread = [...new Set([...frontier.values()].map((f) => f.oid))].filter((oid) => !trees.has(oid));
+  for (const [oid, entries] of await readTreeObjects(store, unread, reader)) trees.set(oid, entries);
+  const next = new Map<string, { oid: string; node: PathTrie }>();
+  for (const { oid, node } of frontier.values()) {
+    for (const [segment, child] of node.children) {
+      const entry = trees.get(oid)?.get(segment);
+      if (entry?.type === 'tree' && child.children.size > 0) next.set(`${entry.oid}|${child.id}`, { oid: entry.oid, node: child });
+    }
+  }
+  return next;
 }

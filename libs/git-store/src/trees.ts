@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hasControlCharacter } from '@asset-sync/assets-json';
 import { AssetSyncError } from '@asset-sync/errors';
+import { CatFileReader, parseCatFileBatch, type CatFileObject } from './cat-file.js';
 import { runGit } from './run.js';
 import type { Store } from './store.js';
 
@@ -28,27 +29,33 @@ export type FolderAt =
 
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
 
-/** Reads tree objects (one `cat-file --batch`): name -> entry, per tree id. Missing ones are absent. */
-export async function readTreeObjects(store: Store, oids: string[]): Promise<Map<string, Map<string, TreeEntry>>> {
+/**
+ * Reads tree objects: name -> entry, per tree id. Missing ones are absent. On `reader` when the
+ * caller walks level by level (one process for the whole walk), else one `cat-file --batch`.
+ */
+export async function readTreeObjects(store: Store, oids: string[], reader?: CatFileReader): Promise<Map<string, Map<string, TreeEntry>>> {
   const trees = new Map<string, Map<string, TreeEntry>>();
   const unique = [...new Set(oids)];
   if (unique.length === 0) return trees;
-  const { stdoutBuffer: out } = await store.git(['cat-file', '--batch'], { input: unique.join('\n') + '\n' });
-  let at = 0;
-  while (at < out.length) {
-    const headerEnd = out.indexOf(10, at);
-    if (headerEnd < 0) break;
-    const [oid, type, sizeText] = out.subarray(at, headerEnd).toString('latin1').split(' ');
-    if (type === 'missing' || sizeText === undefined) {
-      at = headerEnd + 1;
-      continue;
-    }
-    const size = Number(sizeText);
-    const body = out.subarray(headerEnd + 1, headerEnd + 1 + size);
-    at = headerEnd + 1 + size + 1;
-    if (type === 'tree' && oid) trees.set(oid, parseTree(body));
-  }
+  const objects = reader ? await reader.read(unique) : await readObjects(store, unique);
+  for (const [oid, object] of objects) if (object.type === 'tree') trees.set(oid, parseTree(object.body));
   return trees;
+}
+
+/** One `cat-file --batch` for these names. */
+async function readObjects(store: Store, names: string[]): Promise<Map<string, CatFileObject>> {
+  const { stdoutBuffer } = await store.git(['cat-file', '--batch'], { input: names.join('\n') + '\n' });
+  return parseCatFileBatch(stdoutBuffer, names);
+}
+
+/** Runs a level-by-level walk on one open `cat-file --batch`, closed whatever happens. */
+export async function withCatFile<T>(store: Store, walk: (reader: CatFileReader) => Promise<T>): Promise<T> {
+  const reader = await CatFileReader.open(store.gitDir);
+  try {
+    return await walk(reader);
+  } finally {
+    await reader.close();
+  }
 }
 
 function parseTree(body: Buffer): Map<string, TreeEntry> {
@@ -69,7 +76,7 @@ function parseTree(body: Buffer): Map<string, TreeEntry> {
 /**
  * What is at each (commit, path) pair: a folder's tree id, nothing, or a file or symlink where a
  * folder should be (at the path or above it). Folders that are there take one process for all
- * pairs; the others are walked level by level, one `cat-file --batch` per depth, so the cost is
+ * pairs; the others are walked level by level on one open `cat-file --batch`, so the cost is
  * the depth of the deepest path, not one process per pair.
  */
 export async function foldersAt(store: Store, pairs: Array<{ commit: string; path: string }>): Promise<FolderAt[]> {
@@ -85,12 +92,20 @@ export async function foldersAt(store: Store, pairs: Array<{ commit: string; pat
   });
   if (rest.length === 0) return results;
   const roots = await batchTypes(store, [...new Set(rest.map(({ pair }) => `${pair.commit}^{tree}`))]);
-  let frontier = rest.map(({ pair, index }) => ({ index, segments: pair.path === '' ? [] : pair.path.split('/'), depth: 0, oid: roots.get(`${pair.commit}^{tree}`) }));
-  frontier = frontier.filter((f) => f.oid !== undefined);
+  const frontier = rest
+    .map(({ pair, index }) => ({ index, segments: pair.path === '' ? [] : pair.path.split('/'), depth: 0, oid: roots.get(`${pair.commit}^{tree}`) }))
+    .filter((f) => f.oid !== undefined);
+  await withCatFile(store, (reader) => walkFolders(store, reader, frontier, results));
+  return results;
+}
+
+/** foldersAt's walk: every pair one level deeper per round, all rounds on one reader. */
+async function walkFolders(store: Store, reader: CatFileReader, start: Array<{ index: number; segments: string[]; depth: number; oid: string | undefined }>, results: FolderAt[]): Promise<void> {
+  let frontier = start;
   while (frontier.length > 0) {
     for (const f of frontier) if (f.depth === f.segments.length) results[f.index] = { kind: 'tree', oid: f.oid! };
     const walking = frontier.filter((f) => f.depth < f.segments.length);
-    const trees = await readTreeObjects(store, walking.map((f) => f.oid!));
+    const trees = await readTreeObjects(store, walking.map((f) => f.oid!), reader);
     const next: typeof frontier = [];
     for (const f of walking) {
       const entry = trees.get(f.oid!)?.get(f.segments[f.depth]!);
@@ -103,7 +118,6 @@ export async function foldersAt(store: Store, pairs: Array<{ commit: string; pat
     }
     frontier = next;
   }
-  return results;
 }
 
 /**
@@ -119,25 +133,36 @@ function directName(pair: { commit: string; path: string }): string {
   return pair.path === '' ? `${pair.commit}^{tree}` : `${pair.commit}:${pair.path}`;
 }
 
-/** Every file below each tree (paths relative to it), one `cat-file --batch` per depth for all of them. */
+/** Every file below each tree (paths relative to it): level by level, all levels on one open `cat-file --batch`. */
 export async function listTreeFiles(store: Store, roots: string[]): Promise<Map<string, ListedFile[]>> {
   const listing = new Map<string, ListedFile[]>(roots.map((r) => [r, []]));
   let frontier = [...new Set(roots)].map((root) => ({ root, prefix: '', oid: root }));
-  while (frontier.length > 0) {
-    const trees = await readTreeObjects(store, frontier.map((f) => f.oid));
-    const next: typeof frontier = [];
-    for (const f of frontier) {
-      const tree = trees.get(f.oid);
-      if (!tree) throw new AssetSyncError('GIT_FAILED', `tree ${f.oid} is missing from the store of ${store.assetsRepo}`);
-      for (const [name, entry] of tree) {
-        const path = f.prefix ? `${f.prefix}/${name}` : name;
-        if (entry.type === 'tree') next.push({ root: f.root, prefix: path, oid: entry.oid });
-        else listing.get(f.root)!.push({ path, mode: entry.mode, oid: entry.oid });
-      }
-    }
-    frontier = next;
-  }
+  if (frontier.length === 0) return listing;
+  await withCatFile(store, async (reader) => {
+    while (frontier.length > 0) frontier = await listLevel(store, reader, frontier, listing);
+  });
   return listing;
+}
+
+/** One level of listTreeFiles: files found are listed, folders make the next level. */
+async function listLevel(
+  store: Store,
+  reader: CatFileReader,
+  frontier: Array<{ root: string; prefix: string; oid: string }>,
+  listing: Map<string, ListedFile[]>,
+): Promise<Array<{ root: string; prefix: string; oid: string }>> {
+  const trees = await readTreeObjects(store, frontier.map((f) => f.oid), reader);
+  const next: typeof frontier = [];
+  for (const f of frontier) {
+    const tree = trees.get(f.oid);
+    if (!tree) throw new AssetSyncError('GIT_FAILED', `tree ${f.oid} is missing from the store of ${store.assetsRepo}`);
+    for (const [name, entry] of tree) {
+      const path = f.prefix ? `${f.prefix}/${name}` : name;
+      if (entry.type === 'tree') next.push({ root: f.root, prefix: path, oid: entry.oid });
+      else listing.get(f.root)!.push({ path, mode: entry.mode, oid: entry.oid });
+    }
+  }
+  return next;
 }
 
 async function batchTypes(store: Store, names: string[]): Promise<Map<string, string>> {
@@ -248,19 +273,6 @@ export async function readBlobs(store: Store, oids: string[]): Promise<Map<strin
   const blobs = new Map<string, Buffer>();
   const unique = [...new Set(oids)];
   if (unique.length === 0) return blobs;
-  const { stdoutBuffer: out } = await store.git(['cat-file', '--batch'], { input: unique.join('\n') + '\n' });
-  let at = 0;
-  while (at < out.length) {
-    const headerEnd = out.indexOf(10, at);
-    if (headerEnd < 0) break;
-    const [oid, type, sizeText] = out.subarray(at, headerEnd).toString('latin1').split(' ');
-    if (type === 'missing' || sizeText === undefined) {
-      at = headerEnd + 1;
-      continue;
-    }
-    const size = Number(sizeText);
-    if (type === 'blob' && oid) blobs.set(oid, Buffer.from(out.subarray(headerEnd + 1, headerEnd + 1 + size)));
-    at = headerEnd + 1 + size + 1;
-  }
+  for (const [oid, object] of await readObjects(store, unique)) if (object.type === 'blob') blobs.set(oid, object.body);
   return blobs;
 }

@@ -4,6 +4,7 @@ import type { LinkResults, SequenceResult } from './measure.js';
 import type { BenchOptions, SequenceId } from './options.js';
 import { timeRestoreRuns } from './restore.js';
 import { timeProductionSequence, timeSharedCloneSequence, type SequenceContext } from './sequences.js';
+import { timeSharedStoreRuns } from './shared-store.js';
 import { verifyRestore, type Verification } from './verify.js';
 
 /** One context per link, each logging with the link's name. */
@@ -42,7 +43,7 @@ async function eachLink(contexts: SequenceContext[], time: (context: SequenceCon
 /**
  * Every wanted sequence over both links, cheapest first, so a broken restore fails the run before
  * minutes of (a); the links take turns, sequence by sequence and run by run, so the machine's
- * load changes hit them alike. (d) and (f) are checked byte for byte after every run.
+ * load changes hit them alike. (d), (f), (g) and (h) are checked byte for byte after every run.
  */
 export async function timeLinks(corpus: BenchCorpus, options: BenchOptions, log: (line: string) => void): Promise<{ links: LinkResults[]; verification?: Verification }> {
   const contexts = linkContexts(corpus, log);
@@ -58,6 +59,12 @@ export async function timeLinks(corpus: BenchCorpus, options: BenchOptions, log:
     if (wanted('d')) add(restored.results.map((r) => r.restore));
     if (wanted('e')) add(restored.results.map((r) => r.noop));
     add(restored.results.map((r) => r.pinChange));
+  }
+  if (wanted('g') || wanted('h')) {
+    // (h) needs the store (g) fills, so (g) runs (unreported) even when skipped.
+    const shared = await timeSharedStoreRuns(contexts, options.runs, verifyRestore);
+    if (wanted('g')) add(shared.map((r) => r.firstClone));
+    if (wanted('h')) add(shared.map((r) => r.secondClone));
   }
   if (wanted('r')) add(await timeWholeRepoClone(contexts, options.runs));
   if (wanted('b')) add(await eachLink(contexts, (context) => timeSharedCloneSequence(context, options.quick ? options.sample : undefined)));

@@ -33,8 +33,9 @@ describe('parseBenchOptions', () => {
     expect(parseBenchOptions(['--quick', '--sample', '12']).sample).toBe(12);
   });
 
-  it('skips sequences by letter, (f) and (r) included', () => {
+  it('skips sequences by letter, (f), (r), (g) and (h) included', () => {
     expect([...parseBenchOptions(['--skip', 'a,(r), F']).skip].sort()).toEqual(['a', 'f', 'r']);
+    expect([...parseBenchOptions(['--skip', 'g,(H)']).skip].sort()).toEqual(['g', 'h']);
     expect(usageError(['--skip', 'z'])).toContain(SEQUENCE_IDS.join(', '));
   });
 

@@ -4,7 +4,7 @@ import { AssetSyncError } from '@asset-sync/errors';
 import { workspaceRoot, type CorpusShape } from '@asset-sync/test-utils';
 
 /** The sequences `npm run bench` times, in table order; each can be left out with `--skip`. */
-export const SEQUENCE_IDS = ['a', 'b', 'c', 'r', 'd', 'e', 'f'] as const;
+export const SEQUENCE_IDS = ['a', 'b', 'c', 'r', 'd', 'e', 'f', 'g', 'h'] as const;
 export type SequenceId = (typeof SEQUENCE_IDS)[number];
 
 export interface BenchOptions {
@@ -15,7 +15,7 @@ export interface BenchOptions {
   shape: CorpusShape;
   /** production shape: share of the assets repo's packages in other languages. */
   otherShare: number;
-  /** Runs of (c), (r), (d), (e) and (f); their medians are reported. */
+  /** Runs of (c), (r), (d), (e), (f), (g) and (h); their medians are reported. */
   runs: number;
   /** A quick look: (a) and the per-package part of (b) on `sample` packages, extrapolated. */
   quick: boolean;
@@ -50,6 +50,10 @@ through a simulated wide-area link (a TCP proxy adding latency and a bandwidth c
   (d) asset-sync restore --all from scratch, checked byte for byte against the pins
   (e) its no-op re-run
   (f) a re-run after 10 assets.json files move to newer pins
+  (g) asset-sync restore --all in a fresh clone of the language repo, with an empty shared store
+      (ASSET_SYNC_STORE_DIR)
+  (h) the same in a second fresh clone, with the store (g) filled: no request to the server
+      expected; checked byte for byte
 Bytes received and connections are counted at the proxy (on loopback by one that adds nothing).
 
 Options:
@@ -60,7 +64,7 @@ Options:
                        (pushes on main, many packages to a commit)
   --other-share <x>    production shape: share of the assets repo's packages in other
                        languages, server-side weight only (default 0.5)
-  --runs <n>           runs of (c), (r), (d), (e) and (f), medians reported (default 3)
+  --runs <n>           runs of (c), (r), (d), (e), (f), (g) and (h), medians reported (default 3)
   --sample <n|all>     packages (a) is timed on, extrapolated linearly (default ${DEFAULT_SAMPLE})
   --quick              a quick look: (a) on ${QUICK_SAMPLE} packages, the per-package part of (b) on a
                        sample too

@@ -54,6 +54,17 @@ describe('targetLines', () => {
     expect(lines[1]).toContain('= 0.50 s: met (0.31 s)');
   });
 
+  it('holds the second clone (h) to no request to the server', () => {
+    const lines = targetLines(report([
+      link('loopback', [result('h', 0.5, { connections: 0, bytesReceived: 0 })]),
+      link('wan', [result('h', 0.9, { connections: 2, bytesReceived: 3 * 1024 ** 2 })]),
+    ]));
+    expect(lines).toEqual([
+      'loopback: (h) no request to the server from a second clone with a warm shared store: met (0 connections, 0 B)',
+      'WAN 60 ms, 200 Mbit/s: (h) no request to the server from a second clone with a warm shared store: NOT met (2 connections, 3.0 MiB)',
+    ]);
+  });
+
   it('holds (e) at 1,000 packages to its own limit, from the scale curve', () => {
     const point = (packages: number, noop: number) => ({
       corpus: corpus({ packages }),
@@ -77,8 +88,22 @@ describe('sequenceTable', () => {
     expect(c.slice(1, 5)).toEqual(['1.00 s', '2.00 s', '2.00×', '1.00× / 1.00×']);
     expect(d.slice(3, 5)).toEqual(['1.50×', '2.00× / 1.50×']);
     // One figure when both links agree, both when they do not.
-    expect(c.slice(6)).toEqual(['1.0 MiB', '1']);
-    expect(d.slice(6)).toEqual(['1.0 MiB / 2.0 MiB', '1 / 3']);
+    expect(c.slice(7)).toEqual(['1.0 MiB', '1']);
+    expect(d.slice(7)).toEqual(['1.0 MiB / 2.0 MiB', '1 / 3']);
+  });
+
+  it('shows the second clone (h) over the first (g) and over the floor, with what it received', () => {
+    const table = sequenceTable(report([
+      link('loopback', [result('c', 2), result('d', 4), result('g', 4), result('h', 1, { connections: 0, bytesReceived: 0 })]),
+      link('wan', [result('c', 4), result('d', 5), result('g', 5), result('h', 1, { connections: 0, bytesReceived: 0 })]),
+    ]));
+    expect(table.headers[6]).toBe('÷ first clone (g), loopback / WAN');
+    const [c, d, g, h] = table.rows as [string[], string[], string[], string[]];
+    expect(h[0]).toBe('(h) sequence h');
+    expect(h.slice(4)).toEqual(['0.50× / 0.25×', '–', '0.25× / 0.20×', '0 B', '0']);
+    expect(g[6]).toBe('1.00× / 1.00×');
+    // The column is (h)'s and (g)'s only.
+    expect([c[6], d[6]]).toEqual(['–', '–']);
   });
 
   it('marks extrapolated numbers and says how much slower (a) and (b) are than (d)', () => {
@@ -87,7 +112,7 @@ describe('sequenceTable', () => {
     const a = table.rows[0]!;
     expect(a[1]).toBe('≈ 30.0 s');
     expect(a[5]).toBe('20.0× / –');
-    expect(a[6]!.startsWith('≈ ')).toBe(true);
+    expect(a[7]!.startsWith('≈ ')).toBe(true);
   });
 });
 
@@ -99,5 +124,12 @@ describe('renderRestoreMarkdown', () => {
     expect(text).toContain('60 ms of round trip');
     expect(text).toContain('built from abc');
     expect(text).toContain('targets are set for the production shape at 300 packages');
+  });
+
+  it('says what (g) and (h) run and what "÷ first clone (g)" divides', () => {
+    const text = renderRestoreMarkdown(report([link('loopback', [result('g', 2), result('h', 1)])]));
+    expect(text).toContain('(g) and (h) are the same command in two fresh `git clone`s of the language repo sharing one store (`ASSET_SYNC_STORE_DIR`)');
+    expect(text).toContain('"÷ first clone (g)" is (h)\'s time over (g)\'s');
+    expect(text).toContain('| (h) sequence h | 1.00 s |');
   });
 });

@@ -1,3 +1,4 @@
+import { plural } from '@asset-sync/errors';
 import { corpusSummary, formatBytes, type CorpusStats, type LinkName } from './corpus.js';
 import { formatMachine, type Machine } from './machine.js';
 import type { LinkResults, SequenceResult } from './measure.js';
@@ -13,6 +14,8 @@ export const TARGETS = {
   noopSeconds: 0.3,
   noopSecondsAt1000: 0.5,
   pinChangeSeconds: 0.3,
+  /** (h): a second clone with a warm shared store makes no request to the server. */
+  secondCloneConnections: 0,
   packages: 300,
 } as const;
 
@@ -72,6 +75,7 @@ export function sequenceTable(report: BenchReport): Table {
       const restore = find(r, 'd');
       return s && restore && (id === 'a' || id === 'b') ? ratio(s.seconds / restore.seconds) : '–';
     };
+    const sharedStore = id === 'g' || id === 'h';
     return [
       `(${id}) ${any.label}`,
       timeCell(a),
@@ -79,14 +83,25 @@ export function sequenceTable(report: BenchReport): Table {
       a && b ? ratio(b.seconds / a.seconds) : '–',
       `${over(lo, a, 'c')} / ${over(wan, b, 'c')}`,
       id === 'a' || id === 'b' ? `${faster(lo, a)} / ${faster(wan, b)}` : '–',
+      sharedStore ? `${over(lo, a, 'g')} / ${over(wan, b, 'g')}` : '–',
       `${any.sample ? '≈ ' : ''}${both([a?.bytesReceived, b?.bytesReceived], formatBytes)}`,
       `${any.sample ? '≈ ' : ''}${both([a?.connections, b?.connections], String)}`,
     ];
   });
   return {
-    headers: ['sequence', 'loopback', wan ? describeLink(wan) : 'WAN', 'WAN ÷ loopback', '÷ floor (c), loopback / WAN', '÷ restore (d), loopback / WAN', 'received', 'connections'],
+    headers: [
+      'sequence',
+      'loopback',
+      wan ? describeLink(wan) : 'WAN',
+      'WAN ÷ loopback',
+      '÷ floor (c), loopback / WAN',
+      '÷ restore (d), loopback / WAN',
+      '÷ first clone (g), loopback / WAN',
+      'received',
+      'connections',
+    ],
     rows,
-    align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    align: ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   };
 }
 
@@ -99,7 +114,7 @@ export function targetLines(report: BenchReport): string[] {
   const lines: string[] = [];
   for (const results of report.links) {
     const name = describeLink(results);
-    const [a, b, c, d, e, f] = (['a', 'b', 'c', 'd', 'e', 'f'] as const).map((id) => find(results, id));
+    const [a, b, c, d, e, f, h] = (['a', 'b', 'c', 'd', 'e', 'f', 'h'] as const).map((id) => find(results, id));
     if (c && d) {
       const r = d.seconds / c.seconds;
       lines.push(`${name}: (d) ≤ ${TARGETS.restoreOverFloor} × the same-bytes floor (c): ${verdict(r <= TARGETS.restoreOverFloor)} (${ratio(r)}: ${seconds(d.seconds)} vs ${seconds(c.seconds)})`);
@@ -119,6 +134,11 @@ export function targetLines(report: BenchReport): string[] {
         `${name}: (f) ≤ ${TARGETS.pinChangeSeconds} s + the changed bytes' transfer (${formatBytes(f.changed.bytes)}, ${seconds(f.changed.transferSeconds)}) = ${seconds(allowed)}: ` +
           `${verdict(f.seconds <= allowed)} (${seconds(f.seconds)})`,
       );
+    }
+    if (h) {
+      // No connection means no byte from the server; the bytes are shown all the same.
+      const met = h.connections <= TARGETS.secondCloneConnections;
+      lines.push(`${name}: (h) no request to the server from a second clone with a warm shared store: ${verdict(met)} (${plural(h.connections, 'connection')}, ${formatBytes(h.bytesReceived)})`);
     }
   }
   for (const point of (report.scale ?? []).filter((p) => p.corpus.packages >= 1000)) {
@@ -203,10 +223,13 @@ export function renderRestoreMarkdown(report: BenchReport): string {
     '',
     renderMarkdown(sequenceTable(report)),
     '',
-    '"÷ floor (c)" is each time over the same-bytes clone\'s on the same link; "÷ restore (d)" is how many times slower (a) and (b) are than `restore --all`. ' +
+    '"÷ floor (c)" is each time over the same-bytes clone\'s on the same link; "÷ restore (d)" is how many times slower (a) and (b) are than `restore --all`; ' +
+      '"÷ first clone (g)" is (h)\'s time over (g)\'s. ' +
       '"received" and "connections" are counted at the proxy (bytes the server sent; one connection per clone, fetch or lazy fetch), one figure when both links agree. ' +
-      '≈ marks numbers extrapolated from a sample. (d), (e) and (f) are the wall-clock time of `node apps/asset-sync/bin/asset-sync.js restore --all --json` in the language repo, Node start included; ' +
-      '(d) starts with no `.assets` folder (no store, no checkouts). Every sequence runs in a fresh temp dir.',
+      '≈ marks numbers extrapolated from a sample. (d) to (h) are the wall-clock time of `node apps/asset-sync/bin/asset-sync.js restore --all --json` in the language repo, Node start included; ' +
+      '(d) starts with no `.assets` folder (no store, no checkouts). ' +
+      '(g) and (h) are the same command in two fresh `git clone`s of the language repo sharing one store (`ASSET_SYNC_STORE_DIR`): (g) in the first, with the store empty; ' +
+      '(h) in the second, right after, with the store (g) filled. Every sequence runs in a fresh temp dir.',
     '',
     ...notes(report).map((line) => `- ${line}`),
     '',

@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { AssetSyncError, plural } from '@asset-sync/errors';
+import { AssetSyncError, formatBytes, plural } from '@asset-sync/errors';
 import { assetsJsonFor, commitWorkingFiles, git, listTreeAt, runCli, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
 import { assetsPathOf, restorablePackages, type BenchCorpus } from './corpus.js';
 import { describeRuns, formatMiB, measure, median, transferSeconds, type SequenceResult } from './measure.js';
@@ -12,7 +12,7 @@ export interface RestoreReportJson {
   ok: boolean;
   packages: Array<{ id: string; status: string; commit?: string; locate?: string; checkout?: string; error?: { message: string } }>;
   checkouts: Array<{ dir: string; action: string }>;
-  network: { pinFetches: number; objectFetches: number; objects: number; bytes: number };
+  network: { pinFetches: number; pins: number; objectFetches: number; objects: number; bytes: number };
   summary: { restored: number; upToDate: number; pendingKept: number; failed: number; durationMs: number };
 }
 
@@ -25,11 +25,22 @@ export interface RestoreRun {
 /** How many assets.json files (f) moves to a newer pin. */
 export const PIN_CHANGES = 10;
 
-const LABELS = {
+/** The sequences that are one `restore --all`: from scratch, no-op, moved pins, and the two clones sharing a store. */
+export type RestoreSequenceId = 'd' | 'e' | 'f' | 'g' | 'h';
+
+const LABELS: Record<RestoreSequenceId, string> = {
   d: 'asset-sync restore --all, from scratch',
   e: 'asset-sync restore --all, no-op re-run',
   f: `asset-sync restore --all after ${PIN_CHANGES} pins moved`,
-} as const;
+  g: 'asset-sync restore --all, first clone, empty shared store',
+  h: 'asset-sync restore --all, second clone, warm shared store',
+};
+
+/** Where a restore runs: the corpus's language repo unless told otherwise, with a shared store when `storeDir` is set. */
+export interface RestoreSite {
+  cwd: string;
+  storeDir?: string;
+}
 
 /** The report of a run that worked; a failed restore or a missing report stops the bench, naming the packages. */
 function parseReport(done: Awaited<ReturnType<typeof runCli>>): RestoreReportJson {
@@ -53,14 +64,14 @@ function parseReport(done: Awaited<ReturnType<typeof runCli>>): RestoreReportJso
   );
 }
 
-/** One `asset-sync restore --all --json` in the language repo, timed and counted at the link. */
-export async function timeRestore(context: SequenceContext, id: 'd' | 'e' | 'f'): Promise<RestoreRun> {
-  const { corpus, link, log } = context;
+/** One `asset-sync restore --all --json` in the language repo (or `site`), timed and counted at the link. */
+export async function timeRestore(context: SequenceContext, id: RestoreSequenceId, site: RestoreSite = { cwd: context.corpus.languageRepo }): Promise<RestoreRun> {
+  const { link, log } = context;
   let done: Awaited<ReturnType<typeof runCli>> | undefined;
   const timed = await measure(link, async () => {
     done = await runCli(['restore', '--all', '--json'], {
-      cwd: corpus.languageRepo,
-      env: { ASSET_SYNC_REMOTE_URL_TEMPLATE: link.urlTemplate, CI: 'true' },
+      cwd: site.cwd,
+      env: { ASSET_SYNC_REMOTE_URL_TEMPLATE: link.urlTemplate, CI: 'true', ...(site.storeDir !== undefined ? { ASSET_SYNC_STORE_DIR: site.storeDir } : {}) },
       timeoutMs: 30 * 60_000,
     });
   });
@@ -70,15 +81,32 @@ export async function timeRestore(context: SequenceContext, id: 'd' | 'e' | 'f')
   // Lazy fetches of a partial clone would show up here as connections the report did not count.
   const uncounted = timed.connections !== fetches ? [`the link carried ${timed.connections} connections, the report counts ${fetches} fetches`] : [];
   log(`(${id}) asset-sync restore --all: ${timed.seconds.toFixed(2)} s, ${report.summary.restored} restored, ${report.summary.upToDate} up to date, ${formatMiB(timed.bytesReceived)} received`);
-  const notes = {
-    d: `${plural(report.checkouts.length, 'checkout')}; pins in ${n.pinFetches} fetch, ${n.objects} recordings in ${n.objectFetches} fetch`,
-    e: `${report.summary.upToDate} up to date, ${fetches} fetches` + (report.summary.restored > 0 || fetches > 0 ? ` (NOT a no-op: ${report.summary.restored} restored again)` : ''),
-    f: `${report.summary.restored} restored, ${report.summary.upToDate} up to date, ${fetches} fetches`,
-  };
   return {
     report,
-    result: { id, label: LABELS[id], ...timed, network: { ...n, checkouts: report.checkouts.length }, notes: [notes[id], ...uncounted] },
+    result: { id, label: LABELS[id], ...timed, network: { ...n, checkouts: report.checkouts.length }, notes: [describeRestore(id, report), ...uncounted] },
   };
+}
+
+/** The note a restore sequence's row gets from asset-sync's own report: what it fetched, and whether that was what the sequence expects. */
+export function describeRestore(id: RestoreSequenceId, report: RestoreReportJson): string {
+  const n = report.network;
+  const fetches = n.pinFetches + n.objectFetches;
+  const { restored, upToDate } = report.summary;
+  switch (id) {
+    case 'd':
+    case 'g':
+      return `${plural(report.checkouts.length, 'checkout')}; pins in ${n.pinFetches} fetch, ${n.objects} recordings in ${n.objectFetches} fetch`;
+    case 'e':
+      return `${upToDate} up to date, ${fetches} fetches` + (restored > 0 || fetches > 0 ? ` (NOT a no-op: ${restored} restored again)` : '');
+    case 'f':
+      return `${restored} restored, ${upToDate} up to date, ${fetches} fetches`;
+    case 'h':
+      // Everything the second clone needs is in the store (g) filled, so any fetch is a finding to show.
+      return (
+        `${restored} restored from the shared store, ${fetches} fetches` +
+        (fetches > 0 ? ` (NOT free: ${n.pins} pins and ${n.objects} recordings, ${formatBytes(n.bytes)}, fetched again)` : '')
+      );
+  }
 }
 
 /** (f)'s edit: which packages move to which newer pin, and what that changes. */
@@ -195,7 +223,7 @@ function withChanges(result: SequenceResult, changes: PinChanges, mbit: number):
 }
 
 /** The run with the median time, carrying every run's time. */
-function medianRun(runs: RestoreRun[]): SequenceResult {
+export function medianRun(runs: RestoreRun[]): SequenceResult {
   const times = runs.map((run) => run.result.seconds);
   const sorted = [...runs].sort((x, y) => x.result.seconds - y.result.seconds);
   const middle = (sorted[Math.floor((sorted.length - 1) / 2)] as RestoreRun).result;

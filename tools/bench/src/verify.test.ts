@@ -28,7 +28,7 @@ async function writeCorrectRestore(): Promise<{ manifest: CorpusManifest; report
     ok: true,
     packages,
     checkouts: [{ dir: checkoutRoot, action: 'created' }],
-    network: { pinFetches: 1, objectFetches: 1, objects: 0, bytes: 0 },
+    network: { pinFetches: 1, pins: 1, objectFetches: 1, objects: 0, bytes: 0 },
     summary: { restored: packages.length, upToDate: 0, pendingKept: 0, failed: 0, durationMs: 1 },
   };
   return { manifest, report };

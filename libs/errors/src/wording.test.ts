@@ -17,6 +17,12 @@ describe('the shared wording', () => {
   });
 });
 
+describe('plural of words ending in a hiss', () => {
+  it('adds "es"', () => {
+    expect([plural(2, 'fetch'), plural(1, 'fetch'), plural(0, 'pass'), plural(3, 'box')]).toEqual(['2 fetches', '1 fetch', '0 passes', '3 boxes']);
+  });
+});
+
 describe('withThousands', () => {
   it('groups digits by three the way en-US does', () => {
     const values = [0, 7, 999, 1000, 4693, 1234567, -1234, 12.5, 1234.25];

@@ -5,7 +5,8 @@
 
 /** `1 file`, `2 files`, `4,693 files`; a file name such as `assets.json` has no plural. */
 export function plural(count: number, word: string): string {
-  return `${withThousands(count)} ${word}${count === 1 || word.endsWith('.json') ? '' : 's'}`;
+  const suffix = count === 1 || word.endsWith('.json') ? '' : /(s|x|z|ch|sh)$/.test(word) ? 'es' : 's';
+  return `${withThousands(count)} ${word}${suffix}`;
 }
 
 /**

@@ -95,15 +95,15 @@ export function describeRestore(id: RestoreSequenceId, report: RestoreReportJson
   switch (id) {
     case 'd':
     case 'g':
-      return `${plural(report.checkouts.length, 'checkout')}; pins in ${n.pinFetches} fetch, ${n.objects} recordings in ${n.objectFetches} fetch`;
+      return `${plural(report.checkouts.length, 'checkout')}; pins in ${plural(n.pinFetches, 'fetch')}, ${n.objects} recordings in ${plural(n.objectFetches, 'fetch')}`;
     case 'e':
-      return `${upToDate} up to date, ${fetches} fetches` + (restored > 0 || fetches > 0 ? ` (NOT a no-op: ${restored} restored again)` : '');
+      return `${upToDate} up to date, ${plural(fetches, 'fetch')}` + (restored > 0 || fetches > 0 ? ` (NOT a no-op: ${restored} restored again)` : '');
     case 'f':
-      return `${restored} restored, ${upToDate} up to date, ${fetches} fetches`;
+      return `${restored} restored, ${upToDate} up to date, ${plural(fetches, 'fetch')}`;
     case 'h':
       // Everything the second clone needs is in the store (g) filled, so any fetch is a finding to show.
       return (
-        `${restored} restored from the shared store, ${fetches} fetches` +
+        `${restored} restored from the shared store, ${plural(fetches, 'fetch')}` +
         (fetches > 0 ? ` (NOT free: ${n.pins} pins and ${n.objects} recordings, ${formatBytes(n.bytes)}, fetched again)` : '')
       );
   }

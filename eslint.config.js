@@ -20,15 +20,21 @@ const depConstraints = [
   // The one git seam sits below everything that plans or runs commands.
   { sourceTag: 'scope:git-store', onlyDependOnLibsWithTags: ['scope:errors', 'scope:assets-json'] },
   // The CLI ships; the tools (the Nx plugin, demo, bench, pack) are built on it, never the reverse.
-  { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:tool'] },
-  { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool'] },
+  // The fixture builders (type:fixture: git-harness, corpus) build git worlds for tests, the demo
+  // and the bench; nothing that ships runs them.
+  { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:tool', 'type:fixture'] },
+  { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool', 'type:fixture'] },
+  // They start the CLI as a subprocess, as a user does, and never import it or a tool.
+  { sourceTag: 'type:fixture', notDependOnLibsWithTags: ['type:app', 'type:tool'] },
   // Every package is tagged, and what no rule above restricts is allowed.
   { sourceTag: '*', onlyDependOnLibsWithTags: ['*'] },
 ];
 
-/** Tests may also build fixtures with test-utils (real repositories, a git daemon). */
+/** Tests may also build fixtures (real repositories, a git daemon, a generated corpus). */
 const testDepConstraints = depConstraints.map((c) =>
-  c.onlyDependOnLibsWithTags ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'scope:test-utils'] } : c,
+  c.onlyDependOnLibsWithTags
+    ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:fixture'] }
+    : { ...c, notDependOnLibsWithTags: c.notDependOnLibsWithTags.filter((tag) => tag !== 'type:fixture') },
 );
 
 const boundaries = (constraints, allow = []) => [

@@ -20,7 +20,7 @@ import {
   type CorpusManifest,
   type CorpusPackage,
   type GitDaemon,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/git-harness';
 
 /**
  * The Nx plugin in a generated language repo that is an Nx workspace: real `nx` (daemon and

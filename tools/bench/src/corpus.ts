@@ -15,7 +15,7 @@ import {
   type CorpusShape,
   type GitDaemon,
   type WanLink,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/git-harness';
 import { buildSameBytesRepo, type SameBytesRepo } from './floors.js';
 
 /** The two ways every sequence reaches the server. */

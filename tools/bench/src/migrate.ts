@@ -14,7 +14,7 @@ import {
   runCli,
   startGitDaemon,
   type GitDaemon,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/git-harness';
 import { STEPS, formatSize, tagPrefixOf, type MigrationReport, type Step } from '@asset-sync/migrate';
 
 /**

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AssetSyncError } from '@asset-sync/errors';
-import { workspaceRoot, type CorpusShape } from '@asset-sync/test-utils';
+import { workspaceRoot, type CorpusShape } from '@asset-sync/git-harness';
 
 /** The sequences `npm run bench` times, in table order; each can be left out with `--skip`. */
 export const SEQUENCE_IDS = ['a', 'b', 'c', 'r', 'd', 'e', 'f'] as const;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
-import { listTreeAt, readFilesInDir, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
+import { listTreeAt, readFilesInDir, type CorpusManifest, type CorpusPackage } from '@asset-sync/git-harness';
 import { assetsPathOf, restorablePackages } from './corpus.js';
 import type { RestoreReportJson } from './restore.js';
 

@@ -10,7 +10,7 @@ import {
   type CorpusManifest,
   type CorpusPackage,
   type GitDaemon,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/git-harness';
 
 /** The built-in sample: a language repo, and its assets repo served by a git daemon on loopback. */
 export interface Sample {
@@ -40,7 +40,7 @@ const SAMPLE = {
 } as const;
 
 /**
- * A temp dir for the sample. A kept one is made outside the test-utils janitor (which removes
+ * A temp dir for the sample. A kept one is made outside the git-harness janitor (which removes
  * what it knows about when this process ends, however it ends); otherwise the janitor cleans up
  * even after a crash.
  */

@@ -16,7 +16,7 @@ import {
   writeLanguageRepoFromCorpus,
   type CorpusManifest,
   type CorpusPackage,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/git-harness';
 import { REAL_PYTHON_PACKAGES } from './corpus/fixture-data.js';
 
 const SHARED = {

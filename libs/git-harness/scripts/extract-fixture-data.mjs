@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Regenerates src/corpus/fixture-data.ts from the real-world fixtures, so the corpus generator
 // carries the real size distribution and names at run time without reading files outside the repo.
-// Usage: node libs/test-utils/scripts/extract-fixture-data.mjs [fixtures dir]
+// Usage: node libs/git-harness/scripts/extract-fixture-data.mjs [fixtures dir]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Times generateCorpus (and the matching language repo) for a few sizes.
-// Usage (after `npm run build`): node libs/test-utils/scripts/measure-corpus.mjs [--shared] [packages...]
+// Usage (after `npm run build`): node libs/git-harness/scripts/measure-corpus.mjs [--shared] [packages...]
 import { execFileSync } from 'node:child_process';
 import { generateCorpus, makeTempDir, removeTempDir, writeLanguageRepoFromCorpus } from '../dist/index.js';
 

@@ -13,6 +13,7 @@ const alias = {
   '@asset-sync/git-store': here('./libs/git-store/src/index.ts'),
   '@asset-sync/executor': here('./libs/executor/src/index.ts'),
   '@asset-sync/git-harness': here('./libs/git-harness/src/index.ts'),
+  '@asset-sync/corpus': here('./libs/corpus/src/index.ts'),
   '@asset-sync/migrate': here('./libs/migrate/src/index.ts'),
   '@asset-sync/nx': here('./tools/nx-plugin/src/index.ts'),
 };

@@ -3,19 +3,21 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  generateCorpus,
   makeTempDir,
   removeTempDir,
   startGitDaemon,
   startWanLink,
+  type GitDaemon,
+  type WanLink,
+} from '@asset-sync/git-harness';
+import {
+  generateCorpus,
   writeLanguageRepoFromCorpus,
   type CorpusLanguage,
   type CorpusManifest,
   type CorpusPackage,
   type CorpusShape,
-  type GitDaemon,
-  type WanLink,
-} from '@asset-sync/git-harness';
+} from '@asset-sync/corpus';
 import { buildSameBytesRepo, type SameBytesRepo } from './floors.js';
 
 /** The two ways every sequence reaches the server. */

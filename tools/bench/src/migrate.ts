@@ -3,9 +3,7 @@ import { cp, mkdir, readFile, rm } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import {
-  Prng,
   commitFiles,
-  drawRecordingSize,
   git,
   makeBareAssetsRepo,
   makeLanguageRepo,
@@ -15,6 +13,7 @@ import {
   startGitDaemon,
   type GitDaemon,
 } from '@asset-sync/git-harness';
+import { Prng, drawRecordingSize } from '@asset-sync/corpus';
 import { STEPS, formatSize, tagPrefixOf, type MigrationReport, type Step } from '@asset-sync/migrate';
 
 /**

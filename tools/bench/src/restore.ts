@@ -1,7 +1,8 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssetSyncError, plural } from '@asset-sync/errors';
-import { assetsJsonFor, commitWorkingFiles, git, listTreeAt, runCli, type CorpusManifest, type CorpusPackage } from '@asset-sync/git-harness';
+import { commitWorkingFiles, git, listTreeAt, runCli } from '@asset-sync/git-harness';
+import { assetsJsonFor, type CorpusManifest, type CorpusPackage } from '@asset-sync/corpus';
 import { assetsPathOf, restorablePackages, type BenchCorpus } from './corpus.js';
 import { describeRuns, formatMiB, measure, median, transferSeconds, type SequenceResult } from './measure.js';
 import { samplePackages, type SequenceContext } from './sequences.js';

@@ -2,7 +2,8 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AssetSyncError, type Problem } from '@asset-sync/errors';
-import { makeTempDir, removeTempDir, runGit, type CorpusPackage, type WanLink } from '@asset-sync/git-harness';
+import { makeTempDir, removeTempDir, runGit, type WanLink } from '@asset-sync/git-harness';
+import type { CorpusPackage } from '@asset-sync/corpus';
 import { assetsPathOf, checkoutRefOf, restorablePackages, type BenchCorpus } from './corpus.js';
 import { measure, type Measured, type SequenceResult } from './measure.js';
 

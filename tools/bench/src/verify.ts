@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
-import { listTreeAt, readFilesInDir, type CorpusManifest, type CorpusPackage } from '@asset-sync/git-harness';
+import { listTreeAt, readFilesInDir } from '@asset-sync/git-harness';
+import type { CorpusManifest, CorpusPackage } from '@asset-sync/corpus';
 import { assetsPathOf, restorablePackages } from './corpus.js';
 import type { RestoreReportJson } from './restore.js';
 

@@ -2,15 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  generateCorpus,
-  makeTempDir,
-  startGitDaemon,
-  writeLanguageRepoFromCorpus,
-  type CorpusManifest,
-  type CorpusPackage,
-  type GitDaemon,
-} from '@asset-sync/git-harness';
+import { makeTempDir, startGitDaemon, type GitDaemon } from '@asset-sync/git-harness';
+import { generateCorpus, writeLanguageRepoFromCorpus, type CorpusManifest, type CorpusPackage } from '@asset-sync/corpus';
 
 /** The built-in sample: a language repo, and its assets repo served by a git daemon on loopback. */
 export interface Sample {

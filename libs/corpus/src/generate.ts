@@ -1,8 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { FastImportOptions } from '../fast-import.js';
-import { git } from '../git.js';
-import { Prng } from '../prng.js';
-import { makeBareAssetsRepo } from '../repos.js';
+import { git, makeBareAssetsRepo, type FastImportOptions } from '@asset-sync/git-harness';
+import { Prng } from './prng.js';
 import type { CorpusLanguage } from './catalog.js';
 import type { WrittenHistory } from './history.js';
 import { DEFAULT_LANGUAGES, choosePackages, planPackages, type PinDialect, type PlannedPackage } from './packages.js';

@@ -1,4 +1,5 @@
-import { corpusSummary, formatBytes, type CorpusStats, type LinkName } from './corpus.js';
+import { formatBytes } from '@asset-sync/errors';
+import { corpusSummary, type CorpusStats, type LinkName } from './corpus.js';
 import { formatMachine, type Machine } from './machine.js';
 import type { LinkResults, SequenceResult } from './measure.js';
 import { SEQUENCE_IDS, type SequenceId } from './options.js';

@@ -4,7 +4,8 @@ import { performance } from 'node:perf_hooks';
 import { AssetSyncError, type Problem } from '@asset-sync/errors';
 import { makeTempDir, removeTempDir, runGit, type WanLink } from '@asset-sync/git-harness';
 import type { CorpusPackage } from '@asset-sync/corpus';
-import { assetsPathOf, checkoutRefOf, restorablePackages, type BenchCorpus } from './corpus.js';
+import type { BenchCorpus } from './corpus.js';
+import { assetsPathOf, checkoutRefOf, restorablePackages } from './manifest.js';
 import { measure, type Measured, type SequenceResult } from './measure.js';
 
 /** What every sequence runs against: the corpus, the link to reach it through, a log. */

@@ -4,7 +4,7 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
 import { listFilesAt, makeTempDir, removeTempDirs } from '@asset-sync/git-harness';
 import { generateCorpus, type CorpusManifest, type CorpusPackage } from '@asset-sync/corpus';
-import { assetsPathOf } from './corpus.js';
+import { assetsPathOf } from './manifest.js';
 import type { RestoreReportJson } from './restore.js';
 import { verifyRestore } from './verify.js';
 

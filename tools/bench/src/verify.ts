@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
 import { listTreeAt, readFilesInDir } from '@asset-sync/git-harness';
 import type { CorpusManifest, CorpusPackage } from '@asset-sync/corpus';
-import { assetsPathOf, restorablePackages } from './corpus.js';
+import { assetsPathOf, restorablePackages } from './manifest.js';
 import type { RestoreReportJson } from './restore.js';
 
 export interface Verification {

@@ -6,6 +6,7 @@ import js from '@eslint/js';
 import { createProjectGraphAsync } from '@nx/devkit';
 import nx from '@nx/eslint-plugin';
 import { defineConfig } from 'eslint/config';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -76,6 +77,25 @@ export default defineConfig(
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(testDepConstraints, testFixtures),
+    },
+  },
+  {
+    // No cycles between the files of a package either: a cycle makes the load order decide what is
+    // still undefined at import time, and it hides which file owns a concept. Between packages the
+    // boundary rule above reports them. Type-only imports are left out (they vanish at run time);
+    // so are tests, which nothing imports.
+    files: ['**/*.ts'],
+    ignores: ['**/*.test.ts', 'test/**'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Relative imports name the emitted `.js`; the source beside it is the `.ts`.
+      'import-x/resolver-next': [createNodeResolver({ extensionAlias: { '.js': ['.ts', '.js'] } })],
+      // Follow our TypeScript sources only: packages (ours through their built dist/, and
+      // node_modules) resolve to `.js` and are not parsed.
+      'import-x/extensions': ['.ts'],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
     },
   },
 );

@@ -3,7 +3,17 @@ import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
 import { AssetSyncError, faultPoint, formatBytes, formatProblem, plural, type Problem } from '@asset-sync/errors';
-import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath, pinKey, tagNameOf, writeFileAtomically, type Pin } from '@asset-sync/assets-json';
+import {
+  DEFAULT_FALLBACK_BRANCH,
+  checkAssetsRepo,
+  checkPrefixPath,
+  checkRefName,
+  normalizePrefixPath,
+  pinKey,
+  tagNameOf,
+  writeFileAtomically,
+  type Pin,
+} from '@asset-sync/assets-json';
 import { discoverAll, discoverOne } from '@asset-sync/discovery';
 import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type Workspace } from '@asset-sync/executor';
 import {
@@ -131,7 +141,6 @@ interface Context {
   leftovers: LeftFile[];
 }
 
-const DEFAULT_FALLBACK = 'main';
 /** GitHub refuses a push over 2 GB, and any file over 100 MB. */
 const DEFAULT_MAX_COMMIT_BYTES = 2_000_000_000;
 const MAX_FILE_BYTES = 100_000_000;
@@ -327,7 +336,7 @@ export function resolveSettings(options: MigrateOptions, workspace: Pick<Workspa
       hint: `Pass --recordings <glob> (e.g. "sdk/**/tests/recordings"), or add recordings.${prefix || '<language>'} to asset-sync.yaml.`,
     });
   }
-  const fallbackBranch = options.fallbackBranch ?? DEFAULT_FALLBACK;
+  const fallbackBranch = options.fallbackBranch ?? DEFAULT_FALLBACK_BRANCH;
   for (const [flag, value] of [['--fallback-branch', fallbackBranch], ['--branch', options.branch]] as const) {
     if (value === undefined) continue;
     const wrong = checkRefName(value);

@@ -1,4 +1,4 @@
-import { checkRefName, derivedTagPrefix, fieldSchemas, hasControlCharacter } from '@asset-sync/assets-json';
+import { checkRefName, defaultBranchOf, derivedTagPrefix, fieldSchemas, hasControlCharacter } from '@asset-sync/assets-json';
 import { serviceOf } from '@asset-sync/discovery';
 import type { Problem } from '@asset-sync/errors';
 import { assetsPathOf, isSameOrBelow } from '@asset-sync/planner';
@@ -285,7 +285,7 @@ function nameByTag(unit: PlannedUnit, input: PlanInput): Problem | undefined {
 /** Sets the unit's AssetsRepoBranch; a problem when it is not a valid branch name. */
 function nameByBranch(unit: PlannedUnit, input: PlanInput): Problem | undefined {
   const service = serviceOf(unit.path);
-  unit.branch = input.branch ?? `auto/${service ?? 'assets'}`;
+  unit.branch = input.branch ?? defaultBranchOf(service ?? 'assets');
   const reason = checkRefName(unit.branch);
   if (reason === undefined) return undefined;
   return {

@@ -1,5 +1,5 @@
 export { Prng } from './prng.js';
-export { generateCorpus } from './generate.js';
+export { generateCorpus, pushTagOf } from './generate.js';
 export type { GenerateCorpusOptions, CorpusManifest, CorpusPackage, CorpusShape, PinDialect } from './generate.js';
 export { writeLanguageRepoFromCorpus, assetsJsonFor } from './language-repo.js';
 export type { WriteLanguageRepoOptions, CorpusLanguageRepo } from './language-repo.js';

@@ -6,6 +6,7 @@ import js from '@eslint/js';
 import { createProjectGraphAsync } from '@nx/devkit';
 import nx from '@nx/eslint-plugin';
 import { defineConfig } from 'eslint/config';
+import importX, { createNodeResolver } from 'eslint-plugin-import-x';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
@@ -20,15 +21,21 @@ const depConstraints = [
   // The one git seam sits below everything that plans or runs commands.
   { sourceTag: 'scope:git-store', onlyDependOnLibsWithTags: ['scope:errors', 'scope:assets-json'] },
   // The CLI ships; the tools (the Nx plugin, demo, bench, pack) are built on it, never the reverse.
-  { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:tool'] },
-  { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool'] },
+  // The fixture builders (type:fixture: git-harness, corpus) build git worlds for tests, the demo
+  // and the bench; nothing that ships runs them.
+  { sourceTag: 'type:app', notDependOnLibsWithTags: ['type:tool', 'type:fixture'] },
+  { sourceTag: 'type:lib', notDependOnLibsWithTags: ['type:app', 'type:tool', 'type:fixture'] },
+  // They start the CLI as a subprocess, as a user does, and never import it or a tool.
+  { sourceTag: 'type:fixture', notDependOnLibsWithTags: ['type:app', 'type:tool'] },
   // Every package is tagged, and what no rule above restricts is allowed.
   { sourceTag: '*', onlyDependOnLibsWithTags: ['*'] },
 ];
 
-/** Tests may also build fixtures with test-utils (real repositories, a git daemon). */
+/** Tests may also build fixtures (real repositories, a git daemon, a generated corpus). */
 const testDepConstraints = depConstraints.map((c) =>
-  c.onlyDependOnLibsWithTags ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'scope:test-utils'] } : c,
+  c.onlyDependOnLibsWithTags
+    ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:fixture'] }
+    : { ...c, notDependOnLibsWithTags: c.notDependOnLibsWithTags.filter((tag) => tag !== 'type:fixture') },
 );
 
 const boundaries = (constraints, allow = []) => [
@@ -70,6 +77,25 @@ export default defineConfig(
     files: ['**/*.test.ts', 'test/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': boundaries(testDepConstraints, testFixtures),
+    },
+  },
+  {
+    // No cycles between the files of a package either: a cycle makes the load order decide what is
+    // still undefined at import time, and it hides which file owns a concept. Between packages the
+    // boundary rule above reports them. Type-only imports are left out (they vanish at run time);
+    // so are tests, which nothing imports.
+    files: ['**/*.ts'],
+    ignores: ['**/*.test.ts', 'test/**'],
+    plugins: { 'import-x': importX },
+    settings: {
+      // Relative imports name the emitted `.js`; the source beside it is the `.ts`.
+      'import-x/resolver-next': [createNodeResolver({ extensionAlias: { '.js': ['.ts', '.js'] } })],
+      // Follow our TypeScript sources only: packages (ours through their built dist/, and
+      // node_modules) resolve to `.js` and are not parsed.
+      'import-x/extensions': ['.ts'],
+    },
+    rules: {
+      'import-x/no-cycle': 'error',
     },
   },
 );

@@ -12,7 +12,8 @@ const alias = {
   '@asset-sync/planner': here('./libs/planner/src/index.ts'),
   '@asset-sync/git-store': here('./libs/git-store/src/index.ts'),
   '@asset-sync/executor': here('./libs/executor/src/index.ts'),
-  '@asset-sync/test-utils': here('./libs/test-utils/src/index.ts'),
+  '@asset-sync/git-harness': here('./libs/git-harness/src/index.ts'),
+  '@asset-sync/corpus': here('./libs/corpus/src/index.ts'),
   '@asset-sync/migrate': here('./libs/migrate/src/index.ts'),
   '@asset-sync/nx': here('./tools/nx-plugin/src/index.ts'),
 };

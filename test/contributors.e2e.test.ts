@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AdoptReport, PushReport, RestoreReport, VerifyPinsReport } from '@asset-sync/executor';
-import { commitFiles, git, makeBareAssetsRepo, makeTempDir, startGitDaemon, tagCommit, type GitDaemon } from '@asset-sync/test-utils';
+import { commitFiles, git, makeBareAssetsRepo, makeTempDir, startGitDaemon, tagCommit, type GitDaemon } from '@asset-sync/git-harness';
 import { ASSETS_REPO, asJson, cli, expectSameFiles, tagAssetsJson } from './helpers.js';
 
 /*

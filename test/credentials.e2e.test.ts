@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '@asset-sync/test-utils';
+import { makeTempDir } from '@asset-sync/git-harness';
 import { cli, languageRepo, tagAssetsJson } from './helpers.js';
 
 /** What a server saw: each request's path and Authorization header. */

@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDirs, workspaceRoot } from '@asset-sync/test-utils';
+import { makeTempDir, removeTempDirs, workspaceRoot } from '@asset-sync/git-harness';
 
 interface DemoRun {
   stdout: string;

@@ -3,7 +3,7 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PushReport } from '@asset-sync/executor';
-import { commitFiles, git, listFilesAt, makeTempDir, tagCommit } from '@asset-sync/test-utils';
+import { commitFiles, git, listFilesAt, makeTempDir, tagCommit } from '@asset-sync/git-harness';
 import { ASSETS_REPO, asJson, cli, ensureBareRepo, expectSameFiles, startCli, startServer, tagAssetsJson, type Server } from './helpers.js';
 
 const rec = (name: string, body: string): string => `{"Entries":[{"RequestUri":"https://fake.table.core.windows.net/${name}","ResponseBody":"${body}"}],"Variables":{}}\n`;
@@ -399,7 +399,7 @@ describe('the developer loop', () => {
     await git(['config', '--unset', 'user.name'], { cwd: dev });
     await git(['config', '--unset', 'user.email'], { cwd: dev });
     const tagsBefore = await git(['--git-dir', server.repoPath(), 'tag', '--list']);
-    const result = await import('@asset-sync/test-utils').then((t) => t.runCli(['push', TABLES], { cwd: dev, env: server.env, gitIdentity: false }));
+    const result = await import('@asset-sync/git-harness').then((t) => t.runCli(['push', TABLES], { cwd: dev, env: server.env, gitIdentity: false }));
     expect(result.exitCode).toBe(1);
     expect(result.stderr).toContain('no identity');
     expect(result.stderr).toContain('GIT_COMMIT_OWNER');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { realWorldFixture } from '@asset-sync/test-utils';
+import { realWorldFixture } from '@asset-sync/git-harness';
 import { asJson, cli, languageRepo } from './helpers.js';
 
 interface Entry {

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FastImportWriter, Prng, cliBinPath, cliEnv, git, listFilesAt, makeLanguageRepo, makeTempDir, runGit } from '@asset-sync/test-utils';
+import { FastImportWriter, cliBinPath, cliEnv, git, listFilesAt, makeLanguageRepo, makeTempDir, runGit } from '@asset-sync/git-harness';
+import { Prng } from '@asset-sync/corpus';
 import { ASSETS_REPO, asJson, cli, ensureBareRepo, expectSameFiles, languageRepo, startServer, tagAssetsJson, type Server } from './helpers.js';
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GrepReport } from '@asset-sync/executor';
-import { commitFiles, commitWorkingFiles, git, tagCommit } from '@asset-sync/test-utils';
+import { commitFiles, commitWorkingFiles, git, tagCommit } from '@asset-sync/git-harness';
 import { asJson, cli, ensureBareRepo, languageRepo, startServer, tagAssetsJson, type Server } from './helpers.js';
 
 /*

@@ -17,7 +17,7 @@ import {
   startGitDaemon,
   type CliResult,
   type GitDaemon,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/git-harness';
 
 export const ASSETS_REPO = 'Azure/azure-sdk-assets';
 

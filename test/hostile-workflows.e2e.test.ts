@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { git, listFilesAt, makeTempDir } from '@asset-sync/test-utils';
+import { git, listFilesAt, makeTempDir } from '@asset-sync/git-harness';
 import {
   ASSETS_REPO,
   asJson,
@@ -157,7 +157,7 @@ describe('a cut connection', () => {
   beforeAll(async () => {
     server = await startServer();
     repo = await ensureBareRepo(server);
-    const { commitFiles, tagCommit } = await import('@asset-sync/test-utils');
+    const { commitFiles, tagCommit } = await import('@asset-sync/git-harness');
     for (const name of names) {
       const commit = await commitFiles(repo, { [`python/sdk/${name}/recordings/big.json`]: randomBytes(400_000).toString('base64') }, { branch: `chain/${name}` });
       await tagCommit(repo, `python/${name}_x`, commit);

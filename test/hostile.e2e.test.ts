@@ -4,7 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RestoreReport } from '@asset-sync/executor';
-import { git, makeTempDir } from '@asset-sync/test-utils';
+import { git, makeTempDir } from '@asset-sync/git-harness';
 import { ASSETS_REPO, asJson, cli, ensureBareRepo, expectSameFiles, languageRepo, startServer, tagAssetsJson, type Server } from './helpers.js';
 
 /** The hints a hostile pin's failure gives, each naming the fix. */

@@ -15,7 +15,7 @@ import {
   tagCommit,
   workspaceRoot,
   type GitDaemon,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/git-harness';
 import { expectSameFiles, tagAssetsJson } from './helpers.js';
 
 /**

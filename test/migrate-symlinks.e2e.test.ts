@@ -1,7 +1,7 @@
 import { lstat, readlink, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, git, makeLanguageRepo, makeTempDir } from '@asset-sync/test-utils';
+import { commitFiles, git, makeLanguageRepo, makeTempDir } from '@asset-sync/git-harness';
 import { asJson, cli, ensureBareRepo, startServer, type Server } from './helpers.js';
 
 /**

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, git, listFilesAt, makeLanguageRepo, makeTempDir, readFilesInDir, realWorldFixture, runGit, type FileContent } from '@asset-sync/test-utils';
+import { commitFiles, git, listFilesAt, makeLanguageRepo, makeTempDir, readFilesInDir, realWorldFixture, runGit, type FileContent } from '@asset-sync/git-harness';
 import { asJson, cli, ensureBareRepo, startServer, type Server } from './helpers.js';
 import type { RestoreReport } from '@asset-sync/executor';
 import type { ErrorReport } from '@asset-sync/errors';

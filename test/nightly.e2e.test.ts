@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GcReport, MergeReport } from '@asset-sync/executor';
 import type { RestorePlan } from '@asset-sync/planner';
-import { commitFiles, git, readFilesInDir, tagCommit } from '@asset-sync/test-utils';
+import { commitFiles, git, readFilesInDir, tagCommit } from '@asset-sync/git-harness';
 import { ASSETS_REPO, asJson, cli, ensureBareRepo, languageRepo, startServer, tagAssetsJson, type Server } from './helpers.js';
 
 const pkg = (i: number): string => `sdk/svc${i}/azure-svc${i}`;

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, commitWorkingFiles, git, runCli, workspaceRoot } from '@asset-sync/test-utils';
+import { cliEnv, commitWorkingFiles, git, runCli, workspaceRoot } from '@asset-sync/git-harness';
 import { buildProductionWorld, ensureBareRepo, expectSameFiles, languageRepo, startServer, tagAssetsJson, type Server, type WorldPackage } from './helpers.js';
 
 /**

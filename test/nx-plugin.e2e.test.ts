@@ -4,11 +4,9 @@ import { join, posix } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoNx } from '@asset-sync/nx';
 import {
-  assetsJsonFor,
   cliEnv,
   commitFiles,
   commitWorkingFiles,
-  generateCorpus,
   git,
   makeLanguageRepo,
   makeTempDir,
@@ -16,11 +14,15 @@ import {
   runCli,
   startGitDaemon,
   workspaceRoot,
+  type GitDaemon,
+} from '@asset-sync/git-harness';
+import {
+  assetsJsonFor,
+  generateCorpus,
   writeLanguageRepoFromCorpus,
   type CorpusManifest,
   type CorpusPackage,
-  type GitDaemon,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/corpus';
 
 /**
  * The Nx plugin in a generated language repo that is an Nx workspace: real `nx` (daemon and

@@ -5,7 +5,7 @@ import { createServer, connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ErrorReport, RestoreReport } from '@asset-sync/executor';
-import { commitFiles, git, makeTempDir, tagCommit } from '@asset-sync/test-utils';
+import { commitFiles, git, makeTempDir, tagCommit } from '@asset-sync/git-harness';
 import {
   ASSETS_REPO,
   asJson,

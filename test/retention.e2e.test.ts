@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { GcReport, RestoreBackupReport } from '@asset-sync/executor';
-import { commitFiles, git, makeBareAssetsRepo, makeTempDir, startGitDaemon, tagCommit } from '@asset-sync/test-utils';
+import { commitFiles, git, makeBareAssetsRepo, makeTempDir, startGitDaemon, tagCommit } from '@asset-sync/git-harness';
 import { ASSETS_REPO, asJson, cli, ensureBareRepo, expectSameFiles, languageRepo, startServer, tagAssetsJson, type Server } from './helpers.js';
 
 /*

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { cliBinPath, cliEnv, git, makeTempDir, workspaceRoot } from '@asset-sync/test-utils';
+import { cliBinPath, cliEnv, git, makeTempDir, workspaceRoot } from '@asset-sync/git-harness';
 import {
   ASSETS_REPO,
   asJson,

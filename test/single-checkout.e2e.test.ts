@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, git, listFilesAt, readFilesInDir, tagCommit } from '@asset-sync/test-utils';
+import { commitFiles, git, listFilesAt, readFilesInDir, tagCommit } from '@asset-sync/git-harness';
 import {
   ASSETS_REPO,
   asJson,

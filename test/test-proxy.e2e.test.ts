@@ -14,7 +14,7 @@ import {
   readFilesInDir,
   testProxyFolderHash,
   type TestProxyOptions,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/git-harness';
 import {
   ASSETS_REPO,
   asJson,

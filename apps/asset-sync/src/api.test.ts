@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssetSyncError, isAssetSyncError } from '@asset-sync/errors';
 import type { RestoreReport } from '@asset-sync/executor';
-import { cliEnv, commitFiles, makeBareAssetsRepo, makeLanguageRepo, makeTempDir, removeTempDirs, startGitDaemon, type GitDaemon } from '@asset-sync/test-utils';
+import { cliEnv, commitFiles, makeBareAssetsRepo, makeLanguageRepo, makeTempDir, removeTempDirs, startGitDaemon, type GitDaemon } from '@asset-sync/git-harness';
 import { locate, restore, status } from './api.js';
 
 const RECORDING = '{"Entries":[],"Variables":{"name":"api"}}\n';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, commitFiles, makeBareAssetsRepo, makeLanguageRepo, makeTempDir, normalizeOutput, removeTempDirs, startGitDaemon, type GitDaemon } from '@asset-sync/test-utils';
+import { cliEnv, commitFiles, makeBareAssetsRepo, makeLanguageRepo, makeTempDir, normalizeOutput, removeTempDirs, startGitDaemon, type GitDaemon } from '@asset-sync/git-harness';
 import { main, type Io } from './main.js';
 
 // The CLI in-process: main(argv, io) against real repositories, every output compared whole.

@@ -12,7 +12,18 @@ export {
 } from './model.js';
 export { checkRefName } from './ref-name.js';
 export { derivedTagPrefix } from './tag-prefix.js';
-export { TAG_SHA_DIGITS, effectiveBranch, pinOfText, pinTextOf, serviceOf, tagNameOf, tagPrefixOfTag } from './naming.js';
+export {
+  DEFAULT_BRANCH_PREFIX,
+  TAG_SHA_DIGITS,
+  defaultBranchOf,
+  effectiveBranch,
+  pinOfText,
+  pinTextOf,
+  publishedPin,
+  serviceOf,
+  tagNameOf,
+  tagPrefixOfTag,
+} from './naming.js';
 export { checkAssetsRepo, checkFolderName, hasControlCharacter, checkPrefixPath, isFullSha, normalizePrefixPath } from './checks.js';
 export { branchDialectSchema, fieldSchemas, tagDialectSchema } from './schema.js';
 export type { ParseAssetsJsonResult, ReadAssetsJsonResult } from './parse.js';

@@ -31,6 +31,14 @@ export function serviceOf(packagePath: string): string | undefined {
   return sdk === -1 ? segments[0] : segments[sdk + 1];
 }
 
+/** What every default branch starts with: pushes of the SHA dialect go to `auto/<service>`. */
+export const DEFAULT_BRANCH_PREFIX = 'auto/';
+
+/** The branch a service's packages push to when their assets.json names none: `auto/<service>`. */
+export function defaultBranchOf(service: string): string {
+  return `${DEFAULT_BRANCH_PREFIX}${service}`;
+}
+
 /**
  * The `AssetsRepoBranch` of a branch-dialect assets.json: as written, or `auto/<service>`.
  * Returns why there is none when it cannot be computed.
@@ -39,14 +47,18 @@ export function effectiveBranch(packagePath: string, explicit: string | undefine
   if (explicit) return { branch: explicit };
   const service = serviceOf(packagePath);
   if (service === undefined) return { wrong: 'an assets.json at the repository root has no service to name its branch after' };
-  const branch = `auto/${service}`;
+  const branch = defaultBranchOf(service);
   const reason = checkRefName(branch);
   return reason === undefined ? { branch } : { wrong: `the default branch "${branch}" ${reason}` };
 }
 
 /** The pin a dialect writes for a published Tag or SHA. */
 export function pinOfText(dialect: Dialect, text: string): WrittenPin {
-  if (!text) return { kind: 'none' };
+  return text ? publishedPin(dialect, text) : { kind: 'none' };
+}
+
+/** The pin of something just published: its Tag in the tag dialect, its commit in the branch dialect. */
+export function publishedPin(dialect: Dialect, text: string): Extract<Pin, { kind: 'tag' | 'sha' }> {
   return dialect === 'tag' ? { kind: 'tag', tag: text } : { kind: 'sha', sha: text };
 }
 

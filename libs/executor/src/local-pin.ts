@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { publishedPin } from '@asset-sync/assets-json';
 import { adoptCommit, composeTree, foldersAt, syntheticCommit, type Store } from '@asset-sync/git-store';
 import { writeBreadcrumb } from './breadcrumbs.js';
 import { layoutState, writeState, type PackageRecord, type RestoreState } from './state.js';
@@ -19,7 +20,7 @@ export async function adoptPushedPin(
   const lstate = layoutState(state, workspace.layout);
   const [folder] = await foldersAt(store, [{ commit: pushed.commit, path: record.path }]);
   const tree = folder?.kind === 'tree' ? folder.oid : null;
-  const pin = pushed.dialect === 'tag' ? { kind: 'tag' as const, tag: pushed.pin } : { kind: 'sha' as const, sha: pushed.pin };
+  const pin = publishedPin(pushed.dialect, pushed.pin);
   lstate.packages[record.id] = { ...record, pin, pinText: pushed.pin, commit: pushed.commit, tree };
   const dir = join(workspace.assetsDir, record.checkout);
   const checkout = lstate.checkouts[record.checkout]!;

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { tagNameOf } from '@asset-sync/assets-json';
 import { discoverOne } from '@asset-sync/discovery';
 import { branchOf, conflictedEntry, tagPrefixFor, toPackageEntry, type PackageEntry } from '@asset-sync/executor';
-import { makeTempDir, removeTempDirs } from '@asset-sync/test-utils';
+import { makeTempDir, removeTempDirs } from '@asset-sync/git-harness';
 
 const SHA_OURS = 'a'.repeat(40);
 const SHA_THEIRS = 'b'.repeat(40);

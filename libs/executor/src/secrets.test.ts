@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { realWorldFixture } from '@asset-sync/test-utils';
+import { realWorldFixture } from '@asset-sync/git-harness';
 import { describeFinding, scanEntries, scanFiles, scanText } from './secrets.js';
 import type { SecretRule } from './secrets.js';
 

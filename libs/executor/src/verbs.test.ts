@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliEnv, commitFiles, git, listFilesAt, makeBareAssetsRepo, makeLanguageRepo, makeTempDir, removeTempDirs, resolveCommit, startGitDaemon, tagCommit, type GitDaemon } from '@asset-sync/test-utils';
+import { cliEnv, commitFiles, git, listFilesAt, makeBareAssetsRepo, makeLanguageRepo, makeTempDir, removeTempDirs, resolveCommit, startGitDaemon, tagCommit, type GitDaemon } from '@asset-sync/git-harness';
 import { gc, type GcRepoReport } from './gc.js';
 import { merge } from './merge.js';
 import { push } from './push.js';

@@ -3,7 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
-import { git, makeBareAssetsRepo, makeTempDir, runGit } from '@asset-sync/test-utils';
+import { git, makeBareAssetsRepo, makeTempDir, runGit } from '@asset-sync/git-harness';
 import { Store, hasCommit, isAncestor, writeBlobs, writeCommits, type BlobSource } from '@asset-sync/git-store';
 
 /**

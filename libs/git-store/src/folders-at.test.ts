@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, git, makeBareAssetsRepo, makeTempDir, runGit } from '@asset-sync/test-utils';
+import { commitFiles, git, makeBareAssetsRepo, makeTempDir, runGit } from '@asset-sync/git-harness';
 import { Store, foldersAt } from '@asset-sync/git-store';
 
 /**

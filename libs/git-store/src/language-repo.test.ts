@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
-import { git, makeLanguageRepo, makeTempDir } from '@asset-sync/test-utils';
+import { git, makeLanguageRepo, makeTempDir } from '@asset-sync/git-harness';
 import {
   commitStagedPaths,
   gitDirOf,

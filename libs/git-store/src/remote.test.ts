@@ -2,7 +2,7 @@ import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
-import { commitFiles, git, makeBareAssetsRepo, makeTempDir } from '@asset-sync/test-utils';
+import { commitFiles, git, makeBareAssetsRepo, makeTempDir } from '@asset-sync/git-harness';
 import { Store, deleteRemoteRefs, listRemoteRefs, parseLsRemote, parsePushPorcelain, pushRef, pushRefs, remoteRef } from '@asset-sync/git-store';
 
 /**

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
-import { commitFiles, git, makeBareAssetsRepo, makeTempDir } from '@asset-sync/test-utils';
+import { commitFiles, git, makeBareAssetsRepo, makeTempDir } from '@asset-sync/git-harness';
 import { Store, anchorCheckouts, leaseStore, runGit, syncCheckout, trimStore, withStoreAlone } from '@asset-sync/git-store';
 
 /**

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { commitFiles, git, makeBareAssetsRepo, makeTempDir } from '@asset-sync/test-utils';
+import { commitFiles, git, makeBareAssetsRepo, makeTempDir } from '@asset-sync/git-harness';
 import { Store, reachableCommits } from '@asset-sync/git-store';
 
 /** The named operations the executor asks the store for, against a real store. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
-import { git } from '@asset-sync/test-utils';
+import { git } from '@asset-sync/git-harness';
 import { MINIMUM_GIT, assertSupportedGit, checkGitVersion, isAtLeast, parseGitVersion, runGit } from '@asset-sync/git-store';
 
 describe('parseGitVersion', () => {

@@ -1,6 +1,6 @@
-export { migrate, resolveSettings, formatSize } from './migrate.js';
+export { migrate, resolveSettings } from './migrate.js';
 export type { MigrateOptions, MigrationReport, StepEvent, StepState, UnitPin } from './migrate.js';
-export { planMigration, globShape, unitOfFolder, outermostFolders, tagPrefixOf } from './plan.js';
+export { planMigration, globShape, unitOfFolder, outermostFolders } from './plan.js';
 export type {
   Granularity,
   MigrationDialect,
@@ -18,4 +18,4 @@ export { STEPS, journalPath } from './journal.js';
 export type { Step, Journal, MigrationSettings } from './journal.js';
 export { scanRecordings, workingTreeBytes } from './scan.js';
 export { blobIdOf, blobIdOfFile } from './hash.js';
-export { assetsJsonFields, renderAssetsJson, pinnedText, tagOf } from './pin.js';
+export { assetsJsonFields, renderAssetsJson, pinnedText } from './pin.js';

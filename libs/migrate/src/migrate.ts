@@ -3,7 +3,17 @@ import { readdir, readFile, rm, rmdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import pLimit from 'p-limit';
 import { AssetSyncError, faultPoint, formatBytes, formatProblem, plural, type Problem } from '@asset-sync/errors';
-import { checkAssetsRepo, checkPrefixPath, checkRefName, normalizePrefixPath, pinKey, writeFileAtomically, type Pin } from '@asset-sync/assets-json';
+import {
+  DEFAULT_FALLBACK_BRANCH,
+  checkAssetsRepo,
+  checkPrefixPath,
+  checkRefName,
+  normalizePrefixPath,
+  pinKey,
+  tagNameOf,
+  writeFileAtomically,
+  type Pin,
+} from '@asset-sync/assets-json';
 import { discoverAll, discoverOne } from '@asset-sync/discovery';
 import { commitIdentity, openWorkspace, restore, storeLocation, toPackageEntry, type Workspace } from '@asset-sync/executor';
 import {
@@ -38,7 +48,7 @@ import {
   type Step,
 } from './journal.js';
 import { planMigration, type Granularity, type LeftFile, type MigrationDialect, type MigrationPlan } from './plan.js';
-import { assetsJsonFields, pinnedText, tagOf } from './pin.js';
+import { assetsJsonFields, pinnedText } from './pin.js';
 import { assetsDirInside, scanRecordings, workingTreeBytes } from './scan.js';
 
 export interface MigrateOptions {
@@ -131,7 +141,6 @@ interface Context {
   leftovers: LeftFile[];
 }
 
-const DEFAULT_FALLBACK = 'main';
 /** GitHub refuses a push over 2 GB, and any file over 100 MB. */
 const DEFAULT_MAX_COMMIT_BYTES = 2_000_000_000;
 const MAX_FILE_BYTES = 100_000_000;
@@ -228,11 +237,11 @@ async function planJournal(options: MigrateOptions, workspace: Workspace, warnin
   const journal: Journal = { version: 1, startedAt: new Date().toISOString(), settings, plan, sizeBefore: 0, steps: {} };
   const huge = plan.units.flatMap((u) => u.files).filter((f) => f.size > MAX_FILE_BYTES);
   if (huge.length > 0) {
-    warnings.push(`${plural(huge.length, 'recording')} over ${formatSize(MAX_FILE_BYTES)} (${huge.slice(0, 3).map((f) => f.path).join(', ')}${huge.length > 3 ? ', ...' : ''}): GitHub refuses files that large`);
+    warnings.push(`${plural(huge.length, 'recording')} over ${formatBytes(MAX_FILE_BYTES)} (${huge.slice(0, 3).map((f) => f.path).join(', ')}${huge.length > 3 ? ', ...' : ''}): GitHub refuses files that large`);
   }
   const oversized = plan.units.filter((u) => settings.maxCommitBytes && u.bytes > settings.maxCommitBytes);
   if (oversized.length > 0) {
-    warnings.push(`${plural(oversized.length, 'unit')} alone exceed the ${formatSize(settings.maxCommitBytes!)} push limit and get a commit each: ${oversized.map((u) => u.path).join(', ')}`);
+    warnings.push(`${plural(oversized.length, 'unit')} alone exceed the ${formatBytes(settings.maxCommitBytes!)} push limit and get a commit each: ${oversized.map((u) => u.path).join(', ')}`);
   }
   if (plan.problems.length > 0) {
     throw new AssetSyncError('MIGRATION_FAILED', `the migration cannot start: ${plural(plan.problems.length, 'problem')}\n${plan.problems.map(formatProblem).join('\n')}`, {
@@ -263,7 +272,7 @@ async function runSteps(ctx: Context, planStarted: number): Promise<void> {
   if (!journal.steps.plan) {
     journal.sizeBefore = await workingTreeBytes(repoRoot, workspace.assetsDir);
     const left = journal.plan.left.length;
-    await finishStep(ctx, 'plan', planStarted, `${plural(journal.plan.totals.units, 'unit')}, ${plural(journal.plan.totals.files, 'file')}, ${formatSize(journal.plan.totals.bytes)}${left ? `; ${plural(left, 'file')} left in place` : ''}`);
+    await finishStep(ctx, 'plan', planStarted, `${plural(journal.plan.totals.units, 'unit')}, ${plural(journal.plan.totals.files, 'file')}, ${formatBytes(journal.plan.totals.bytes)}${left ? `; ${plural(left, 'file')} left in place` : ''}`);
   } else {
     options.onStep?.({ step: 'plan', state: 'resumed' });
   }
@@ -327,7 +336,7 @@ export function resolveSettings(options: MigrateOptions, workspace: Pick<Workspa
       hint: `Pass --recordings <glob> (e.g. "sdk/**/tests/recordings"), or add recordings.${prefix || '<language>'} to asset-sync.yaml.`,
     });
   }
-  const fallbackBranch = options.fallbackBranch ?? DEFAULT_FALLBACK;
+  const fallbackBranch = options.fallbackBranch ?? DEFAULT_FALLBACK_BRANCH;
   for (const [flag, value] of [['--fallback-branch', fallbackBranch], ['--branch', options.branch]] as const) {
     if (value === undefined) continue;
     const wrong = checkRefName(value);
@@ -452,7 +461,7 @@ function wantedRefs(journal: Journal): WantedRef[] {
   const seen = new Set<string>();
   for (const unit of journal.plan.units) {
     const commit = commits[unit.layer]!.commit;
-    const ref = journal.plan.dialect === 'tag' ? `refs/tags/${tagOf(unit.tagPrefix ?? '', commit)}` : `refs/heads/${unit.branch}`;
+    const ref = journal.plan.dialect === 'tag' ? `refs/tags/${tagNameOf(unit.tagPrefix ?? '', commit)}` : `refs/heads/${unit.branch}`;
     const key = `${ref} ${unit.layer}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -642,7 +651,7 @@ async function verifyStep(ctx: Context): Promise<string> {
       });
     }
     const files = units.reduce((sum, u) => sum + u.files.length, 0);
-    return `${plural(files, 'file')} (${formatSize(bytes)}) identical after a restore from the server; restore ${secs(restoreMs)} (${plural(restored.plan.checkouts.length, 'checkout')}), compare ${secs(Date.now() - compareStarted)}`;
+    return `${plural(files, 'file')} (${formatBytes(bytes)}) identical after a restore from the server; restore ${secs(restoreMs)} (${plural(restored.plan.checkouts.length, 'checkout')}), compare ${secs(Date.now() - compareStarted)}`;
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -741,7 +750,7 @@ function reportOf(input: {
   const pins: UnitPin[] = commits.length
     ? journal.plan.units.map((u) => {
         const commit = commits[u.layer]!;
-        return { unit: u.path, assetsJson: u.assetsJson, commit, pin: journal.plan.dialect === 'tag' ? tagOf(u.tagPrefix ?? '', commit) : commit };
+        return { unit: u.path, assetsJson: u.assetsJson, commit, pin: journal.plan.dialect === 'tag' ? tagNameOf(u.tagPrefix ?? '', commit) : commit };
       })
     : [];
   const report: MigrationReport = {
@@ -766,7 +775,4 @@ function reportOf(input: {
   if (input.resumed) report.journal = journalPath(input.gitDir);
   return report;
 }
-
-/** Sizes in migrate's output are worded as everywhere else (binary units, as git prints them). */
-export const formatSize = formatBytes;
 

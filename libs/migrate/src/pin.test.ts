@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseAssetsJson } from '@asset-sync/assets-json';
-import { assetsJsonFields, blobIdOf, pinnedText, planMigration, renderAssetsJson, tagOf } from '@asset-sync/migrate';
+import { parseAssetsJson, tagNameOf } from '@asset-sync/assets-json';
+import { assetsJsonFields, blobIdOf, pinnedText, planMigration, renderAssetsJson } from '@asset-sync/migrate';
 import { settingsDiffer, type MigrationSettings } from './journal.js';
 
 const COMMIT = '2c1f999fe0aa6b5a3c6b1b0e6a39e3d1a8f7c111';
@@ -26,7 +26,7 @@ describe('the assets.json a unit gets', () => {
       '{\n  "AssetsRepo": "Azure/azure-sdk-assets",\n  "AssetsRepoPrefixPath": "python",\n  "TagPrefix": "python/tables/azure-data-tables",\n  "Tag": "python/tables/azure-data-tables_2c1f999fe0"\n}\n',
     );
     const parsed = parseAssetsJson(text, 'assets.json');
-    expect(parsed.ok && parsed.value.tag).toBe(tagOf('python/tables/azure-data-tables', COMMIT));
+    expect(parsed.ok && parsed.value.tag).toBe(tagNameOf('python/tables/azure-data-tables', COMMIT));
   });
 
   it('has the 2022 fields in the branch dialect', () => {

@@ -12,7 +12,7 @@ export function assetsJsonFields(plan: MigrationPlan, unit: PlannedUnit, commit:
       ['AssetsRepo', plan.assetsRepo],
       ['AssetsRepoPrefixPath', plan.prefix],
       ['TagPrefix', tagPrefix],
-      ['Tag', tagOf(tagPrefix, commit)],
+      ['Tag', tagNameOf(tagPrefix, commit)],
     ];
   }
   return [
@@ -24,9 +24,6 @@ export function assetsJsonFields(plan: MigrationPlan, unit: PlannedUnit, commit:
     ['SHA', commit],
   ];
 }
-
-/** The tag a migrated unit is published under: the rule push and resolve use (assets-json's `tagNameOf`). */
-export const tagOf = tagNameOf;
 
 export function renderAssetsJson(fields: Array<[string, string]>): string {
   return `{\n${fields.map(([key, value]) => `  ${JSON.stringify(key)}: ${JSON.stringify(value)}`).join(',\n')}\n}\n`;

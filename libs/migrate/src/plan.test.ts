@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { derivedTagPrefix } from '@asset-sync/assets-json';
 import { DEFAULT_RECORDINGS } from '@asset-sync/config';
-import { globShape, outermostFolders, planMigration, tagPrefixOf, unitOfFolder, type PlanInput, type RecordingFile } from '@asset-sync/migrate';
+import { globShape, outermostFolders, planMigration, unitOfFolder, type PlanInput, type RecordingFile } from '@asset-sync/migrate';
 
 const glob = (language: string): string => DEFAULT_RECORDINGS[language]![0]!;
 
@@ -186,8 +187,8 @@ describe('planMigration', () => {
   });
 
   it('derives TagPrefix as push does, with or without a prefix', () => {
-    expect(tagPrefixOf('python', 'sdk/tables')).toBe('python/tables');
-    expect(tagPrefixOf('', 'tools/Azure.Mcp.Tools.Acr/tests/Azure.Mcp.Tools.Acr.Tests')).toBe('tools/Azure.Mcp.Tools.Acr/tests/Azure.Mcp.Tools.Acr.Tests');
+    expect(derivedTagPrefix('python', 'sdk/tables')).toBe('python/tables');
+    expect(derivedTagPrefix('', 'tools/Azure.Mcp.Tools.Acr/tests/Azure.Mcp.Tools.Acr.Tests')).toBe('tools/Azure.Mcp.Tools.Acr/tests/Azure.Mcp.Tools.Acr.Tests');
   });
 
   it('returns an empty plan for no recordings', () => {

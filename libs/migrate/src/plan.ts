@@ -1,4 +1,4 @@
-import { checkRefName, derivedTagPrefix, fieldSchemas, hasControlCharacter } from '@asset-sync/assets-json';
+import { checkRefName, defaultBranchOf, derivedTagPrefix, fieldSchemas, hasControlCharacter } from '@asset-sync/assets-json';
 import { serviceOf } from '@asset-sync/discovery';
 import type { Problem } from '@asset-sync/errors';
 import { assetsPathOf, isSameOrBelow } from '@asset-sync/planner';
@@ -159,9 +159,6 @@ export function outermostFolders(folders: RecordingsFolder[]): RecordingsFolder[
   return kept;
 }
 
-/** The TagPrefix of a unit: `<prefix>/<path without sdk/>`, the rule `asset-sync push` uses. */
-export const tagPrefixOf = derivedTagPrefix;
-
 /** A name git cannot take safely in a tree or on a command line: a control character or a backslash. */
 export function isUnsafeName(path: string): boolean {
   return hasControlCharacter(path) || path.includes('\\');
@@ -273,7 +270,7 @@ function planUnits(
 
 /** Sets the unit's TagPrefix; a problem when it cannot name a git tag. */
 function nameByTag(unit: PlannedUnit, input: PlanInput): Problem | undefined {
-  unit.tagPrefix = tagPrefixOf(input.prefix, unit.path);
+  unit.tagPrefix = derivedTagPrefix(input.prefix, unit.path);
   const check = fieldSchemas.TagPrefix.safeParse(unit.tagPrefix);
   const tagCheck = checkRefName(`${unit.tagPrefix}_0123456789`);
   if (check.success && tagCheck === undefined) return undefined;
@@ -288,7 +285,7 @@ function nameByTag(unit: PlannedUnit, input: PlanInput): Problem | undefined {
 /** Sets the unit's AssetsRepoBranch; a problem when it is not a valid branch name. */
 function nameByBranch(unit: PlannedUnit, input: PlanInput): Problem | undefined {
   const service = serviceOf(unit.path);
-  unit.branch = input.branch ?? `auto/${service ?? 'assets'}`;
+  unit.branch = input.branch ?? defaultBranchOf(service ?? 'assets');
   const reason = checkRefName(unit.branch);
   if (reason === undefined) return undefined;
   return {

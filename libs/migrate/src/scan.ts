@@ -4,7 +4,7 @@ import fastGlob from 'fast-glob';
 import pLimit from 'p-limit';
 import { ALWAYS_IGNORED } from '@asset-sync/config';
 import { ignoredPaths } from '@asset-sync/git-store';
-import { isUnsafeName, type RecordingFile, type RecordingsFolder, type UnsupportedFile } from './plan.js';
+import { isUnsafeName, outermostFolders, type RecordingFile, type RecordingsFolder, type UnsupportedFile } from './plan.js';
 
 export interface ScanResult {
   folders: RecordingsFolder[];
@@ -53,8 +53,7 @@ export async function scanRecordings(repoRoot: string, globs: string[], assetsDi
     }
   }
   // Outermost folders only: a folder inside another is walked with it.
-  const sorted = [...new Map(folders.map((f) => [f.path, f])).values()].sort((a, b) => (a.path < b.path ? -1 : 1));
-  const outer = sorted.filter((f, i) => !sorted.slice(0, i).some((o) => f.path.startsWith(`${o.path}/`)));
+  const outer = outermostFolders(folders);
 
   const files: RecordingFile[] = [];
   const unsupported: UnsupportedFile[] = linkedFolders.map((path) => ({

@@ -1,3 +1,5 @@
+import { DEFAULT_BRANCH_PREFIX } from '@asset-sync/assets-json';
+
 /**
  * Which refs of an assets repo go, which stay and why; and which of a fork's tags `adopt` copies.
  * Pure: the refs, the pins the language repo references and the commit dates are arguments.
@@ -47,7 +49,7 @@ export function planRetention(input: RetentionInput): RetentionPlan {
   for (const fact of [...input.refs].sort((a, b) => (a.ref < b.ref ? -1 : a.ref > b.ref ? 1 : 0))) {
     const tag = fact.ref.startsWith('refs/tags/') ? fact.ref.slice('refs/tags/'.length) : undefined;
     const head = fact.ref.startsWith('refs/heads/') ? fact.ref.slice('refs/heads/'.length) : undefined;
-    if (tag === undefined && !head?.startsWith('auto/')) {
+    if (tag === undefined && !head?.startsWith(DEFAULT_BRANCH_PREFIX)) {
       plan.kept.push({ ...fact, why: 'not-auto-branch' });
       continue;
     }

@@ -1,22 +1,24 @@
 import { formatBytes } from '@asset-sync/errors';
-import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  generateCorpus,
   makeTempDir,
   removeTempDir,
   startGitDaemon,
   startWanLink,
+  type GitDaemon,
+  type WanLink,
+} from '@asset-sync/git-harness';
+import {
+  generateCorpus,
   writeLanguageRepoFromCorpus,
   type CorpusLanguage,
   type CorpusManifest,
   type CorpusPackage,
   type CorpusShape,
-  type GitDaemon,
-  type WanLink,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/corpus';
 import { buildSameBytesRepo, type SameBytesRepo } from './floors.js';
+import { diskUsage } from './manifest.js';
 
 /** The two ways every sequence reaches the server. */
 export type LinkName = 'loopback' | 'wan';
@@ -165,30 +167,3 @@ export function corpusSummary(stats: CorpusStats): string {
     `${stats.commits.toLocaleString('en-US')} commits, ${stats.tags.toLocaleString('en-US')} tags, ${formatBytes(stats.repoBytes)} on disk`
   );
 }
-
-/** Path of a package's recordings inside the assets repo (and inside any checkout of it). */
-export function assetsPathOf(pkg: CorpusPackage): string {
-  return pkg.prefix === '' ? pkg.packagePath : `${pkg.prefix}/${pkg.packagePath}`;
-}
-
-/** What a per-package sequence checks out: the Tag, or the commit for the SHA dialect. */
-export function checkoutRefOf(pkg: CorpusPackage): string {
-  return pkg.dialect === 'sha' ? pkg.commit : pkg.tag;
-}
-
-/** Packages with something to restore (an empty Tag has nothing pushed yet). */
-export function restorablePackages(manifest: CorpusManifest): CorpusPackage[] {
-  return manifest.packages.filter((pkg) => pkg.commit !== '');
-}
-
-/** Bytes of every file under `dir` (apparent sizes). */
-export async function diskUsage(dir: string): Promise<number> {
-  let total = 0;
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  for (const entry of entries) {
-    if (entry.isFile()) total += (await stat(join(entry.parentPath ?? entry.path, entry.name))).size;
-  }
-  return total;
-}
-
-export { formatBytes };

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateCorpus, listFilesAt, listTreeAt, makeTempDir, removeTempDirs, resolveCommit, type CorpusManifest } from '@asset-sync/test-utils';
-import { assetsPathOf, restorablePackages } from './corpus.js';
+import { listFilesAt, listTreeAt, makeTempDir, removeTempDirs, resolveCommit } from '@asset-sync/git-harness';
+import { generateCorpus, type CorpusManifest } from '@asset-sync/corpus';
+import { assetsPathOf, restorablePackages } from './manifest.js';
 import { buildSameBytesRepo, type SameBytesRepo } from './floors.js';
 import { PIN_CHANGES, planPinChanges } from './restore.js';
 

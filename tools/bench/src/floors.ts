@@ -1,7 +1,8 @@
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FIXTURE_EPOCH, git, makeBareAssetsRepo, makeTempDir, removeTempDir, runGit, type CorpusManifest } from '@asset-sync/test-utils';
-import { assetsPathOf, diskUsage, restorablePackages } from './corpus.js';
+import { FIXTURE_EPOCH, git, makeBareAssetsRepo, makeTempDir, removeTempDir, runGit } from '@asset-sync/git-harness';
+import type { CorpusManifest } from '@asset-sync/corpus';
+import { assetsPathOf, diskUsage, restorablePackages } from './manifest.js';
 import { describeRuns, measure, median, type Measured, type SequenceResult } from './measure.js';
 import type { SequenceContext } from './sequences.js';
 

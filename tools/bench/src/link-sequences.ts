@@ -1,4 +1,5 @@
-import { LINK_NAMES, formatBytes, type BenchCorpus } from './corpus.js';
+import { formatBytes } from '@asset-sync/errors';
+import { LINK_NAMES, type BenchCorpus } from './corpus.js';
 import { timePlainClone } from './floors.js';
 import type { LinkResults, SequenceResult } from './measure.js';
 import type { BenchOptions, SequenceId } from './options.js';

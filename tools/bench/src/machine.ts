@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { availableParallelism, cpus, loadavg, release, totalmem, type as osType } from 'node:os';
-import { git, runGit, workspaceRoot } from '@asset-sync/test-utils';
+import { git, runGit, workspaceRoot } from '@asset-sync/git-harness';
 
 /** Where the numbers were measured: they mean little without it. */
 export interface Machine {

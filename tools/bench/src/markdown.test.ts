@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeTempDir, removeTempDirs } from '@asset-sync/test-utils';
+import { makeTempDir, removeTempDirs } from '@asset-sync/git-harness';
 import { replaceSection, writeSections } from './markdown.js';
 
 afterAll(removeTempDirs);

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { WanLink } from '@asset-sync/test-utils';
+import type { WanLink } from '@asset-sync/git-harness';
 import type { LinkName } from './corpus.js';
 import type { SequenceId } from './options.js';
 

@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { AssetSyncError } from '@asset-sync/errors';
-import { workspaceRoot, type CorpusShape } from '@asset-sync/test-utils';
+import { workspaceRoot } from '@asset-sync/git-harness';
+import type { CorpusShape } from '@asset-sync/corpus';
 
 /** The sequences `npm run bench` times, in table order; each can be left out with `--skip`. */
 export const SEQUENCE_IDS = ['a', 'b', 'c', 'r', 'd', 'e', 'f', 'g', 'h'] as const;

@@ -1,5 +1,5 @@
-import { plural } from '@asset-sync/errors';
-import { corpusSummary, formatBytes, type CorpusStats, type LinkName } from './corpus.js';
+import { formatBytes, plural } from '@asset-sync/errors';
+import { corpusSummary, type CorpusStats, type LinkName } from './corpus.js';
 import { formatMachine, type Machine } from './machine.js';
 import type { LinkResults, SequenceResult } from './measure.js';
 import { SEQUENCE_IDS, type SequenceId } from './options.js';

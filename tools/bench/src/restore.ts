@@ -1,8 +1,10 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AssetSyncError, formatBytes, plural } from '@asset-sync/errors';
-import { assetsJsonFor, commitWorkingFiles, git, listTreeAt, runCli, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
-import { assetsPathOf, restorablePackages, type BenchCorpus } from './corpus.js';
+import { commitWorkingFiles, git, listTreeAt, runCli } from '@asset-sync/git-harness';
+import { assetsJsonFor, pushTagOf, type CorpusManifest, type CorpusPackage } from '@asset-sync/corpus';
+import type { BenchCorpus } from './corpus.js';
+import { assetsPathOf, restorablePackages } from './manifest.js';
 import { describeRuns, formatMiB, measure, median, transferSeconds, type SequenceResult } from './measure.js';
 import { samplePackages, type SequenceContext } from './sequences.js';
 import type { Verification } from './verify.js';
@@ -138,7 +140,7 @@ export async function planPinChanges(manifest: CorpusManifest): Promise<PinChang
     bytes += changed.reduce((sum, [, entry]) => sum + entry.size, 0);
     const paths = [...after.keys()].sort();
     const size = [...after.values()].reduce((sum, entry) => sum + entry.size, 0);
-    moved.push({ ...pkg, commit, tag: `${pkg.tagPrefix}_${commit.slice(0, 10)}`, stale: false, files: paths.length, bytes: size, paths });
+    moved.push({ ...pkg, commit, tag: pushTagOf(pkg.tagPrefix, commit), stale: false, files: paths.length, bytes: size, paths });
   }
   const byPath = new Map(moved.map((pkg) => [pkg.packagePath, pkg]));
   const packages = manifest.packages.map((pkg) => byPath.get(pkg.packagePath) ?? pkg);

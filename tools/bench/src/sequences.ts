@@ -2,8 +2,10 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { AssetSyncError, type Problem } from '@asset-sync/errors';
-import { makeTempDir, removeTempDir, runGit, type CorpusPackage, type WanLink } from '@asset-sync/test-utils';
-import { assetsPathOf, checkoutRefOf, restorablePackages, type BenchCorpus } from './corpus.js';
+import { makeTempDir, removeTempDir, runGit, type WanLink } from '@asset-sync/git-harness';
+import type { CorpusPackage } from '@asset-sync/corpus';
+import type { BenchCorpus } from './corpus.js';
+import { assetsPathOf, checkoutRefOf, restorablePackages } from './manifest.js';
 import { measure, type Measured, type SequenceResult } from './measure.js';
 
 /** What every sequence runs against: the corpus, the link to reach it through, a log. */

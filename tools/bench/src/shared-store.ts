@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { git, makeTempDir, removeTempDir, type CorpusManifest } from '@asset-sync/test-utils';
+import { git, makeTempDir, removeTempDir } from '@asset-sync/git-harness';
+import type { CorpusManifest } from '@asset-sync/corpus';
 import type { SequenceResult } from './measure.js';
 import { medianRun, timeRestore, type RestoreReportJson, type RestoreRun } from './restore.js';
 import type { SequenceContext } from './sequences.js';

@@ -2,8 +2,9 @@ import { appendFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
-import { generateCorpus, listFilesAt, makeTempDir, removeTempDirs, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
-import { assetsPathOf } from './corpus.js';
+import { listFilesAt, makeTempDir, removeTempDirs } from '@asset-sync/git-harness';
+import { generateCorpus, type CorpusManifest, type CorpusPackage } from '@asset-sync/corpus';
+import { assetsPathOf } from './manifest.js';
 import type { RestoreReportJson } from './restore.js';
 import { verifyRestore } from './verify.js';
 

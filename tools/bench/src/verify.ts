@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { AssetSyncError, formatProblem, type Problem } from '@asset-sync/errors';
-import { listTreeAt, readFilesInDir, type CorpusManifest, type CorpusPackage } from '@asset-sync/test-utils';
-import { assetsPathOf, restorablePackages } from './corpus.js';
+import { listTreeAt, readFilesInDir } from '@asset-sync/git-harness';
+import type { CorpusManifest, CorpusPackage } from '@asset-sync/corpus';
+import { assetsPathOf, restorablePackages } from './manifest.js';
 import type { RestoreReportJson } from './restore.js';
 
 export interface Verification {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cliBinPath, cliEnv, runCli, type CliResult } from '@asset-sync/test-utils';
+import { cliBinPath, cliEnv, runCli, type CliResult } from '@asset-sync/git-harness';
 
 /**
  * The environment the demo runs asset-sync with: hermetic git (no system or user config), the

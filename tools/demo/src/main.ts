@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs, stripVTControlCharacters } from 'node:util';
 import { formatBytes, plural, redact } from '@asset-sync/errors';
-import { removeTempDir, workspaceRoot, type GitDaemon } from '@asset-sync/test-utils';
+import { removeTempDir, workspaceRoot, type GitDaemon } from '@asset-sync/git-harness';
 import { demoEnv, runCliCaptured, runCliInherited, stopRunningCli } from './cli.js';
 import { buildSample, makeSampleDir, type Sample } from './sample.js';
 

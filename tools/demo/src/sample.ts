@@ -2,15 +2,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  generateCorpus,
-  makeTempDir,
-  startGitDaemon,
-  writeLanguageRepoFromCorpus,
-  type CorpusManifest,
-  type CorpusPackage,
-  type GitDaemon,
-} from '@asset-sync/test-utils';
+import { makeTempDir, startGitDaemon, type GitDaemon } from '@asset-sync/git-harness';
+import { generateCorpus, writeLanguageRepoFromCorpus, type CorpusManifest, type CorpusPackage } from '@asset-sync/corpus';
 
 /** The built-in sample: a language repo, and its assets repo served by a git daemon on loopback. */
 export interface Sample {
@@ -40,7 +33,7 @@ const SAMPLE = {
 } as const;
 
 /**
- * A temp dir for the sample. A kept one is made outside the test-utils janitor (which removes
+ * A temp dir for the sample. A kept one is made outside the git-harness janitor (which removes
  * what it knows about when this process ends, however it ends); otherwise the janitor cleans up
  * even after a crash.
  */

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { CreateNodesContextV2, CreateNodesResult, ProjectConfiguration } from '@nx/devkit';
-import { makeLanguageRepo, makeTempDir } from '@asset-sync/test-utils';
+import { makeLanguageRepo, makeTempDir } from '@asset-sync/git-harness';
 import { createNodes, createNodesV2, type AssetSyncPluginOptions } from './plugin.js';
 
 const assetsJson = (tag: string): string =>

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ExecutorContext, TaskGraph } from '@nx/devkit';
 import type { RestoreReport } from '@asset-sync/executor';
-import { commitFiles, makeBareAssetsRepo, makeLanguageRepo, makeTempDir, startGitDaemon, type GitDaemon } from '@asset-sync/test-utils';
+import { commitFiles, makeBareAssetsRepo, makeLanguageRepo, makeTempDir, startGitDaemon, type GitDaemon } from '@asset-sync/git-harness';
 import { batchRestoreExecutor, restoreExecutor, restoreTasks, type BatchTaskResult, type RestoreTask } from './restore-executor.js';
 
 const ASSETS_REPO = 'Azure/azure-sdk-assets';

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { formatBytes, plural } from '@asset-sync/errors';
 import { packPackages, type PackedPackage } from './pack.js';
 
 /** `npm run pack [-- --out <dir>]`: both tarballs, into dist/packages (gitignored) by default. */
@@ -15,7 +16,6 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 export function describe(packed: readonly PackedPackage[]): string {
-  const kB = (bytes: number): string => `${(bytes / 1024).toFixed(1)} kB`;
   const list = (deps: Record<string, string> | undefined): string =>
     Object.entries(deps ?? {})
       .map(([name, range]) => `${name} ${range}`)
@@ -24,7 +24,7 @@ export function describe(packed: readonly PackedPackage[]): string {
     .map((p) =>
       [
         `${p.tarball}`,
-        `  ${p.name}@${p.version}: ${kB(p.bytes)} (${kB(p.unpackedBytes)} unpacked, ${p.files} files)`,
+        `  ${p.name}@${p.version}: ${formatBytes(p.bytes)} (${formatBytes(p.unpackedBytes)} unpacked, ${plural(p.files, 'file')})`,
         `  dependencies: ${list(p.dependencies)}`,
         ...(p.peerDependencies ? [`  peerDependencies: ${list(p.peerDependencies)}`] : []),
       ].join('\n'),

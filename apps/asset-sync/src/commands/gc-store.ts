@@ -1,7 +1,6 @@
-import { AssetSyncError, plural } from '@asset-sync/errors';
+import { AssetSyncError, formatBytes, plural } from '@asset-sync/errors';
 import { gcStore } from '@asset-sync/executor';
 import { workspaceFor } from '../context.js';
-import { formatBytes } from '../render/progress.js';
 import type { CommandResult, GlobalOptions } from '../result.js';
 
 /** Refs and objects written this recently are kept: another command may be about to use them. */

@@ -70,7 +70,7 @@ async function confirm(io: Io, plan: MigrationPlan): Promise<boolean> {
 
 function summary(plan: MigrationPlan): string {
   const t = plan.totals;
-  return `${plural(t.files, 'recording')} (${formatBytes(t.bytes)}) of ${t.units} ${plan.granularity === 'service' ? 'services' : 'packages'} into ${plan.assetsRepo} under ${plan.prefix || '/'} (${plan.dialect} dialect, ${plural(plan.layers, 'commit')})`;
+  return `${plural(t.files, 'recording')} (${formatBytes(t.bytes)}) of ${plural(t.units, plan.granularity === 'service' ? 'service' : 'package')} into ${plan.assetsRepo} under ${plan.prefix || '/'} (${plan.dialect} dialect, ${plural(plan.layers, 'commit')})`;
 }
 
 export function formatMigration(report: MigrationReport, verbose: boolean): string {

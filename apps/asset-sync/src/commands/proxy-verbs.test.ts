@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isAssetSyncError } from '@asset-sync/errors';
-import { makeTempDir } from '@asset-sync/test-utils';
+import { makeTempDir } from '@asset-sync/git-harness';
 import { applyProxyFlags, singlePath } from './proxy-verbs.js';
 
 let root: string;

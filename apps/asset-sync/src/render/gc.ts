@@ -1,7 +1,6 @@
-import { plural } from '@asset-sync/errors';
+import { formatBytes, plural } from '@asset-sync/errors';
 import type { GcReport, GcRepoReport } from '@asset-sync/executor';
 import { shortSha } from '@asset-sync/planner';
-import { formatBytes } from './progress.js';
 
 /** `asset-sync gc` as text: what was scanned, then per assets repo the unreferenced refs and what became of them. */
 export function formatGc(report: GcReport): string {

@@ -73,5 +73,3 @@ export async function progressDisplay(options: { interactive: boolean; quiet: bo
     },
   };
 }
-
-export { formatBytes };

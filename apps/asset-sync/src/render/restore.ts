@@ -1,6 +1,5 @@
-import { plural } from '@asset-sync/errors';
+import { formatBytes, plural } from '@asset-sync/errors';
 import { describeChanges, describeRestoreCounts, describeRestoreCheckouts, describeRestoreDuration, describeRestoreFetches, type RestoreReport } from '@asset-sync/executor';
-import { formatBytes } from './progress.js';
 
 /** `asset-sync restore` as text: the headline, the counts, what was fetched, then what needs attention. */
 export function formatRestore(report: RestoreReport, verbose: boolean): string {

@@ -1,8 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { FastImportOptions } from '../fast-import.js';
-import { git } from '../git.js';
-import { Prng } from '../prng.js';
-import { makeBareAssetsRepo } from '../repos.js';
+import { git, makeBareAssetsRepo, type FastImportOptions } from '@asset-sync/git-harness';
+import { Prng } from './prng.js';
 import type { CorpusLanguage } from './catalog.js';
 import type { WrittenHistory } from './history.js';
 import { DEFAULT_LANGUAGES, choosePackages, planPackages, type PinDialect, type PlannedPackage } from './packages.js';
@@ -200,6 +198,16 @@ function productionOptions(options: GenerateCorpusOptions, assetsRepo: string, l
 }
 
 /**
+ * The tag a push has in the real assets repo: `<TagPrefix>_<first 10 hex digits>`, as the Azure
+ * test-proxy names them. The corpus says what production holds, so it keeps its own copy of the
+ * rule rather than borrowing asset-sync's `tagNameOf`: a fixture built by the product's rule could
+ * not show the product getting it wrong.
+ */
+export function pushTagOf(tagPrefix: string, commit: string): string {
+  return `${tagPrefix}_${commit.slice(0, 10)}`;
+}
+
+/**
  * A tag `<TagPrefix>_<sha10>` at every push of every Tag-dialect package (or only at its pin),
  * all in one transaction that also drops the writer's scratch refs; then refs packed like a
  * long-lived server's. Returns how many tags there are.
@@ -210,7 +218,7 @@ async function writeTags(repoPath: string, planned: PlannedPackage[], history: W
     if (p.emptyTag || p.dialect !== 'tag') continue;
     for (const mark of historical ? p.pushMarks : [p.pinnedMark]) {
       const commit = history.commitOf(mark);
-      tags.set(`${p.entry.tagPrefix}_${commit.slice(0, 10)}`, commit);
+      tags.set(pushTagOf(p.entry.tagPrefix, commit), commit);
     }
   }
   const input = [...tags].map(([tag, commit]) => `create refs/tags/${tag} ${commit}\n`);
@@ -230,7 +238,7 @@ function manifestEntry(p: PlannedPackage, history: WrittenHistory): CorpusPackag
     prefix: p.entry.language,
     tagPrefix: p.entry.tagPrefix,
     dialect: p.dialect,
-    tag: p.emptyTag || p.dialect === 'sha' ? '' : `${p.entry.tagPrefix}_${commit.slice(0, 10)}`,
+    tag: p.emptyTag || p.dialect === 'sha' ? '' : pushTagOf(p.entry.tagPrefix, commit),
     commit,
     ...(p.branch === undefined ? {} : { branch: p.branch }),
     stale: !p.emptyTag && p.stale,

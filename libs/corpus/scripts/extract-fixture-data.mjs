@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// Regenerates src/corpus/fixture-data.ts from the real-world fixtures, so the corpus generator
+// Regenerates src/fixture-data.ts from the real-world fixtures, so the corpus generator
 // carries the real size distribution and names at run time without reading files outside the repo.
-// Usage: node libs/test-utils/scripts/extract-fixture-data.mjs [fixtures dir]
+// Usage: node libs/corpus/scripts/extract-fixture-data.mjs [fixtures dir]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
 const fixtures = process.argv[2] ?? '/work/shared/fixtures/real-world';
-const out = fileURLToPath(new URL('../src/corpus/fixture-data.ts', import.meta.url));
+const out = fileURLToPath(new URL('../src/fixture-data.ts', import.meta.url));
 
 const rows = readFileSync(join(fixtures, 'recording-sizes.tsv'), 'utf8')
   .trim()

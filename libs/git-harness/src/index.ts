@@ -25,13 +25,5 @@ export { runCli, cliEnv, cliBinPath, workspaceRoot, realWorldFixture } from './c
 export type { RunCliOptions, CliResult } from './cli.js';
 export { normalizeOutput } from './normalize.js';
 export type { NormalizeOptions } from './normalize.js';
-export { Prng } from './prng.js';
-export { generateCorpus } from './corpus/generate.js';
-export type { GenerateCorpusOptions, CorpusManifest, CorpusPackage, CorpusShape, PinDialect } from './corpus/generate.js';
-export { writeLanguageRepoFromCorpus, assetsJsonFor } from './corpus/language-repo.js';
-export type { WriteLanguageRepoOptions, CorpusLanguageRepo } from './corpus/language-repo.js';
-export { CORPUS_LANGUAGES } from './corpus/catalog.js';
-export type { CorpusLanguage } from './corpus/catalog.js';
-export { drawRecordingSize, realSizeStats } from './corpus/sizes.js';
 export { TestProxy, TestProxyError, TestProxyCrash, testProxyFolderHash, parseTestProxyBreadcrumb } from './test-proxy.js';
 export type { TestProxyOptions, TestProxyConfig } from './test-proxy.js';

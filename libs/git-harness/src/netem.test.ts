@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { commitFiles, git, makeBareAssetsRepo, makeTempDir, removeTempDirs, startGitDaemon, startWanLink, type GitDaemon, type WanLink } from '@asset-sync/test-utils';
+import { commitFiles, git, makeBareAssetsRepo, makeTempDir, removeTempDirs, startGitDaemon, startWanLink, type GitDaemon, type WanLink } from '@asset-sync/git-harness';
 import { linkBucket, proxyScript } from './netem.js';
 
 /** A server on a free port: echoes what it gets, or answers a request line `send <n>` with n bytes. */

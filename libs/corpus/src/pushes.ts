@@ -1,5 +1,5 @@
-import type { FastImportWriter } from '../fast-import.js';
-import type { Prng } from '../prng.js';
+import type { FastImportWriter } from '@asset-sync/git-harness';
+import type { Prng } from './prng.js';
 import type { CatalogEntry } from './catalog.js';
 import { recordingNames } from './names.js';
 import { assetsDirOf, type PlannedPackage } from './packages.js';

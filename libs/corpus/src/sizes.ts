@@ -1,4 +1,4 @@
-import type { Prng } from '../prng.js';
+import type { Prng } from './prng.js';
 import { REAL_RECORDING_SIZES } from './fixture-data.js';
 
 /**

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // Times generateCorpus (and the matching language repo) for a few sizes.
-// Usage (after `npm run build`): node libs/test-utils/scripts/measure-corpus.mjs [--shared] [packages...]
+// Usage (after `npm run build`): node libs/corpus/scripts/measure-corpus.mjs [--shared] [packages...]
 import { execFileSync } from 'node:child_process';
-import { generateCorpus, makeTempDir, removeTempDir, writeLanguageRepoFromCorpus } from '../dist/index.js';
+import { makeTempDir, removeTempDir } from '@asset-sync/git-harness';
+import { generateCorpus, writeLanguageRepoFromCorpus } from '../dist/index.js';
 
 const args = process.argv.slice(2);
 const shape = args.includes('--shared') ? 'shared' : 'production';

@@ -1,4 +1,4 @@
-import type { Prng } from '../prng.js';
+import type { Prng } from './prng.js';
 import { pascal, realCppNames, type CatalogEntry } from './catalog.js';
 
 const VERBS = [

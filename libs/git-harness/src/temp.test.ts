@@ -4,7 +4,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { liveTempDirs, makeTempDir, removeTempDir, removeTempDirs, withTempDir } from '@asset-sync/test-utils';
+import { liveTempDirs, makeTempDir, removeTempDir, removeTempDirs, withTempDir } from '@asset-sync/git-harness';
 import { JANITOR_SCRIPT } from './temp.js';
 
 describe('temp dirs', () => {

@@ -3,21 +3,23 @@ import { deflateSync } from 'node:zlib';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  drawRecordingSize,
-  generateCorpus,
   git,
   listFilesAt,
   listTreeAt,
   makeTempDir,
-  Prng,
-  realSizeStats,
   removeTempDirs,
   resolveCommit,
+} from '@asset-sync/git-harness';
+import {
+  drawRecordingSize,
+  generateCorpus,
+  Prng,
+  realSizeStats,
   writeLanguageRepoFromCorpus,
   type CorpusManifest,
   type CorpusPackage,
-} from '@asset-sync/test-utils';
-import { REAL_PYTHON_PACKAGES } from './corpus/fixture-data.js';
+} from '@asset-sync/corpus';
+import { REAL_PYTHON_PACKAGES } from './fixture-data.js';
 
 const SHARED = {
   shape: 'shared',

@@ -1,5 +1,5 @@
-import { FastImportWriter, type FastImportOptions } from '../fast-import.js';
-import type { Prng } from '../prng.js';
+import { FastImportWriter, type FastImportOptions } from '@asset-sync/git-harness';
+import type { Prng } from './prng.js';
 import type { CorpusLanguage } from './catalog.js';
 import { REAL_PUSHES_PER_PIN } from './fixture-data.js';
 import { COMMIT_MESSAGE, HISTORY_START, commitLookup, writeOrAbort, type WrittenHistory } from './history.js';

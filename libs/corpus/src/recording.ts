@@ -1,5 +1,5 @@
 import { createCipheriv } from 'node:crypto';
-import type { Prng } from '../prng.js';
+import type { Prng } from './prng.js';
 import { pascal, type CatalogEntry } from './catalog.js';
 
 /**

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cliBinPath, cliEnv, makeTempDir, normalizeOutput, removeTempDirs, runCli, workspaceRoot } from '@asset-sync/test-utils';
+import { cliBinPath, cliEnv, makeTempDir, normalizeOutput, removeTempDirs, runCli, workspaceRoot } from '@asset-sync/git-harness';
 
 afterAll(removeTempDirs);
 

@@ -16,7 +16,7 @@ import {
   resolveCommit,
   tagCommit,
   TEST_IDENTITY,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/git-harness';
 
 afterAll(removeTempDirs);
 

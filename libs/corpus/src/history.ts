@@ -1,4 +1,4 @@
-import type { FastImportWriter } from '../fast-import.js';
+import type { FastImportWriter } from '@asset-sync/git-harness';
 
 /** What writing a corpus's history left behind, for the tags and the manifest. */
 export interface WrittenHistory {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Prng } from '@asset-sync/test-utils';
+import { Prng } from '@asset-sync/corpus';
 
 describe('Prng', () => {
   it('repeats for a seed and differs between seeds', () => {

@@ -1,4 +1,4 @@
-import { Prng } from '../prng.js';
+import { Prng } from './prng.js';
 import { catalogCandidates, catalogServices, nestedPair, type CatalogEntry, type CorpusLanguage } from './catalog.js';
 import { recordingStyle, type RecordingStyle } from './recording.js';
 

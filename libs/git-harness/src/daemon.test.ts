@@ -13,7 +13,7 @@ import {
   removeTempDirs,
   startGitDaemon,
   type GitDaemon,
-} from '@asset-sync/test-utils';
+} from '@asset-sync/git-harness';
 import { WATCHDOG_SCRIPT } from './daemon.js';
 
 const REPO = 'Azure/azure-sdk-assets';

@@ -417,9 +417,11 @@ export class Store {
     const trees = new Map<string, Map<string, TreeEntry>>();
     let frontier = new Map<string, { oid: string; node: PathTrie }>();
     for (const r of roots) if (r?.type === 'tree') frontier.set(`${r.oid}|${trie.id}`, { oid: r.oid, node: trie });
-    await withCatFile(this, async (reader) => {
-      while (frontier.size > 0) frontier = await treeLevel(this, reader, frontier, trees);
-    });
+    if (frontier.size > 0) {
+      await withCatFile(this, async (reader) => {
+        while (frontier.size > 0) frontier = await treeLevel(this, reader, frontier, trees);
+      });
+    }
 
     // Every path's id below (tree, trie node), computed once per distinct pair.
     const memo = new Map<string, Array<[string, string | null]>>();

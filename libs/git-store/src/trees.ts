@@ -95,7 +95,7 @@ export async function foldersAt(store: Store, pairs: Array<{ commit: string; pat
   const frontier = rest
     .map(({ pair, index }) => ({ index, segments: pair.path === '' ? [] : pair.path.split('/'), depth: 0, oid: roots.get(`${pair.commit}^{tree}`) }))
     .filter((f) => f.oid !== undefined);
-  await withCatFile(store, (reader) => walkFolders(store, reader, frontier, results));
+  if (frontier.length > 0) await withCatFile(store, (reader) => walkFolders(store, reader, frontier, results));
   return results;
 }
 

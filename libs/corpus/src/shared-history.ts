@@ -1,24 +1,16 @@
-import { FastImportWriter, type FastImportOptions } from '@asset-sync/git-harness';
+import type { GenerateCorpusOptions } from './generate.js';
+import { FastImportWriter } from '@asset-sync/git-harness';
 import type { Prng } from './prng.js';
-import type { CorpusLanguage } from './catalog.js';
 import { COMMIT_MESSAGE, HISTORY_START, commitLookup, writeOrAbort, type WrittenHistory } from './history.js';
 import { DEFAULT_LANGUAGES, LANGUAGE_WEIGHTS, containedPackages, split, type PackageRequest, type PlannedPackage } from './packages.js';
 import { snapshotOf, writePush } from './pushes.js';
 
-/** The options of the `shared` shape (see GenerateCorpusOptions). */
-export interface SharedShapeOptions {
-  packages: number;
-  languages?: CorpusLanguage[];
-  sharedCommitFraction?: number;
-  historyDepth?: number;
-  stalePins?: number;
-  shaPinnedPackages?: number;
-  emptyTagPackages?: number;
-  nestedServicePins?: number;
-  assetsRepo: string;
-  fastImport?: FastImportOptions;
-  log: (line: string) => void;
-}
+/** The options of the `shared` shape: GenerateCorpusOptions' own, with the defaults filled in where it needs them. */
+export type SharedShapeOptions = Pick<
+  GenerateCorpusOptions,
+  'packages' | 'languages' | 'sharedCommitFraction' | 'historyDepth' | 'stalePins' | 'shaPinnedPackages' | 'emptyTagPackages' | 'nestedServicePins' | 'fastImport'
+> &
+  Required<Pick<GenerateCorpusOptions, 'assetsRepo' | 'log'>>;
 
 /** Packages of every language, for one language repo; rust only as nested pairs. */
 export function sharedPackageRequest(options: SharedShapeOptions): PackageRequest {

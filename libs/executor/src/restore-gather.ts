@@ -125,6 +125,8 @@ async function openStores(input: GatherInput, repos: string[], requests: Restore
       try {
         const store = await Store.open(storeLocation(input.workspace, repo));
         input.leases?.push(await leaseStore(store));
+        // The run's type checks and tree reads go to one open cat-file, closed with the leases.
+        if (input.leases) input.leases.push(store.shareReader());
         if (input.recovered) await clearLocksOfRun(input, store);
         stores.set(repo, store);
       } catch (error) {

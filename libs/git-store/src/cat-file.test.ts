@@ -28,13 +28,30 @@ describe('CatFileReader', () => {
     try {
       const first = await reader.read([small, 'f'.repeat(40), big]);
       expect([...first.keys()]).toEqual([small, big]);
-      expect(first.get(small)).toEqual({ type: 'blob', body: Buffer.from('a recording\n') });
+      expect(first.get(small)).toEqual({ type: 'blob', body: Buffer.from('a recording\n'), oid: small });
       expect(first.get(big)?.body.equals(bigBytes)).toBe(true);
       const second = await reader.read(['HEAD:a name with spaces', small]);
       expect([...second.keys()]).toEqual([small]);
     } finally {
       await reader.close();
     }
+  });
+
+  it('answers info questions with id and type alone, interleaved with contents questions asked at once', async () => {
+    const reader = await CatFileReader.open(dir);
+    try {
+      const [infos, contents, more] = await Promise.all([reader.info([big, 'e'.repeat(40), small]), reader.read([small]), reader.info([small])]);
+      expect([...infos.entries()]).toEqual([
+        [big, { type: 'blob', body: Buffer.alloc(0), oid: big }],
+        [small, { type: 'blob', body: Buffer.alloc(0), oid: small }],
+      ]);
+      expect(contents.get(small)?.body.toString()).toBe('a recording\n');
+      expect(more.get(small)?.oid).toBe(small);
+      expect(reader.broken).toBe(false);
+    } finally {
+      await reader.close();
+    }
+    expect(reader.broken).toBe(true);
   });
 
   it('refuses a name holding a line break, which would shift every answer after it', async () => {

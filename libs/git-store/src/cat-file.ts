@@ -5,7 +5,9 @@ import { checkGitVersion, countProcess, FIXED_CONFIG, gitEnvironment, gitNotFoun
 /** One object `git cat-file --batch` printed. */
 export interface CatFileObject {
   type: string;
+  /** Empty for an `info` question. */
   body: Buffer;
+  oid: string;
 }
 
 /**
@@ -24,11 +26,17 @@ export function parseCatFileBatch(out: Buffer, names: readonly string[]): Map<st
   return found;
 }
 
-/** Incremental parser: each complete answer is handed on; a partial one waits for more bytes. */
+/** What a question asks: an object's contents (`--batch`) or only its id and type (`--batch-check`). */
+export type Question = 'contents' | 'info';
+
+/**
+ * Incremental parser: each complete answer is handed on; a partial one waits for more bytes.
+ * `next` says what the next answer is to: an `info` answer is its header line alone.
+ */
 class BatchParser {
   private pending: Buffer = Buffer.alloc(0);
 
-  push(chunk: Buffer, answer: (object: CatFileObject | undefined) => void): void {
+  push(chunk: Buffer, answer: (object: CatFileObject | undefined) => void, next: () => Question = () => 'contents'): void {
     let buffer = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
     let at = 0;
     for (;;) {
@@ -42,10 +50,16 @@ class BatchParser {
         answer(undefined);
         continue;
       }
+      const type = fields[fields.length - 2] as string;
+      if (next() === 'info') {
+        at = headerEnd + 1;
+        answer({ type, body: Buffer.alloc(0), oid: fields[0] as string });
+        continue;
+      }
       const size = Number(last);
       const end = headerEnd + 1 + size;
       if (end + 1 > buffer.length) break;
-      answer({ type: fields[fields.length - 2] as string, body: Buffer.from(buffer.subarray(headerEnd + 1, end)) });
+      answer({ type, body: Buffer.from(buffer.subarray(headerEnd + 1, end)), oid: fields[0] as string });
       at = end + 1;
     }
     buffer = buffer.subarray(at);
@@ -54,6 +68,7 @@ class BatchParser {
 }
 
 interface Waiter {
+  question: Question;
   names: string[];
   found: Map<string, CatFileObject>;
   answered: number;
@@ -62,9 +77,11 @@ interface Waiter {
 }
 
 /**
- * One `git cat-file --batch` kept open for a walk: a tree walk asks for each level's objects on
- * the same process instead of starting one per level (every start costs git its setup and a
- * read of the pack indexes; a restore walked seven levels). Questions are answered in order.
+ * One `git cat-file --batch-command` kept open: a tree walk asks for each level's objects on the
+ * same process instead of starting one per level, and a run sharing it (Store.shareReader) asks
+ * its type checks there too (every start costs git its setup and a read of the pack indexes,
+ * and this machine's fork and exec about 8 ms; a restore started eleven of them). Questions are
+ * answered in order; objects fetched meanwhile are found (git rereads the pack list on a miss).
  * Always `close()` it, in a `finally`.
  */
 export class CatFileReader {
@@ -75,7 +92,13 @@ export class CatFileReader {
   private readonly exited: Promise<void>;
 
   private constructor(private readonly child: ChildProcessWithoutNullStreams) {
-    child.stdout.on('data', (chunk: Buffer) => this.parser.push(chunk, (object) => this.answer(object)));
+    child.stdout.on('data', (chunk: Buffer) =>
+      this.parser.push(
+        chunk,
+        (object) => this.answer(object),
+        () => this.waiting[0]?.question ?? 'contents',
+      ),
+    );
     child.stderr.on('data', (chunk: Buffer) => void (this.stderr += chunk.toString('utf8')));
     child.stdin.on('error', () => undefined);
     this.exited = new Promise((resolve) => {
@@ -84,7 +107,7 @@ export class CatFileReader {
         resolve();
       });
       child.on('close', (code) => {
-        this.fail(new AssetSyncError('GIT_FAILED', `git cat-file --batch exited (${code ?? 'signal'}) with questions unanswered:\n${redact(this.stderr.trim())}`));
+        this.fail(new AssetSyncError('GIT_FAILED', `git cat-file --batch-command exited (${code ?? 'signal'}) with questions unanswered:\n${redact(this.stderr.trim())}`));
         resolve();
       });
     });
@@ -94,12 +117,21 @@ export class CatFileReader {
   static async open(cwd: string): Promise<CatFileReader> {
     await checkGitVersion();
     countProcess();
-    const args = [...FIXED_CONFIG.flatMap((c) => ['-c', c]), 'cat-file', '--batch'];
+    const args = [...FIXED_CONFIG.flatMap((c) => ['-c', c]), 'cat-file', '--batch-command'];
     return new CatFileReader(spawn('git', args, { cwd, env: gitEnvironment(), stdio: ['pipe', 'pipe', 'pipe'] }));
   }
 
   /** The objects with these names (ids, or `<commit>:<path>`); names git lacks are absent. */
   read(names: readonly string[]): Promise<Map<string, CatFileObject>> {
+    return this.ask('contents', names);
+  }
+
+  /** Id and type of the objects with these names (bodies empty), as `--batch-check` says them. */
+  info(names: readonly string[]): Promise<Map<string, CatFileObject>> {
+    return this.ask('info', names);
+  }
+
+  private ask(question: Question, names: readonly string[]): Promise<Map<string, CatFileObject>> {
     const unique = [...new Set(names)];
     if (unique.length === 0) return Promise.resolve(new Map());
     // A line break in a name would shift every answer after it.
@@ -107,9 +139,14 @@ export class CatFileReader {
     if (broken !== undefined) return Promise.reject(new AssetSyncError('UNSAFE_INPUT', `refusing to ask git about ${JSON.stringify(broken)}: it holds a line break`));
     if (this.failure) return Promise.reject(this.failure);
     return new Promise((resolve, reject) => {
-      this.waiting.push({ names: unique, found: new Map(), answered: 0, resolve, reject });
-      this.child.stdin.write(`${unique.join('\n')}\n`);
+      this.waiting.push({ question, names: unique, found: new Map(), answered: 0, resolve, reject });
+      this.child.stdin.write(unique.map((name) => `${question} ${name}\n`).join(''));
     });
+  }
+
+  /** True once the process is gone: every question would fail. */
+  get broken(): boolean {
+    return this.failure !== undefined;
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commitFiles, git, makeBareAssetsRepo, makeTempDir, runGit } from '@asset-sync/git-harness';
-import { Store, foldersAt } from '@asset-sync/git-store';
+import { Store, foldersAt, gitProcessCount } from '@asset-sync/git-store';
 
 /**
  * foldersAt against a real repository: folders that are there resolve in one pass, and what is
@@ -76,5 +76,26 @@ describe('foldersAt', () => {
     expect(found[0]).toEqual({ kind: 'none' });
     expect(found[1]).toEqual({ kind: 'none' });
     expect(found[2]).toMatchObject({ kind: 'tree' });
+  });
+
+  it('gives the same answers on the shared reader, starting one process for every walk, and closes it', async () => {
+    const pairs = [
+      { commit, path: 'python/real' },
+      { commit, path: 'python/linked/a' },
+      { commit, path: 'python/file.json/deeper' },
+      { commit, path: 'python/nothing' },
+    ];
+    const alone = await foldersAt(store, pairs);
+    const release = store.shareReader();
+    try {
+      const before = gitProcessCount();
+      expect(await foldersAt(store, pairs)).toEqual(alone);
+      expect(await foldersAt(store, pairs)).toEqual(alone);
+      expect(gitProcessCount() - before).toBe(1);
+    } finally {
+      await release();
+    }
+    expect(await store.sharedReader()).toBeUndefined();
+    expect(await foldersAt(store, pairs)).toEqual(alone);
   });
 });

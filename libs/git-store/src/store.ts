@@ -6,7 +6,7 @@ import { describePin, pinKey, type Pin } from '@asset-sync/assets-json';
 import { lockFolder, serialize } from './lock.js';
 import { parseLsRemote } from './porcelain.js';
 import { commitExpressionOf, localRefOf, negotiationTipsOf, refspecOf } from './refs.js';
-import type { CatFileReader } from './cat-file.js';
+import { CatFileReader } from './cat-file.js';
 import { readTreeObjects, withCatFile, type TreeEntry } from './trees.js';
 import { assertNotOption, runGit, splitCredentials, type RunOptions, type RunResult } from './run.js';
 
@@ -83,6 +83,36 @@ export class Store {
   }
 
   /** Sets what open() checks: one origin URL, asset-sync's (never one with a token), worktree config, long paths. */
+  private sharing: { users: number; reader?: Promise<CatFileReader> } | undefined;
+
+  /**
+   * Until the returned function is called, the store's object reads and type checks share one
+   * open `cat-file --batch-command` (see CatFileReader) instead of starting a process each. A
+   * restore shares it for the whole run; the function closes it when the last sharer is done.
+   */
+  shareReader(): () => Promise<void> {
+    const sharing = (this.sharing ??= { users: 0 });
+    sharing.users++;
+    let done = false;
+    return async () => {
+      if (done) return;
+      done = true;
+      if (--sharing.users > 0) return;
+      if (this.sharing === sharing) this.sharing = undefined;
+      await (await sharing.reader?.catch(() => undefined))?.close();
+    };
+  }
+
+  /** The shared reader while one is shared (started on first use, restarted if it died), else undefined. */
+  async sharedReader(): Promise<CatFileReader | undefined> {
+    const sharing = this.sharing;
+    if (!sharing) return undefined;
+    const current = await (sharing.reader ??= CatFileReader.open(this.gitDir));
+    if (!current.broken) return current;
+    sharing.reader = CatFileReader.open(this.gitDir);
+    return sharing.reader;
+  }
+
   private async configure(): Promise<void> {
     const urls = (await this.git(['config', '--get-all', 'remote.origin.url'], { okExitCodes: [1] })).stdout.split('\n').filter(Boolean);
     if (urls.length !== 1 || urls[0] !== this.url) await this.git(['config', '--replace-all', 'remote.origin.url', this.url]);
@@ -590,6 +620,14 @@ export class Store {
     if (names.length === 0) return [];
     for (const name of names) {
       if (name.includes('\n')) throw new AssetSyncError('GIT_FAILED', `refusing an object name with a newline: ${JSON.stringify(name)}`);
+    }
+    const shared = await this.sharedReader();
+    if (shared) {
+      const found = await shared.info(names);
+      return names.map((name) => {
+        const object = found.get(name);
+        return object ? { oid: object.oid, type: object.type } : { oid: '', type: 'missing' };
+      });
     }
     const result = await this.git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: names.join('\n') + '\n' });
     const lines = result.stdout.split('\n');

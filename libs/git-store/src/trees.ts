@@ -42,14 +42,18 @@ export async function readTreeObjects(store: Store, oids: string[], reader?: Cat
   return trees;
 }
 
-/** One `cat-file --batch` for these names. */
+/** One `cat-file --batch` for these names, or the store's shared reader while it has one. */
 async function readObjects(store: Store, names: string[]): Promise<Map<string, CatFileObject>> {
+  const shared = await store.sharedReader();
+  if (shared) return shared.read(names);
   const { stdoutBuffer } = await store.git(['cat-file', '--batch'], { input: names.join('\n') + '\n' });
   return parseCatFileBatch(stdoutBuffer, names);
 }
 
-/** Runs a level-by-level walk on one open `cat-file --batch`, closed whatever happens. */
+/** Runs a level-by-level walk on the store's shared reader while it has one, else on one of its own, closed whatever happens. */
 export async function withCatFile<T>(store: Store, walk: (reader: CatFileReader) => Promise<T>): Promise<T> {
+  const shared = await store.sharedReader();
+  if (shared) return walk(shared);
   const reader = await CatFileReader.open(store.gitDir);
   try {
     return await walk(reader);
@@ -168,6 +172,11 @@ async function listLevel(
 async function batchTypes(store: Store, names: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   if (names.length === 0) return found;
+  const shared = await store.sharedReader();
+  if (shared) {
+    for (const [name, object] of await shared.info(names)) if (object.type === 'tree') found.set(name, object.oid);
+    return found;
+  }
   const result = await store.git(['cat-file', '--batch-check=%(objectname) %(objecttype)'], { input: names.join('\n') + '\n' });
   const lines = result.stdout.split('\n');
   names.forEach((name, i) => {

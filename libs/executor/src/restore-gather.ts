@@ -86,14 +86,22 @@ export async function gather(input: GatherInput): Promise<Gathered> {
   const proxy = input.layout === 'test-proxy' && !input.dryRun;
   if (proxy) await adoptProxyClones({ assetsDir: input.workspace.assetsDir, lstate: input.state, stores, requests, failures });
   const ownerPaths = ownerPathsOf(input, requests, Object.values(input.state.packages));
-  const { checkouts, changes } = await inspectCheckouts(input, stores, requests);
+  const servedBy: Record<string, FallbackRemote> = {};
+  const resolvable = requests.filter((r) => !failures.some((f) => f.id === r.id));
+  // In the shared layout checking the checkout changes no record, so the pins are resolved (and
+  // fetched) meanwhile: the `git status` of the checkout runs while the fetch waits on the server.
+  const early = input.layout === 'shared' ? resolveFacts(input, stores, resolvable, Object.values(input.state.packages), servedBy) : undefined;
+  const [inspected, resolved] = await Promise.allSettled([inspectCheckouts(input, stores, requests), early]);
+  // Both are awaited before either failure is thrown: nothing may still be fetching when the run gives back its locks.
+  if (inspected.status === 'rejected') throw inspected.reason;
+  if (resolved.status === 'rejected') throw resolved.reason;
+  const { checkouts, changes } = inspected.value;
   if (proxy) for (const store of stores.values()) await removeStrayProxyBranches(store);
   // Read after the checks: a folder the test-proxy moved to its pin is recorded there now.
   const restored = Object.values(input.state.packages);
   const { pending, strays } = attribute(changes, ownerPaths, input, requests);
   for (const c of checkouts) c.strays = strays.get(c.dir) ?? [];
-  const servedBy: Record<string, FallbackRemote> = {};
-  const facts = await resolveFacts(input, stores, requests.filter((r) => !failures.some((f) => f.id === r.id)), restored, servedBy);
+  const facts = resolved.value ?? (await resolveFacts(input, stores, resolvable, restored, servedBy));
   await checkNewTrees(input, stores, requests, facts, restored, servedBy);
   return { stores, requests, failures, facts, restored, checkouts, pending, ownerPaths, servedBy };
 }

@@ -24,6 +24,8 @@ export interface SequenceResult extends Measured {
   network?: { pinFetches: number; objectFetches: number; objects: number; bytes: number; checkouts: number };
   /** (f): what the moved pins changed, and how long the link needs to carry those bytes. */
   changed?: { packages: number; files: number; bytes: number; transferSeconds: number };
+  /** (e): the median of the no-ops run right after it. */
+  nextNoopSeconds?: number;
   notes: string[];
 }
 

@@ -45,6 +45,14 @@ describe('targetLines', () => {
     expect(wan.find((l) => l.includes('than (b)'))).toContain('NOT met');
   });
 
+  it('judges (e) on the first no-op after (d) and shows the one after it beside it', () => {
+    const lines = targetLines(report([link('loopback', [result('e', 0.5, { nextNoopSeconds: 0.28 })]), link('wan', [result('e', 0.29)])]));
+    expect(lines).toEqual([
+      `loopback: (e) ≤ ${TARGETS.noopSeconds} s: NOT met (0.50 s; the no-op after it 0.28 s)`,
+      `WAN 60 ms, 200 Mbit/s: (e) ≤ ${TARGETS.noopSeconds} s: met (0.29 s)`,
+    ]);
+  });
+
   it('allows (f) the changed bytes’ transfer time on top of its 0.3 s', () => {
     const lines = targetLines(report([
       link('loopback', [result('f', 0.31, { changed: changed(5e6, 0) })]),

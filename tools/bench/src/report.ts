@@ -127,7 +127,10 @@ export function targetLines(report: BenchReport): string[] {
       const r = b.seconds / d.seconds;
       lines.push(`${name}: (d) ≥ ${TARGETS.sharedOverRestore}× faster than (b): ${verdict(r >= TARGETS.sharedOverRestore)} (${ratio(r)})`);
     }
-    if (e) lines.push(`${name}: (e) ≤ ${TARGETS.noopSeconds} s: ${verdict(e.seconds <= TARGETS.noopSeconds)} (${seconds(e.seconds)})`);
+    if (e) {
+      const next = e.nextNoopSeconds !== undefined ? `; the no-op after it ${seconds(e.nextNoopSeconds)}` : '';
+      lines.push(`${name}: (e) ≤ ${TARGETS.noopSeconds} s: ${verdict(e.seconds <= TARGETS.noopSeconds)} (${seconds(e.seconds)}${next})`);
+    }
     if (f?.changed) {
       const allowed = TARGETS.pinChangeSeconds + f.changed.transferSeconds;
       lines.push(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeRestore, type RestoreReportJson } from './restore.js';
+import { describeRestore, withNextNoop, type RestoreReportJson } from './restore.js';
 
 function report(network: Partial<RestoreReportJson['network']>, summary: Partial<RestoreReportJson['summary']> = {}): RestoreReportJson {
   return {
@@ -32,5 +32,20 @@ describe('describeRestore', () => {
     expect(describeRestore('e', report({}, { restored: 0, upToDate: 30 }))).toBe('30 up to date, 0 fetches');
     expect(describeRestore('e', report({ pinFetches: 1, objectFetches: 1 }, { restored: 2, upToDate: 28 }))).toBe('28 up to date, 2 fetches (NOT a no-op: 2 restored again)');
     expect(describeRestore('f', report({ pinFetches: 1, objectFetches: 1 }, { restored: 10, upToDate: 20 }))).toBe('10 restored, 20 up to date, 2 fetches');
+  });
+});
+
+describe('withNextNoop', () => {
+  const e = { id: 'e' as const, label: '(e)', seconds: 0.9, connections: 0, bytesReceived: 0, notes: ['300 up to date, 0 fetches'] };
+
+  it('keeps (e) as measured and adds the median of the no-ops after it', () => {
+    const withNext = withNextNoop(e, [0.6, 0.5, 0.7]);
+    expect(withNext.seconds).toBe(0.9);
+    expect(withNext.nextNoopSeconds).toBe(0.6);
+    expect(withNext.notes).toEqual(['300 up to date, 0 fetches', expect.stringContaining('median 0.60 s (0.60, 0.50, 0.70 s)')]);
+  });
+
+  it('leaves (e) alone when no no-op ran after it', () => {
+    expect(withNextNoop(e, [])).toEqual(e);
   });
 });

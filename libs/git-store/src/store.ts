@@ -82,7 +82,6 @@ export class Store {
     return store;
   }
 
-  /** Sets what open() checks: one origin URL, asset-sync's (never one with a token), worktree config, long paths. */
   private sharing: { users: number; reader?: Promise<CatFileReader> } | undefined;
 
   /**
@@ -113,6 +112,7 @@ export class Store {
     return sharing.reader;
   }
 
+  /** Sets what open() checks: one origin URL, asset-sync's (never one with a token), worktree config, long paths. */
   private async configure(): Promise<void> {
     const urls = (await this.git(['config', '--get-all', 'remote.origin.url'], { okExitCodes: [1] })).stdout.split('\n').filter(Boolean);
     if (urls.length !== 1 || urls[0] !== this.url) await this.git(['config', '--replace-all', 'remote.origin.url', this.url]);

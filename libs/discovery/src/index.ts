@@ -3,3 +3,4 @@ export { ASSETS_JSON, findGoverningAssetsJson, findRepoRoot, toPosixPath } from 
 export { effectiveBranch, serviceOf } from '@asset-sync/assets-json';
 export type { AssetsJsonEntry, DiscoveryConfig } from './discover.js';
 export { discoverAll, discoverOne, nestedPackagePaths, owningEntry } from './discover.js';
+export type { WalkCacheOptions } from './walk-cache.js';

@@ -16,6 +16,7 @@ import {
 import { nestedBelow, TEST_PROXY_SHARED_NAMES, type CheckoutPlan, type Layout, type PackagePlan, type RestorePlan } from '@asset-sync/planner';
 import { asWriteFailure, errorReport, inFolder } from './errors.js';
 import { fetchObjectsRouted, type FallbackRemote } from './fallback.js';
+import type { Prefetch } from './prefetch.js';
 import { syncProxyCheckout } from './proxy-checkout.js';
 import { writeState, type CheckoutRecord, type LayoutState, type PackageRecord, type RestoreState } from './state.js';
 import type { NetworkMeter } from './network.js';
@@ -33,6 +34,8 @@ export interface ApplyInput {
   jobs: number;
   /** Packages whose pin a fallback remote served: their file contents come from there too. */
   servedBy?: Record<string, FallbackRemote>;
+  /** File contents gather already asked for, per assets repo: awaited before what is missing is worked out. */
+  prefetches?: Map<string, Prefetch>;
 }
 
 /** What applying one checkout's plan did; `failed` are the packages whose files did not change. */
@@ -136,11 +139,12 @@ async function fetchMissing(input: ApplyInput, prepared: Prepared[]): Promise<Ma
         const store = input.stores.get(repo)!;
         const mine = prepared.filter((p) => p.plan.assetsRepo === repo);
         try {
+          const prefetched = await awaitPrefetch(input, repo);
           const trees = mine.flatMap((p) => p.needs.trees);
           const blobs = mine.flatMap((p) => p.needs.blobs);
           const missing = [...new Set([...(await store.missingObjects(trees)), ...(await store.missingBlobs(blobs))])];
           if (missing.length === 0) return;
-          input.events?.phase?.('fetch-objects', repo);
+          if (!prefetched) input.events?.phase?.('fetch-objects', repo);
           const fetched = await fetchObjectsRouted(store, missing, await fallbackRoutes(input, store), input.network.onBytes, input.workspace.fallbackRemotes());
           input.network.objects += fetched.objects;
           input.network.objectFetches += fetched.requests;
@@ -152,6 +156,18 @@ async function fetchMissing(input: ApplyInput, prepared: Prepared[]): Promise<Ma
   );
   await faultPoint('fetch-objects');
   return errors;
+}
+
+/** The fetch gather started for this repo, if any, done (true): its failure is the repo's fetch failure. */
+async function awaitPrefetch(input: ApplyInput, repo: string): Promise<boolean> {
+  const prefetch = input.prefetches?.get(repo);
+  if (!prefetch) return false;
+  // Said when the run gets here, in the order of the phases: the fetch itself started earlier.
+  input.events?.phase?.('fetch-objects', repo);
+  const failure = await prefetch.done;
+  if (failure !== undefined) throw failure;
+  input.network.objects += prefetch.objects;
+  return true;
 }
 
 /** Per fallback remote that served pins of this store, the missing objects below those pins' folders. */

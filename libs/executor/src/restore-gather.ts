@@ -21,8 +21,10 @@ import {
   resetIndexTo,
   repairCheckout,
   type ChangedFile,
+  type ListedFile,
 } from '@asset-sync/git-store';
 import { describePin, pinKey } from '@asset-sync/assets-json';
+import { countPrefetched, startPrefetches, type Prefetch } from './prefetch.js';
 import {
   assetsPathOf,
   escapingSymlinks,
@@ -62,6 +64,8 @@ export interface Gathered {
   ownerPaths: Map<string, string[]>;
   /** Requests whose pin the assets repo lacked and a fallback remote served, by id. */
   servedBy: Record<string, FallbackRemote>;
+  /** File contents already on their way, per assets repo (see Prefetch). */
+  prefetches: Map<string, Prefetch>;
 }
 
 export interface GatherInput {
@@ -102,8 +106,15 @@ export async function gather(input: GatherInput): Promise<Gathered> {
   const { pending, strays } = attribute(changes, ownerPaths, input, requests);
   for (const c of checkouts) c.strays = strays.get(c.dir) ?? [];
   const facts = resolved.value ?? (await resolveFacts(input, stores, resolvable, restored, servedBy));
-  await checkNewTrees(input, stores, requests, facts, restored, servedBy);
-  return { stores, requests, failures, facts, restored, checkouts, pending, ownerPaths, servedBy };
+  const prefetches = startPrefetches(input, stores, requests, facts, restored, servedBy);
+  try {
+    countPrefetched(prefetches, await checkNewTrees(input, stores, requests, facts, restored, servedBy));
+  } catch (error) {
+    // Nothing may still be fetching when the run gives back its locks.
+    await Promise.all([...prefetches.values()].map((p) => p.done));
+    throw error;
+  }
+  return { stores, requests, failures, facts, restored, checkouts, pending, ownerPaths, servedBy, prefetches };
 }
 
 /** Valid entries become requests; invalid ones fail with every problem listed. */
@@ -399,8 +410,16 @@ function unsafe(r: RestoreRequest, message: string, hint: string): PinFact {
  * git cannot check out here or symlinks that leave the package: each fails alone, named, before
  * anything is written.
  */
-async function checkNewTrees(input: GatherInput, stores: Map<string, Store>, requests: RestoreRequest[], facts: Record<string, PinFact>, restored: RestoredPackage[], servedBy: Record<string, FallbackRemote>): Promise<void> {
+async function checkNewTrees(
+  input: GatherInput,
+  stores: Map<string, Store>,
+  requests: RestoreRequest[],
+  facts: Record<string, PinFact>,
+  restored: RestoredPackage[],
+  servedBy: Record<string, FallbackRemote>,
+): Promise<Map<string, ListedFile[]>> {
   const known = new Set(restored.map((r) => `${r.assetsRepo}\0${r.tree}`));
+  const listed = new Map<string, ListedFile[]>();
   for (const [repo, store] of stores) {
     const fresh = requests.filter((r) => {
       const fact = facts[r.id];
@@ -408,6 +427,7 @@ async function checkNewTrees(input: GatherInput, stores: Map<string, Store>, req
     });
     if (fresh.length === 0) continue;
     const listings = await listTreeFiles(store, fresh.map((r) => (facts[r.id] as { tree: string }).tree));
+    for (const [tree, files] of listings) listed.set(tree, files);
     const links = new Map<string, { r: RestoreRequest; path: string }[]>();
     for (const r of fresh) {
       const path = assetsPathOf(r.prefix, r.packagePath);
@@ -421,6 +441,7 @@ async function checkNewTrees(input: GatherInput, stores: Map<string, Store>, req
     }
     if (links.size > 0) await checkSymlinks(input, store, links, facts, servedBy);
   }
+  return listed;
 }
 
 async function checkSymlinks(input: GatherInput, store: Store, links: Map<string, { r: RestoreRequest; path: string }[]>, facts: Record<string, PinFact>, servedBy: Record<string, FallbackRemote>): Promise<void> {

@@ -55,6 +55,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
   // Dry runs lock too: they fetch commits and trees into the store.
   const release = await prepareAssetsDir(workspace.assetsDir, options.lockHeld === true);
   const leases: Array<() => Promise<void>> = [];
+  let gathered: Gathered | undefined;
   try {
     events?.phase?.('resolve');
     const state = await loadState(workspace, { dryRun });
@@ -62,7 +63,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     const lstate = layoutState(state, layout);
     // Read again under the lock: a push that finished while this run waited has moved the pin.
     const entries = await refreshEntries(options.entries, workspace.repoRoot);
-    const gathered = await gather({ workspace, layout, entries, context: options.context ?? [], state: lstate, dryRun, network, recovered: release.recovered, leases, ...(events ? { events } : {}) });
+    gathered = await gather({ workspace, layout, entries, context: options.context ?? [], state: lstate, dryRun, network, recovered: release.recovered, leases, ...(events ? { events } : {}) });
     await faultPoint('fetch-pins');
     events?.phase?.('plan');
     const pushInProgress = await pushesInProgress(workspace.assetsDir, entries);
@@ -74,13 +75,27 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     const context = { plan, workspace, dryRun, network, started, servedBy: gathered.servedBy, ...(events ? { events } : {}) };
     if (dryRun) return buildReport({ ...context, applied: [] });
     const emitted = emitKnown(context);
-    const applied = await applyPlan({ workspace, layout, plan, stores: gathered.stores, state, lstate, network, jobs: options.jobs ?? workspace.concurrency.local, servedBy: gathered.servedBy, ...(events ? { events } : {}) });
+    const applied = await applyPlan({
+      workspace,
+      layout,
+      plan,
+      stores: gathered.stores,
+      state,
+      lstate,
+      network,
+      jobs: options.jobs ?? workspace.concurrency.local,
+      servedBy: gathered.servedBy,
+      prefetches: gathered.prefetches,
+      ...(events ? { events } : {}),
+    });
     events?.phase?.('record');
     if (layout === 'test-proxy') await writeBreadcrumbs(workspace.assetsDir, plan);
     state.repoRoot = workspace.repoRoot;
     if (JSON.stringify(state) !== before) await writeState(workspace.assetsDir, state);
     return buildReport({ ...context, applied, emitted });
   } finally {
+    // A fetch started in gather may still be running when something after it threw.
+    await Promise.all([...(gathered?.prefetches.values() ?? [])].map((p) => p.done));
     await Promise.all(leases.map((giveBack) => giveBack()));
     await release();
   }

@@ -1,8 +1,9 @@
-import { relative, resolve, sep } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { AssetSyncError } from '@asset-sync/errors';
 import { discoverAll, discoverOne, findGoverningAssetsJson } from '@asset-sync/discovery';
 import { inShard, type Shard } from './shard.js';
+import { stateDir } from './state.js';
 import type { PackageEntry, Workspace } from './types.js';
 import { toPackageEntry } from './workspace.js';
 
@@ -15,6 +16,11 @@ export interface SelectOptions {
   filter?: string[];
   /** With `all` or `filter`: only the packages of this shard (see shardOf). */
   shard?: Shard;
+  /**
+   * The command creates the assets dir anyway (restore): the record of the repo walk may create
+   * it first. Otherwise the record is written only where the assets dir already has its state folder.
+   */
+  createsAssetsDir?: boolean;
 }
 
 export interface Selection {
@@ -23,6 +29,11 @@ export interface Selection {
   context: PackageEntry[];
   /** True when `entries` is every assets.json of the repo. */
   complete: boolean;
+}
+
+/** Where the record of the last walk of the language repo is kept (see discoverAll). */
+export function walkRecordPath(assetsDir: string): string {
+  return join(stateDir(assetsDir), 'walk.json');
 }
 
 /** Which assets.json files a command works on. */
@@ -34,7 +45,8 @@ export async function selectPackages(workspace: Workspace, options: SelectOption
     });
   }
   if (options.all || filters.length > 0) {
-    const discovered = (await discoverAll(workspace.repoRoot, workspace.config)).map(toPackageEntry);
+    const cache = { file: walkRecordPath(workspace.assetsDir), create: options.createsAssetsDir === true };
+    const discovered = (await discoverAll(workspace.repoRoot, workspace.config, { cache })).map(toPackageEntry);
     const matchers = filters.map((glob) => picomatch(glob.replace(/\/+$/, ''), { dot: true }));
     const matches = (e: PackageEntry): boolean =>
       matchers.some((m) => m(e.path) || m(e.packagePath) || m(`${e.packagePath}/`) || isBelowGlobBase(e.packagePath, filters));

@@ -171,7 +171,7 @@ let versionChecked: Promise<void> | undefined;
 /**
  * Fails with GIT_MISSING unless the git on PATH is 2.36 or newer. One `git --version` per
  * process, started with the first git command and awaited after it (see runGit), so it adds no
- * wait to a run: the no-op restore starts no git process at all, and so pays nothing.
+ * wait to a run.
  */
 export function checkGitVersion(): Promise<void> {
   if (!versionChecked) {

@@ -74,8 +74,10 @@ export class Store {
     const store = new Store(location);
     if (!existsSync(join(store.gitDir, 'HEAD')) || !(await store.configured(store.url))) {
       await store.locked(async () => {
-        if (!existsSync(join(store.gitDir, 'HEAD'))) await store.create();
-        else await store.configure();
+        if (!existsSync(join(store.gitDir, 'HEAD'))) {
+          await store.create();
+          store.createdNow = true;
+        } else await store.configure();
       });
     }
     if (store.shared) await store.pruneWorktrees();
@@ -83,6 +85,15 @@ export class Store {
   }
 
   private sharing: { users: number; reader?: Promise<CatFileReader> } | undefined;
+  private createdNow = false;
+
+  /**
+   * True when this process created the store (open() found none): it holds no file contents
+   * except those this run fetched, so every blob below a pinned folder is still to fetch.
+   */
+  get created(): boolean {
+    return this.createdNow;
+  }
 
   /**
    * Until the returned function is called, the store's object reads and type checks share one
@@ -602,6 +613,28 @@ export class Store {
       const wanted = this.shared ? await this.missingBlobs(oids) : [...new Set(oids)];
       if (wanted.length > 0) await this.fetchObjectsNow(wanted, onProgress, from);
       return wanted.length;
+    });
+  }
+
+  /**
+   * Fetches these trees with everything below them, in one request, without working out first
+   * which of their blobs are missing: for a store created by this run (see `created`) that is all
+   * of them, and naming the trees spares listing thousands of blobs locally before the request
+   * can start. `--refetch`: the trees themselves came with the pins, and git leaves out a want
+   * it already has. Their trees arrive a second time (a few hundred bytes each); gc drops the copies.
+   */
+  async fetchWholeTrees(trees: string[], onProgress?: (progress: FetchProgress) => void): Promise<void> {
+    const unique = [...new Set(trees)];
+    if (unique.length === 0) return;
+    await this.locked(async () => {
+      await this.ensureOrigin();
+      await this.git(
+        ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '--refetch', '--no-filter', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--progress', '--stdin', 'origin'],
+        { input: unique.join('\n') + '\n', network: true, onStderr: progressParser(onProgress) },
+      ).catch(async (error: unknown) => {
+        await this.clearPartialPacks();
+        throw error;
+      });
     });
   }
 

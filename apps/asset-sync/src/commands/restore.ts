@@ -27,6 +27,7 @@ export async function restoreCommand(given: GlobalOptions, io: Io, givenPaths: s
     paths,
     ...(flags.filter ? { filter: flags.filter } : {}),
     ...(flags.shard !== undefined ? { shard: parseShard(flags.shard) } : {}),
+    createsAssetsDir: true,
   });
   const display = await progressDisplay({ interactive: io.interactive, quiet: globals.json, write: io.err, stream: process.stderr });
   let report: RestoreReport;

@@ -1,5 +1,5 @@
 import { readTreeObjects, type ListedFile, type Store } from '@asset-sync/git-store';
-import { assetsPathOf, type PinFact, type RestoreRequest, type RestoredPackage } from '@asset-sync/planner';
+import { assetsPathOf, nestedBelow, type PinFact, type RestoreRequest, type RestoredPackage } from '@asset-sync/planner';
 import type { FallbackRemote } from './fallback.js';
 import type { NetworkMeter } from './network.js';
 
@@ -74,27 +74,12 @@ export function prefetchFolders(requests: RestoreRequest[], facts: Record<string
     const fact = facts[r.id];
     if (fact?.kind !== 'resolved' || fact.tree === null || known.has(fact.tree) || servedBy[r.id]) continue;
     const path = assetsPathOf(r.prefix, r.packagePath);
-    const excluded = pathsBelow(paths, path).map((other) => other.slice(path.length + 1));
+    const excluded = nestedBelow(path, paths).map((other) => (path === '' ? other : other.slice(path.length + 1)));
     // The same tree pinned at two paths: what either checks out is wanted.
     const seen = byTree.get(fact.tree);
     byTree.set(fact.tree, { tree: fact.tree, excluded: seen ? seen.excluded.filter((p) => excluded.includes(p)) : excluded });
   }
   return [...byTree.values()].sort((a, b) => (a.tree < b.tree ? -1 : 1));
-}
-
-/** The sorted paths below `path`: in plain string order they sit together, right after `path/`. */
-function pathsBelow(sorted: string[], path: string): string[] {
-  const start = `${path}/`;
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < start) lo = mid + 1;
-    else hi = mid;
-  }
-  const below: string[] = [];
-  for (let i = lo; i < sorted.length && sorted[i]!.startsWith(start); i++) below.push(sorted[i]!);
-  return below;
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as nodeFs from 'node:fs';
-import { mkdirSync, readFileSync, type BigIntStats, type Dirent } from 'node:fs';
+import { mkdirSync, readFileSync, type Dirent } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { writeFileAtomically } from '@asset-sync/assets-json';
 import { toPosixPath } from './repo.js';
@@ -78,9 +78,8 @@ export function recordingFs(cache: WalkCacheOptions, root: string, key: string):
   const dirs: Record<string, FolderRecord> = {};
   let complete = true;
   const readdirSync = ((path: string, options?: unknown) => {
-    let info: BigIntStats | undefined;
     try {
-      info = nodeFs.lstatSync(path, { bigint: true });
+      const info = nodeFs.lstatSync(path, { bigint: true });
       const result = nodeFs.readdirSync(path, options as { withFileTypes: true });
       if (Array.isArray(result) && (result.length === 0 || typeof result[0] !== 'string')) {
         dirs[toPosixPath(relative(root, path))] = { ino: String(info.ino), mtime: String(info.mtimeNs), entries: namesOf(result as Dirent[]) };

@@ -628,20 +628,19 @@ export class Store {
     if (unique.length === 0) return;
     await this.locked(async () => {
       await this.ensureOrigin();
-      await this.git(
-        ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '--refetch', '--no-filter', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--progress', '--stdin', 'origin'],
-        { input: unique.join('\n') + '\n', network: true, onStderr: progressParser(onProgress) },
-      ).catch(async (error: unknown) => {
-        await this.clearPartialPacks();
-        throw error;
-      });
+      await this.fetchIds(['--refetch', '--no-filter'], unique, onProgress, undefined);
     });
   }
 
   private async fetchObjectsNow(oids: string[], onProgress: ((progress: FetchProgress) => void) | undefined, from: string | undefined): Promise<void> {
+    await this.fetchIds(['--filter=blob:none'], oids, onProgress, from);
+  }
+
+  /** One fetch of objects by id, offering nothing (the ids are exact); a cut fetch leaves no partial pack. */
+  private async fetchIds(flags: string[], oids: string[], onProgress: ((progress: FetchProgress) => void) | undefined, from: string | undefined): Promise<void> {
     const remote = remoteOf(from);
     await this.git(
-      ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--filter=blob:none', '--progress', '--stdin', remote.name],
+      ['-c', 'fetch.negotiationAlgorithm=noop', 'fetch', ...flags, '--no-tags', '--no-write-fetch-head', '--recurse-submodules=no', '--progress', '--stdin', remote.name],
       { input: oids.join('\n') + '\n', network: true, config: remote.settings, onStderr: progressParser(onProgress) },
     ).catch(async (error: unknown) => {
       await this.clearPartialPacks();
